@@ -1,0 +1,73 @@
+//! The spec's error body, `{"error": "..."}`, with its status: the one shape every failure takes.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An error answered with the spec's JSON error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with any status.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the request is malformed.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404 `Not found`: the body every SDK expects for a missing or inaccessible object.
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found")
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The `error` message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The body as the models crate types it.
+    pub fn body(&self) -> postproxy_models::Error {
+        postproxy_models::Error {
+            error: self.message.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status.as_u16(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        crate::respond::json(self.status, &self.body())
+    }
+}
+
+/// Fallback for a path no operation has.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// Fallback for a known path called with a method it does not support. axum adds the `Allow`
+/// header listing the methods the path does support.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+}

@@ -1,0 +1,181 @@
+//! Extractors the generated router uses. Each rejection is the spec's JSON error body with a
+//! 4xx status, never axum's `text/plain` defaults, and never echoes the request into a header.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// What every operation receives besides its documented inputs: the credentials (the spec's
+/// bearer security scheme) and the rest of the request line and headers.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The request method.
+    pub method: Method,
+    /// The request path, without the query string.
+    pub path: String,
+    /// All request headers.
+    pub headers: HeaderMap,
+}
+
+impl RequestContext {
+    /// The token of an `Authorization: Bearer <token>` header, if there is exactly one such
+    /// header and it is well formed.
+    pub fn bearer_token(&self) -> Option<&str> {
+        let mut values = self
+            .headers
+            .get_all(axum::http::header::AUTHORIZATION)
+            .iter();
+        let value = values.next()?;
+        if values.next().is_some() {
+            return None;
+        }
+        let value = value.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        let token = token.trim();
+        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    }
+
+    /// The value of a header that is present once, as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            method: parts.method.clone(),
+            path: parts.uri.path().to_string(),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+/// Typed path parameters.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+/// Typed query parameters. Unknown parameters are ignored; a documented one given twice or
+/// with a value of the wrong type is 400, naming the parameter.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Self)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                if path == "." {
+                    ApiError::bad_request(format!("Invalid query string: {inner}"))
+                } else {
+                    ApiError::bad_request(format!("Invalid query parameter {path}: {inner}"))
+                }
+            })
+    }
+}
+
+/// A JSON request body. The `Content-Type` is not checked (clients differ), the body must be
+/// one JSON value of the expected shape; errors name the offending field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            let status = rejection.status();
+            if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(status, "Request body is too large")
+            } else {
+                ApiError::new(
+                    status,
+                    format!("Could not read the request body: {}", rejection.body_text()),
+                )
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::bad_request(
+                "Missing request body: expected a JSON object",
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." {
+                ApiError::bad_request(format!("Invalid request body: {inner}"))
+            } else {
+                ApiError::bad_request(format!("Invalid request body at {path}: {inner}"))
+            }
+        })?;
+        de.end()
+            .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+        Ok(Self(value))
+    }
+}
+
+/// Reads a documented request header: absent is `None`; present twice, not visible ASCII, or
+/// longer than `max_len` is 400. The message names the header but never repeats its value.
+pub fn header_param(
+    headers: &HeaderMap,
+    name: &str,
+    max_len: Option<usize>,
+) -> Result<Option<String>, ApiError> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(ApiError::bad_request(format!(
+            "Header {name} is given more than once"
+        )));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request(format!("Header {name} must be visible ASCII")))?;
+    if let Some(max) = max_len {
+        if value.chars().count() > max {
+            return Err(ApiError::bad_request(format!(
+                "Header {name} must be at most {max} characters"
+            )));
+        }
+    }
+    Ok(Some(value.to_string()))
+}

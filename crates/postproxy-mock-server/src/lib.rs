@@ -1,0 +1,75 @@
+//! A mock server for the Postproxy Profiles and Profile Groups API.
+//!
+//! The routing layer is generated from `openapi/postproxy.yaml` ([`generated`]): the
+//! [`PostproxyApi`] trait has one method per operation, with typed inputs and one response enum
+//! per operation whose variants are exactly the statuses the spec documents, so an
+//! implementation cannot drift from the spec without a compile error. [`router`] extracts each
+//! request, calls the trait and serialises its answer; malformed input is answered with the
+//! spec's JSON error body before it reaches the trait.
+//!
+//! ```
+//! use postproxy_mock_server::{
+//!     extract::RequestContext, router, GetProfileGroupPath, GetProfileGroupResponse,
+//! };
+//! # use postproxy_mock_server::*;
+//! use postproxy_models::{Error, ProfileGroup};
+//!
+//! struct OneGroup;
+//!
+//! impl PostproxyApi for OneGroup {
+//!     async fn get_profile_group(
+//!         &self,
+//!         _ctx: RequestContext,
+//!         path: GetProfileGroupPath,
+//!     ) -> GetProfileGroupResponse {
+//!         if path.id == "grp123abc" {
+//!             GetProfileGroupResponse::Ok(ProfileGroup {
+//!                 id: path.id,
+//!                 name: "Main Brand".into(),
+//!                 profiles_count: 0,
+//!             })
+//!         } else {
+//!             GetProfileGroupResponse::NotFound(Error { error: "Not found".into() })
+//!         }
+//!     }
+//!     // ... one method per operation
+//! #   async fn list_profiles(&self, _: RequestContext, _: ListProfilesQuery) -> ListProfilesResponse { unimplemented!() }
+//! #   async fn get_profile(&self, _: RequestContext, _: GetProfilePath, _: GetProfileQuery) -> GetProfileResponse { unimplemented!() }
+//! #   async fn delete_profile(&self, _: RequestContext, _: DeleteProfilePath, _: DeleteProfileQuery, _: DeleteProfileHeaders) -> DeleteProfileResponse { unimplemented!() }
+//! #   async fn list_profile_placements(&self, _: RequestContext, _: ListProfilePlacementsPath, _: ListProfilePlacementsQuery) -> ListProfilePlacementsResponse { unimplemented!() }
+//! #   async fn get_profile_stats(&self, _: RequestContext, _: GetProfileStatsPath, _: GetProfileStatsQuery) -> GetProfileStatsResponse { unimplemented!() }
+//! #   async fn list_profile_groups(&self, _: RequestContext) -> ListProfileGroupsResponse { unimplemented!() }
+//! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> CreateProfileGroupResponse { unimplemented!() }
+//! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupHeaders) -> DeleteProfileGroupResponse { unimplemented!() }
+//! #   async fn initialize_connection(&self, _: RequestContext, _: InitializeConnectionPath, _: postproxy_models::InitializeConnectionRequest) -> InitializeConnectionResponse { unimplemented!() }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = router(std::sync::Arc::new(OneGroup));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let addr = listener.local_addr()?;
+//! tokio::spawn(async move { axum::serve(listener, app).await });
+//! # let _ = addr;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod error;
+pub mod extract;
+pub mod respond;
+
+/// The routing layer generated from the spec: see [`PostproxyApi`] and [`router`].
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod generated;
+
+pub use generated::*;
+
+/// The largest request body accepted; larger bodies are answered with 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// [`router`] with the request body limit the spec documents ([`BODY_LIMIT`]).
+pub fn app<A: PostproxyApi>(api: std::sync::Arc<A>) -> axum::Router {
+    router(api).layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+}
