@@ -1,0 +1,134 @@
+//! A reviewed digest of the spec's API surface: a change to an operation, parameter, body or
+//! status shows up as a snapshot diff that someone has to accept.
+
+mod common;
+
+use serde_json::Value;
+
+fn schema_text(spec: &Value, schema: &Value) -> String {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return r.rsplit('/').next().unwrap().to_string();
+    }
+    let schema = common::deref(spec, schema);
+    let mut t = schema["type"].as_str().unwrap_or("any").to_string();
+    if let Some(f) = schema.get("format").and_then(Value::as_str) {
+        t = format!("{t}({f})");
+    }
+    if let Some(n) = schema.get("maxLength") {
+        t = format!("{t} maxLength={n}");
+    }
+    t
+}
+
+fn body_text(spec: &Value, holder: &Value) -> String {
+    let holder = common::deref(spec, holder);
+    match holder
+        .get("content")
+        .and_then(|c| c.get("application/json"))
+    {
+        Some(mt) => schema_text(spec, &mt["schema"]),
+        None => "no body".into(),
+    }
+}
+
+#[test]
+fn api_surface() {
+    let spec = common::spec();
+    let mut out = String::new();
+    let order: serde_yaml::Value = serde_yaml::from_str(common::SPEC_YAML).unwrap();
+    for path in order["paths"].as_mapping().unwrap().keys() {
+        let path = path.as_str().unwrap();
+        let item = &spec["paths"][path];
+        for method in ["get", "put", "post", "patch", "delete"] {
+            let Some(op) = item.get(method) else { continue };
+            out.push_str(&format!(
+                "{} {path}  {}\n",
+                method.to_uppercase(),
+                op["operationId"].as_str().unwrap()
+            ));
+            let params = item["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(op["parameters"].as_array().into_iter().flatten());
+            for p in params {
+                let p = common::deref(&spec, p);
+                out.push_str(&format!(
+                    "  param {} in {} {} {}\n",
+                    p["name"].as_str().unwrap(),
+                    p["in"].as_str().unwrap(),
+                    if p["required"] == Value::Bool(true) {
+                        "required"
+                    } else {
+                        "optional"
+                    },
+                    schema_text(&spec, &p["schema"]),
+                ));
+            }
+            if let Some(b) = op.get("requestBody") {
+                out.push_str(&format!("  body {}\n", body_text(&spec, b)));
+            }
+            for (status, resp) in op["responses"].as_object().unwrap() {
+                let resp_d = common::deref(&spec, resp);
+                let headers: Vec<&String> = resp_d
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                    .collect();
+                let headers = if headers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" headers {headers:?}")
+                };
+                out.push_str(&format!("  {status} {}{headers}\n", body_text(&spec, resp)));
+            }
+        }
+    }
+    let security = &spec["security"];
+    out.push_str(&format!("security {security}\n"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn schemas_surface() {
+    let spec = common::spec();
+    let mut out = String::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        out.push_str(&format!(
+            "{name}: {}",
+            schema["type"].as_str().unwrap_or("?")
+        ));
+        if let Some(e) = schema.get("enum") {
+            out.push_str(&format!(" enum {e}"));
+        }
+        out.push('\n');
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (prop, p) in schema["properties"].as_object().into_iter().flatten() {
+            let ty = match p.get("allOf") {
+                Some(all) => schema_text(&spec, &all[0]),
+                None => schema_text(&spec, p),
+            };
+            out.push_str(&format!(
+                "  {prop}: {ty}{}{}\n",
+                if required.contains(&prop.as_str()) {
+                    " required"
+                } else {
+                    ""
+                },
+                if p["nullable"] == Value::Bool(true) {
+                    " nullable"
+                } else {
+                    ""
+                },
+            ));
+        }
+    }
+    insta::assert_snapshot!(out);
+}
