@@ -30,3 +30,78 @@ fn generation_is_deterministic() {
         );
     }
 }
+
+/// The spec with one edit applied to its text.
+fn edited(find: &str, replace: &str) -> (String, serde_json::Value) {
+    let root = xtask::workspace_root();
+    let (text, _) = xtask::load_spec(&root).unwrap();
+    assert!(text.contains(find), "the spec no longer contains {find:?}");
+    let text = text.replacen(find, replace, 1);
+    let value = serde_yaml::from_str(&text).unwrap();
+    (text, value)
+}
+
+#[test]
+fn a_new_optional_query_parameter_makes_the_client_and_mock_stale() {
+    let (text, spec) = edited(
+        "      operationId: get_profile_group\n",
+        "      operationId: get_profile_group\n      parameters:\n        - name: include_counts\n          in: query\n          required: false\n          schema:\n            type: boolean\n",
+    );
+    let files = xtask::generate(&text, &spec).unwrap();
+    let stale: Vec<_> = xtask::check(&xtask::workspace_root(), &files)
+        .into_iter()
+        .map(|s| s.path)
+        .collect();
+    // The models only change their header (the spec hash); client and mock gain the parameter.
+    assert_eq!(
+        stale,
+        [
+            "crates/postproxy-models/src/generated.rs",
+            "crates/postproxy-client/src/generated.rs",
+            "crates/postproxy-mock-server/src/generated.rs"
+        ]
+    );
+    let client = &files[1].content;
+    let mock = &files[2].content;
+    assert!(
+        client.contains("pub fn include_counts<"),
+        "the client builder lacks the parameter"
+    );
+    assert!(
+        mock.contains("pub include_counts: ::std::option::Option<bool>"),
+        "the mock query lacks it"
+    );
+}
+
+#[test]
+fn a_spec_breaking_a_generator_rule_fails_with_a_readable_message() {
+    // Two different error schemas on one operation.
+    let (text, spec) = edited(
+        "          $ref: \"#/components/responses/NotFound\"\n",
+        "          description: Not found\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/ProfileGroup\"\n",
+    );
+    let err = xtask::generate(&text, &spec)
+        .err()
+        .expect("generation must fail");
+    assert!(
+        err.contains("operation `list_profiles`: [one-error-type]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("404: #/components/schemas/ProfileGroup"),
+        "{err}"
+    );
+
+    // `nullable` beside a `$ref`.
+    let (text, spec) = edited(
+        "          nullable: true\n          allOf:\n            - $ref: \"#/components/schemas/SummaryStats\"\n",
+        "          nullable: true\n          $ref: \"#/components/schemas/SummaryStats\"\n",
+    );
+    let err = xtask::generate(&text, &spec)
+        .err()
+        .expect("generation must fail");
+    assert!(
+        err.contains("[ref-siblings]") && err.contains("summary_stats"),
+        "{err}"
+    );
+}
