@@ -125,7 +125,11 @@ impl PostproxyApi for Canned {
         }
         GetProfileStatsResponse::Ok(example("get_profile_stats"))
     }
-    async fn list_profile_groups(&self, ctx: RequestContext) -> ListProfileGroupsResponse {
+    async fn list_profile_groups(
+        &self,
+        ctx: RequestContext,
+        _q: ListProfileGroupsQuery,
+    ) -> ListProfileGroupsResponse {
         self.record(&ctx, "list_profile_groups".into());
         ListProfileGroupsResponse::TooManyRequests {
             body: m::Error {
@@ -137,6 +141,7 @@ impl PostproxyApi for Canned {
     async fn create_profile_group(
         &self,
         ctx: RequestContext,
+        _q: CreateProfileGroupQuery,
         h: CreateProfileGroupHeaders,
         body: m::CreateProfileGroupRequest,
     ) -> CreateProfileGroupResponse {
@@ -154,6 +159,7 @@ impl PostproxyApi for Canned {
         &self,
         ctx: RequestContext,
         p: GetProfileGroupPath,
+        _q: GetProfileGroupQuery,
     ) -> GetProfileGroupResponse {
         self.record(&ctx, format!("get_profile_group id={}", p.id));
         GetProfileGroupResponse::Ok(example("get_profile_group"))
@@ -162,6 +168,7 @@ impl PostproxyApi for Canned {
         &self,
         ctx: RequestContext,
         p: DeleteProfileGroupPath,
+        _q: DeleteProfileGroupQuery,
         h: DeleteProfileGroupHeaders,
     ) -> DeleteProfileGroupResponse {
         self.record(
@@ -177,6 +184,7 @@ impl PostproxyApi for Canned {
         &self,
         ctx: RequestContext,
         p: InitializeConnectionPath,
+        _q: InitializeConnectionQuery,
         body: m::InitializeConnectionRequest,
     ) -> InitializeConnectionResponse {
         self.record(

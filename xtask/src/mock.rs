@@ -213,7 +213,9 @@ fn params_struct(op: &Op, location: &str, suffix: &str) -> Option<(syn::Ident, T
         .iter()
         .filter(|p| p.location == location)
         .collect();
-    if params.is_empty() {
+    // Every operation gets a query struct, even an empty one, so adding an optional query
+    // parameter to the spec adds a field rather than changing the trait method's signature.
+    if params.is_empty() && location != "query" {
         return None;
     }
     let name = format_ident!("{}{suffix}", op.id.to_upper_camel_case());

@@ -683,6 +683,9 @@ impl ::axum::response::IntoResponse for GetProfileStatsResponse {
         }
     }
 }
+/// Query parameters of `list_profile_groups`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+pub struct ListProfileGroupsQuery {}
 /// The responses `list_profile_groups` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListProfileGroupsResponse {
@@ -759,6 +762,9 @@ impl ::axum::response::IntoResponse for ListProfileGroupsResponse {
         }
     }
 }
+/// Query parameters of `create_profile_group`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+pub struct CreateProfileGroupQuery {}
 /// Headers parameters of `create_profile_group`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CreateProfileGroupHeaders {
@@ -899,6 +905,9 @@ pub struct GetProfileGroupPath {
     /// Profile group hashid.
     pub id: ::std::string::String,
 }
+/// Query parameters of `get_profile_group`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+pub struct GetProfileGroupQuery {}
 /// The responses `get_profile_group` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetProfileGroupResponse {
@@ -999,6 +1008,9 @@ pub struct DeleteProfileGroupPath {
     /// Profile group hashid.
     pub id: ::std::string::String,
 }
+/// Query parameters of `delete_profile_group`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+pub struct DeleteProfileGroupQuery {}
 /// Headers parameters of `delete_profile_group`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeleteProfileGroupHeaders {
@@ -1139,6 +1151,9 @@ pub struct InitializeConnectionPath {
     /// Profile group hashid.
     pub id: ::std::string::String,
 }
+/// Query parameters of `initialize_connection`.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+pub struct InitializeConnectionQuery {}
 /// The responses `initialize_connection` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InitializeConnectionResponse {
@@ -1337,6 +1352,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     fn list_profile_groups(
         &self,
         ctx: crate::extract::RequestContext,
+        query: ListProfileGroupsQuery,
     ) -> impl ::std::future::Future<Output = ListProfileGroupsResponse> + Send;
     /// `POST /api/profile_groups`: Create a profile group
     ///
@@ -1348,6 +1364,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     fn create_profile_group(
         &self,
         ctx: crate::extract::RequestContext,
+        query: CreateProfileGroupQuery,
         headers: CreateProfileGroupHeaders,
         body: ::postproxy_models::CreateProfileGroupRequest,
     ) -> impl ::std::future::Future<Output = CreateProfileGroupResponse> + Send;
@@ -1359,6 +1376,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
         &self,
         ctx: crate::extract::RequestContext,
         path: GetProfileGroupPath,
+        query: GetProfileGroupQuery,
     ) -> impl ::std::future::Future<Output = GetProfileGroupResponse> + Send;
     /// `DELETE /api/profile_groups/{id}`: Delete a profile group and its profiles
     ///
@@ -1369,6 +1387,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
         &self,
         ctx: crate::extract::RequestContext,
         path: DeleteProfileGroupPath,
+        query: DeleteProfileGroupQuery,
         headers: DeleteProfileGroupHeaders,
     ) -> impl ::std::future::Future<Output = DeleteProfileGroupResponse> + Send;
     /// `POST /api/profile_groups/{id}/initialize_connection`: Get an OAuth URL to connect a profile
@@ -1385,6 +1404,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
         &self,
         ctx: crate::extract::RequestContext,
         path: InitializeConnectionPath,
+        query: InitializeConnectionQuery,
         body: ::postproxy_models::InitializeConnectionRequest,
     ) -> impl ::std::future::Future<Output = InitializeConnectionResponse> + Send;
 }
@@ -1481,12 +1501,16 @@ mod handlers {
     pub(super) async fn list_profile_groups<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
         ctx: crate::extract::RequestContext,
+        crate::extract::ApiQuery(query): crate::extract::ApiQuery<ListProfileGroupsQuery>,
     ) -> ::axum::response::Response {
-        api.list_profile_groups(ctx).await.into_response()
+        api.list_profile_groups(ctx, query).await.into_response()
     }
     pub(super) async fn create_profile_group<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
         ctx: crate::extract::RequestContext,
+        crate::extract::ApiQuery(
+            query,
+        ): crate::extract::ApiQuery<CreateProfileGroupQuery>,
         header_map: ::axum::http::HeaderMap,
         crate::extract::ApiJson(
             body,
@@ -1496,35 +1520,42 @@ mod handlers {
             ::std::result::Result::Ok(headers) => headers,
             ::std::result::Result::Err(error) => return error.into_response(),
         };
-        api.create_profile_group(ctx, headers, body).await.into_response()
+        api.create_profile_group(ctx, query, headers, body).await.into_response()
     }
     pub(super) async fn get_profile_group<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
         ctx: crate::extract::RequestContext,
         crate::extract::ApiPath(path): crate::extract::ApiPath<GetProfileGroupPath>,
+        crate::extract::ApiQuery(query): crate::extract::ApiQuery<GetProfileGroupQuery>,
     ) -> ::axum::response::Response {
-        api.get_profile_group(ctx, path).await.into_response()
+        api.get_profile_group(ctx, path, query).await.into_response()
     }
     pub(super) async fn delete_profile_group<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
         ctx: crate::extract::RequestContext,
         crate::extract::ApiPath(path): crate::extract::ApiPath<DeleteProfileGroupPath>,
+        crate::extract::ApiQuery(
+            query,
+        ): crate::extract::ApiQuery<DeleteProfileGroupQuery>,
         header_map: ::axum::http::HeaderMap,
     ) -> ::axum::response::Response {
         let headers = match DeleteProfileGroupHeaders::from_headers(&header_map) {
             ::std::result::Result::Ok(headers) => headers,
             ::std::result::Result::Err(error) => return error.into_response(),
         };
-        api.delete_profile_group(ctx, path, headers).await.into_response()
+        api.delete_profile_group(ctx, path, query, headers).await.into_response()
     }
     pub(super) async fn initialize_connection<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
         ctx: crate::extract::RequestContext,
         crate::extract::ApiPath(path): crate::extract::ApiPath<InitializeConnectionPath>,
+        crate::extract::ApiQuery(
+            query,
+        ): crate::extract::ApiQuery<InitializeConnectionQuery>,
         crate::extract::ApiJson(
             body,
         ): crate::extract::ApiJson<::postproxy_models::InitializeConnectionRequest>,
     ) -> ::axum::response::Response {
-        api.initialize_connection(ctx, path, body).await.into_response()
+        api.initialize_connection(ctx, path, query, body).await.into_response()
     }
 }

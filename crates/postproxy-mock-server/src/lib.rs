@@ -9,7 +9,8 @@
 //!
 //! ```
 //! use postproxy_mock_server::{
-//!     extract::RequestContext, router, GetProfileGroupPath, GetProfileGroupResponse,
+//!     extract::RequestContext, router, GetProfileGroupPath, GetProfileGroupQuery,
+//!     GetProfileGroupResponse,
 //! };
 //! # use postproxy_mock_server::*;
 //! use postproxy_models::{Error, ProfileGroup};
@@ -21,6 +22,7 @@
 //!         &self,
 //!         _ctx: RequestContext,
 //!         path: GetProfileGroupPath,
+//!         _query: GetProfileGroupQuery,
 //!     ) -> GetProfileGroupResponse {
 //!         if path.id == "grp123abc" {
 //!             GetProfileGroupResponse::Ok(ProfileGroup {
@@ -38,10 +40,10 @@
 //! #   async fn delete_profile(&self, _: RequestContext, _: DeleteProfilePath, _: DeleteProfileQuery, _: DeleteProfileHeaders) -> DeleteProfileResponse { unimplemented!() }
 //! #   async fn list_profile_placements(&self, _: RequestContext, _: ListProfilePlacementsPath, _: ListProfilePlacementsQuery) -> ListProfilePlacementsResponse { unimplemented!() }
 //! #   async fn get_profile_stats(&self, _: RequestContext, _: GetProfileStatsPath, _: GetProfileStatsQuery) -> GetProfileStatsResponse { unimplemented!() }
-//! #   async fn list_profile_groups(&self, _: RequestContext) -> ListProfileGroupsResponse { unimplemented!() }
-//! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> CreateProfileGroupResponse { unimplemented!() }
-//! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupHeaders) -> DeleteProfileGroupResponse { unimplemented!() }
-//! #   async fn initialize_connection(&self, _: RequestContext, _: InitializeConnectionPath, _: postproxy_models::InitializeConnectionRequest) -> InitializeConnectionResponse { unimplemented!() }
+//! #   async fn list_profile_groups(&self, _: RequestContext, _: ListProfileGroupsQuery) -> ListProfileGroupsResponse { unimplemented!() }
+//! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupQuery, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> CreateProfileGroupResponse { unimplemented!() }
+//! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupQuery, _: DeleteProfileGroupHeaders) -> DeleteProfileGroupResponse { unimplemented!() }
+//! #   async fn initialize_connection(&self, _: RequestContext, _: InitializeConnectionPath, _: InitializeConnectionQuery, _: postproxy_models::InitializeConnectionRequest) -> InitializeConnectionResponse { unimplemented!() }
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
