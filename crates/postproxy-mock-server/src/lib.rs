@@ -57,9 +57,14 @@
 //! # }
 //! ```
 
+pub mod api;
+pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod fixtures;
 pub mod respond;
+pub mod server;
+pub mod state;
 
 /// The routing layer generated from the spec: see [`PostproxyApi`] and [`router`].
 #[rustfmt::skip]
@@ -67,6 +72,10 @@ pub mod respond;
 pub mod generated;
 
 pub use generated::*;
+
+pub use api::MockApi;
+pub use fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
+pub use server::{MockServer, MockServerBuilder};
 
 /// The largest request body accepted; larger bodies are answered with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;

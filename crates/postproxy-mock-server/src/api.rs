@@ -1,0 +1,310 @@
+//! [`MockApi`]: the stateful implementation of the generated [`PostproxyApi`] trait.
+
+use std::sync::{Mutex, MutexGuard};
+
+use postproxy_models::{
+    CreateProfileGroupRequest, DeleteProfileGroupResponse as DeletedGroup,
+    DeleteProfileResponse as DeletedProfile, InitializeConnectionRequest, PlacementList,
+    ProfileGroupList, ProfileList, ProfileStatsResponse,
+};
+
+use crate::auth::{ApiKey, Principal};
+use crate::error::ApiError;
+use crate::extract::RequestContext;
+use crate::fixtures::Fixtures;
+use crate::state::{Connection, Replay, Store};
+use crate::*;
+
+/// The seed used when none is given: new ids are the same on every run.
+pub const DEFAULT_SEED: u64 = 0;
+
+/// The mock API: fixtures loaded into a [`Store`] behind a lock, answering every operation as
+/// the service does. Serve it with [`crate::app`] or start a [`crate::MockServer`].
+#[derive(Debug)]
+pub struct MockApi {
+    store: Mutex<Store>,
+    base_url: String,
+}
+
+impl MockApi {
+    /// The API over `fixtures` (validated by the caller, e.g. with [`Fixtures::validate`]),
+    /// with new ids from `seed`. `base_url` (e.g. `http://127.0.0.1:8080`) is where this mock
+    /// is reachable; initialize_connection's URLs point at it.
+    pub fn new(fixtures: &Fixtures, seed: u64, base_url: impl Into<String>) -> Self {
+        Self {
+            store: Mutex::new(Store::new(fixtures, seed)),
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// The base URL initialize_connection's URLs start with.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Every API key, in fixture order.
+    pub fn api_keys(&self) -> Vec<ApiKey> {
+        self.lock().api_keys().to_vec()
+    }
+
+    /// A connection invitation created by initialize_connection, by its token.
+    pub fn connection(&self, token: &str) -> Option<Connection> {
+        self.lock().connection(token).cloned()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // No operation panics while holding the lock; should one ever, the data is still whole
+        // (operations check before they change), so keep serving.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the store and authenticates the request.
+    fn begin(&self, ctx: &RequestContext) -> Result<(MutexGuard<'_, Store>, Principal), ApiError> {
+        let store = self.lock();
+        let who = store.authenticate(ctx.bearer_token())?;
+        Ok((store, who))
+    }
+}
+
+/// Maps an [`ApiError`] to the variant of a response enum with its status.
+macro_rules! from_api_error {
+    ($ty:ty { $($code:literal => $variant:ident),* $(,)? }) => {
+        impl From<ApiError> for $ty {
+            fn from(error: ApiError) -> Self {
+                match error.status().as_u16() {
+                    $($code => Self::$variant(error.body()),)*
+                    _ => Self::InternalServerError(error.body()),
+                }
+            }
+        }
+    };
+}
+
+from_api_error!(ListProfilesResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
+from_api_error!(GetProfileResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
+from_api_error!(DeleteProfileResponse {
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict,
+    422 => UnprocessableEntity,
+});
+from_api_error!(ListProfilePlacementsResponse {
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 422 => UnprocessableEntity,
+});
+from_api_error!(GetProfileStatsResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
+from_api_error!(ListProfileGroupsResponse { 401 => Unauthorized });
+from_api_error!(CreateProfileGroupResponse {
+    400 => BadRequest, 401 => Unauthorized, 409 => Conflict, 413 => PayloadTooLarge,
+    422 => UnprocessableEntity,
+});
+from_api_error!(GetProfileGroupResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
+from_api_error!(DeleteProfileGroupResponse {
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict,
+    422 => UnprocessableEntity,
+});
+from_api_error!(InitializeConnectionResponse {
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 413 => PayloadTooLarge,
+    422 => UnprocessableEntity,
+});
+
+fn unexpected_replay() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal server error",
+    )
+}
+
+impl PostproxyApi for MockApi {
+    async fn list_profiles(
+        &self,
+        ctx: RequestContext,
+        query: ListProfilesQuery,
+    ) -> ListProfilesResponse {
+        let result = self
+            .begin(&ctx)
+            .and_then(|(store, who)| store.list_profiles(&who, query.profile_group_id.as_deref()));
+        match result {
+            Ok(data) => ListProfilesResponse::Ok(ProfileList { data }),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn get_profile(
+        &self,
+        ctx: RequestContext,
+        path: GetProfilePath,
+        query: GetProfileQuery,
+    ) -> GetProfileResponse {
+        let result = self.begin(&ctx).and_then(|(store, who)| {
+            store.get_profile(&who, &path.id, query.profile_group_id.as_deref())
+        });
+        match result {
+            Ok(profile) => GetProfileResponse::Ok(profile),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn delete_profile(
+        &self,
+        ctx: RequestContext,
+        path: DeleteProfilePath,
+        query: DeleteProfileQuery,
+        headers: DeleteProfileHeaders,
+    ) -> DeleteProfileResponse {
+        let result = self.begin(&ctx).and_then(|(mut store, who)| {
+            let group = query.profile_group_id.as_deref();
+            let fingerprint = format!(
+                "DELETE /api/profiles/{}?profile_group_id={}",
+                path.id,
+                group.unwrap_or("")
+            );
+            store.idempotent(
+                &who,
+                headers.idempotency_key.as_deref(),
+                fingerprint,
+                |store| {
+                    store.delete_profile(&who, &path.id, group)?;
+                    Ok(Replay::DeleteProfile(DeletedProfile { success: true }))
+                },
+            )
+        });
+        match result {
+            Ok(Replay::DeleteProfile(body)) => DeleteProfileResponse::Ok(body),
+            Ok(_) => unexpected_replay().into(),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn list_profile_placements(
+        &self,
+        ctx: RequestContext,
+        path: ListProfilePlacementsPath,
+        query: ListProfilePlacementsQuery,
+    ) -> ListProfilePlacementsResponse {
+        let result = self.begin(&ctx).and_then(|(store, who)| {
+            store.placements(&who, &path.id, query.profile_group_id.as_deref())
+        });
+        match result {
+            Ok(data) => ListProfilePlacementsResponse::Ok(PlacementList { data }),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn get_profile_stats(
+        &self,
+        ctx: RequestContext,
+        path: GetProfileStatsPath,
+        query: GetProfileStatsQuery,
+    ) -> GetProfileStatsResponse {
+        let result = self
+            .begin(&ctx)
+            .and_then(|(store, who)| store.stats(&who, &path.id, &query));
+        match result {
+            Ok(data) => GetProfileStatsResponse::Ok(ProfileStatsResponse { data }),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn list_profile_groups(
+        &self,
+        ctx: RequestContext,
+        _query: ListProfileGroupsQuery,
+    ) -> ListProfileGroupsResponse {
+        match self.begin(&ctx) {
+            Ok((store, who)) => ListProfileGroupsResponse::Ok(ProfileGroupList {
+                data: store.list_groups(&who),
+            }),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn create_profile_group(
+        &self,
+        ctx: RequestContext,
+        _query: CreateProfileGroupQuery,
+        headers: CreateProfileGroupHeaders,
+        body: CreateProfileGroupRequest,
+    ) -> CreateProfileGroupResponse {
+        let result = self.begin(&ctx).and_then(|(mut store, who)| {
+            let fingerprint = format!(
+                "POST /api/profile_groups {}",
+                serde_json::to_string(&body).unwrap_or_default()
+            );
+            store.idempotent(
+                &who,
+                headers.idempotency_key.as_deref(),
+                fingerprint,
+                |store| {
+                    store
+                        .create_group(&who, &body)
+                        .map(Replay::CreateProfileGroup)
+                },
+            )
+        });
+        match result {
+            Ok(Replay::CreateProfileGroup(group)) => CreateProfileGroupResponse::Created(group),
+            Ok(_) => unexpected_replay().into(),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn get_profile_group(
+        &self,
+        ctx: RequestContext,
+        path: GetProfileGroupPath,
+        _query: GetProfileGroupQuery,
+    ) -> GetProfileGroupResponse {
+        let result = self
+            .begin(&ctx)
+            .and_then(|(store, who)| store.get_group(&who, &path.id));
+        match result {
+            Ok(group) => GetProfileGroupResponse::Ok(group),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn delete_profile_group(
+        &self,
+        ctx: RequestContext,
+        path: DeleteProfileGroupPath,
+        _query: DeleteProfileGroupQuery,
+        headers: DeleteProfileGroupHeaders,
+    ) -> DeleteProfileGroupResponse {
+        let result = self.begin(&ctx).and_then(|(mut store, who)| {
+            let fingerprint = format!("DELETE /api/profile_groups/{}", path.id);
+            store.idempotent(
+                &who,
+                headers.idempotency_key.as_deref(),
+                fingerprint,
+                |store| {
+                    store.delete_group(&who, &path.id)?;
+                    Ok(Replay::DeleteProfileGroup(DeletedGroup { deleted: true }))
+                },
+            )
+        });
+        match result {
+            Ok(Replay::DeleteProfileGroup(body)) => DeleteProfileGroupResponse::Ok(body),
+            Ok(_) => unexpected_replay().into(),
+            Err(e) => e.into(),
+        }
+    }
+
+    async fn initialize_connection(
+        &self,
+        ctx: RequestContext,
+        path: InitializeConnectionPath,
+        _query: InitializeConnectionQuery,
+        body: InitializeConnectionRequest,
+    ) -> InitializeConnectionResponse {
+        let result = self
+            .begin(&ctx)
+            .and_then(|(mut store, who)| store.initialize_connection(&who, &path.id, &body));
+        match result {
+            Ok(connection) => {
+                InitializeConnectionResponse::Ok(postproxy_models::InitializeConnectionResponse {
+                    url: format!("{}/connect/{}", self.base_url, connection.token),
+                    success: true,
+                })
+            }
+            Err(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! `postproxy-mock`: the stateful Postproxy mock server as a standalone program.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use postproxy_mock_server::auth::Scope;
+use postproxy_mock_server::{Fixtures, MockServer};
+
+/// A stateful mock of the Postproxy Profiles and Profile Groups API.
+///
+/// Every flag can also be set with the environment variable shown.
+#[derive(Debug, Parser)]
+#[command(name = "postproxy-mock", version, about)]
+struct Cli {
+    /// The address to listen on.
+    #[arg(long, env = "POSTPROXY_MOCK_HOST", default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+
+    /// The port to listen on; 0 picks a free port (the bound address is printed).
+    #[arg(long, env = "POSTPROXY_MOCK_PORT", default_value_t = 8080)]
+    port: u16,
+
+    /// A fixture file (JSON, or YAML if it ends in .yaml/.yml) replacing the demo data.
+    #[arg(long, env = "POSTPROXY_MOCK_FIXTURES")]
+    fixtures: Option<PathBuf>,
+
+    /// The seed new ids (groups, connection tokens) are generated from.
+    #[arg(long, env = "POSTPROXY_MOCK_SEED", default_value_t = postproxy_mock_server::api::DEFAULT_SEED)]
+    seed: u64,
+
+    /// The log filter: a level (error, warn, info, debug, trace) or a tracing directive.
+    #[arg(long, env = "POSTPROXY_MOCK_LOG_LEVEL", default_value = "info")]
+    log_level: String,
+
+    /// The base URL clients reach this server at, used in initialize_connection's URLs
+    /// (default: http://HOST:PORT as bound).
+    #[arg(long, env = "POSTPROXY_MOCK_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the JSON Schema of the fixture format and exit.
+    FixtureSchema,
+    /// Print the embedded demo fixtures (JSON) and exit.
+    DemoFixtures,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::FixtureSchema) => {
+            return print_json(&Fixtures::json_schema());
+        }
+        Some(Command::DemoFixtures) => {
+            println!("{}", Fixtures::demo_json().trim_end());
+            return ExitCode::SUCCESS;
+        }
+        None => {}
+    }
+
+    let filter = match tracing_subscriber::EnvFilter::try_new(&cli.log_level) {
+        Ok(filter) => filter,
+        Err(e) => {
+            eprintln!(
+                "postproxy-mock: invalid --log-level {:?}: {e}",
+                cli.log_level
+            );
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+
+    let fixtures = match &cli.fixtures {
+        Some(path) => match Fixtures::load(path) {
+            Ok(fixtures) => fixtures,
+            Err(e) => {
+                eprintln!("postproxy-mock: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Fixtures::demo(),
+    };
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("postproxy-mock: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli, fixtures))
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("postproxy-mock: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
+    let mut builder = MockServer::builder()
+        .fixtures(fixtures)
+        .seed(cli.seed)
+        .addr(SocketAddr::new(cli.host, cli.port));
+    if let Some(url) = cli.public_url {
+        builder = builder.base_url(url);
+    }
+    let server = match builder.start().await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!(
+                "postproxy-mock: cannot listen on {}: {e}",
+                SocketAddr::new(cli.host, cli.port)
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+
+    println!("postproxy-mock listening on http://{}", server.addr());
+    println!("base URL: {}", server.base_url());
+    println!("API keys:");
+    for key in server.api_keys() {
+        let scope = match &key.principal.scope {
+            Scope::FullAccess => "full access".to_string(),
+            Scope::Group(group) => format!("scoped to profile group {group}"),
+        };
+        println!(
+            "  {}  (account {}, {scope})",
+            key.key, key.principal.account_id
+        );
+    }
+    println!(
+        "try: curl -H 'Authorization: Bearer {}' {}/api/profile_groups",
+        server
+            .api_keys()
+            .first()
+            .map_or("<key>", |k| k.key.as_str()),
+        server.base_url()
+    );
+    tracing::info!(addr = %server.addr(), seed = cli.seed, "postproxy-mock started");
+
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

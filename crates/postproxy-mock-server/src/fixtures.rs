@@ -1,0 +1,422 @@
+//! The fixture format: the accounts, API keys, profile groups, profiles, placements and stats
+//! snapshots a mock server starts with, and the embedded demo data set ([`Fixtures::demo`]).
+//!
+//! A fixture file is JSON or YAML (see [`Fixtures::from_json`], [`Fixtures::from_yaml`],
+//! [`Fixtures::load`]); its JSON Schema is [`Fixtures::json_schema`]. Profiles are nested in
+//! their group and groups in their account, so a profile's `profile_group_id` is implied and
+//! cannot disagree with where it is listed. After parsing, [`Fixtures::validate`] checks what the
+//! types cannot express (unique ids, known scopes, RFC 3339 timestamps, placement rules); every
+//! error names the offending field by its path, e.g.
+//! `accounts[0].profile_groups[1].profiles[2].stats[0].recorded_at`.
+//!
+//! # The demo data set
+//!
+//! `fixtures/demo.json` holds every object of the reference examples verbatim (profiles
+//! `prof123abc`, `prof789def`, `prof321ghi`, `prof654jkl` and `prof_li_001` in group
+//! `grp456xyz`; groups `grp123abc` "Main Brand", `grp456def` "Client Project" and `grp789ghi`
+//! "Personal"). The group examples' `profiles_count` values (5, 3 and 2) are made true by giving
+//! those groups exactly that many profiles, which also cover the networks the profile examples do
+//! not (threads, youtube, tiktok, pinterest, bluesky, telegram, google_business). Two keys are
+//! issued: [`DEMO_FULL_ACCESS_KEY`] and [`DEMO_SCOPED_KEY`] (scoped to `grp456def`).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use postproxy_models::{Placement, Platform, ProfileStatus};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The demo data set's full-access API key (every group of the demo account).
+pub const DEMO_FULL_ACCESS_KEY: &str = "pp_demo_full_0123456789abcdef";
+
+/// The demo data set's API key scoped to group `grp456def` ("Client Project").
+pub const DEMO_SCOPED_KEY: &str = "pp_demo_scoped_0123456789abcdef";
+
+/// The group [`DEMO_SCOPED_KEY`] is scoped to.
+pub const DEMO_SCOPED_GROUP_ID: &str = "grp456def";
+
+const DEMO_JSON: &str = include_str!("../fixtures/demo.json");
+
+/// The data a mock server starts with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fixtures {
+    /// Free text for the reader of the file; ignored by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The accounts. Each has its own keys and groups; nothing is shared between accounts.
+    pub accounts: Vec<AccountFixture>,
+}
+
+/// One Postproxy account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFixture {
+    /// The account's id (only used to tell accounts apart; never served).
+    pub id: String,
+    /// Free text for the reader of the file; ignored by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The API keys of the account.
+    #[serde(default)]
+    pub api_keys: Vec<ApiKeyFixture>,
+    /// The account's profile groups, in the order they are listed.
+    #[serde(default)]
+    pub profile_groups: Vec<GroupFixture>,
+}
+
+/// An API key: full access to its account, or scoped to one of its profile groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyFixture {
+    /// The secret sent as `Authorization: Bearer <key>`. Unique across all accounts; visible
+    /// ASCII without spaces.
+    pub key: String,
+    /// The group the key is scoped to; absent or null for a full-access key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_group_id: Option<String>,
+    /// Free text for the reader of the file; ignored by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A profile group and the profiles in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFixture {
+    /// The group's id (hashid), unique across all accounts.
+    pub id: String,
+    /// The group's display name (not blank).
+    pub name: String,
+    /// The group's profiles, in the order they are listed. `profiles_count` is always their
+    /// number.
+    #[serde(default)]
+    pub profiles: Vec<ProfileFixture>,
+}
+
+/// A connected social media profile with its placements and stats snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFixture {
+    /// The profile's id, unique across all accounts.
+    pub id: String,
+    /// Display name of the connected account.
+    pub name: String,
+    /// The network.
+    pub platform: Platform,
+    /// Connection status.
+    pub status: ProfileStatus,
+    /// When the connection expires (RFC 3339), or null.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Number of posts made through the profile (not negative).
+    #[serde(default)]
+    pub post_count: i64,
+    /// URL of the avatar, or null if not yet downloaded.
+    #[serde(default)]
+    pub avatar_url: Option<String>,
+    /// Placements: only for facebook, linkedin, pinterest, telegram and google_business. A null
+    /// id is allowed for the LinkedIn personal profile only.
+    #[serde(default)]
+    pub placements: Vec<Placement>,
+    /// Stats snapshots, in any order. Empty means the profile was never polled.
+    #[serde(default)]
+    pub stats: Vec<SnapshotFixture>,
+}
+
+/// One stats snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotFixture {
+    /// For facebook, linkedin and telegram: the id of one of the profile's placements (required).
+    /// For every other network: null.
+    #[serde(default)]
+    pub placement_id: Option<String>,
+    /// The metrics, keyed as the network names them.
+    pub stats: serde_json::Map<String, serde_json::Value>,
+    /// When the snapshot was captured (RFC 3339); served exactly as written.
+    pub recorded_at: String,
+}
+
+/// A fixture file that could not be used: which file, which field and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureError {
+    /// The file, when loaded from one.
+    pub file: Option<String>,
+    /// The path of the offending field, e.g. `accounts[0].profile_groups[1].name`; `.` for the
+    /// whole document.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(file) => write!(
+                f,
+                "invalid fixtures file {file}: at {}: {}",
+                self.path, self.message
+            ),
+            None => write!(f, "invalid fixtures: at {}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl std::error::Error for FixtureError {}
+
+/// Whether a network has placements (list_profile_placements answers for it).
+pub fn has_placements(platform: Platform) -> bool {
+    matches!(
+        platform,
+        Platform::Facebook
+            | Platform::Linkedin
+            | Platform::Pinterest
+            | Platform::Telegram
+            | Platform::GoogleBusiness
+    )
+}
+
+/// Whether a network keeps one stats timeseries per placement (facebook, linkedin, telegram):
+/// `placement_id` is required on the stats endpoint and `summary_stats` is computed.
+pub fn stats_per_placement(platform: Platform) -> bool {
+    matches!(
+        platform,
+        Platform::Facebook | Platform::Linkedin | Platform::Telegram
+    )
+}
+
+/// Parses an RFC 3339 timestamp.
+pub fn parse_timestamp(value: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
+}
+
+impl Fixtures {
+    /// The embedded demo data set (see the module documentation).
+    pub fn demo() -> Self {
+        // The embedded file is checked by this crate's tests; failing here is a build defect.
+        Self::from_json(DEMO_JSON).expect("the embedded demo fixtures are valid")
+    }
+
+    /// The embedded demo data set as JSON text.
+    pub fn demo_json() -> &'static str {
+        DEMO_JSON
+    }
+
+    /// Parses and validates JSON fixtures.
+    pub fn from_json(text: &str) -> Result<Self, FixtureError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let fixtures: Self = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
+        de.end().map_err(|e| FixtureError {
+            file: None,
+            path: ".".into(),
+            message: e.to_string(),
+        })?;
+        fixtures.validate()?;
+        Ok(fixtures)
+    }
+
+    /// Parses and validates YAML fixtures.
+    pub fn from_yaml(text: &str) -> Result<Self, FixtureError> {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let fixtures: Self = serde_path_to_error::deserialize(de).map_err(path_error)?;
+        fixtures.validate()?;
+        Ok(fixtures)
+    }
+
+    /// Reads, parses and validates a fixture file: YAML if its name ends in `.yaml` or `.yml`,
+    /// JSON otherwise. Errors name the file.
+    pub fn load(path: &Path) -> Result<Self, FixtureError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| FixtureError {
+            file: Some(file.clone()),
+            path: ".".into(),
+            message: format!("cannot read the file: {e}"),
+        })?;
+        let yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        let parsed = if yaml {
+            Self::from_yaml(&text)
+        } else {
+            Self::from_json(&text)
+        };
+        parsed.map_err(|e| FixtureError {
+            file: Some(file),
+            ..e
+        })
+    }
+
+    /// The JSON Schema of the fixture format.
+    pub fn json_schema() -> schemars::schema::RootSchema {
+        schemars::schema_for!(Fixtures)
+    }
+
+    /// Checks what the types cannot: unique account, key, group and profile ids; keys scoped to
+    /// a group of their own account; non-blank names; RFC 3339 timestamps; placements only on
+    /// networks that have them, with unique ids; snapshots tied to a placement exactly on the
+    /// networks that keep per-placement stats.
+    pub fn validate(&self) -> Result<(), FixtureError> {
+        let err = |path: String, message: String| FixtureError {
+            file: None,
+            path,
+            message,
+        };
+        let mut accounts = HashSet::new();
+        let mut keys = HashSet::new();
+        let mut groups = HashSet::new();
+        let mut profiles = HashSet::new();
+        for (a, account) in self.accounts.iter().enumerate() {
+            let ap = format!("accounts[{a}]");
+            if !accounts.insert(account.id.as_str()) {
+                return Err(err(
+                    format!("{ap}.id"),
+                    format!("duplicate account id {:?}", account.id),
+                ));
+            }
+            let own_groups: HashSet<&str> = account
+                .profile_groups
+                .iter()
+                .map(|g| g.id.as_str())
+                .collect();
+            for (k, key) in account.api_keys.iter().enumerate() {
+                let kp = format!("{ap}.api_keys[{k}]");
+                if key.key.is_empty() || !key.key.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(err(
+                        format!("{kp}.key"),
+                        "a key must be non-empty visible ASCII without spaces".into(),
+                    ));
+                }
+                if !keys.insert(key.key.as_str()) {
+                    return Err(err(format!("{kp}.key"), "duplicate API key".into()));
+                }
+                if let Some(group) = &key.profile_group_id {
+                    if !own_groups.contains(group.as_str()) {
+                        return Err(err(
+                            format!("{kp}.profile_group_id"),
+                            format!("no profile group {group:?} in this account"),
+                        ));
+                    }
+                }
+            }
+            for (g, group) in account.profile_groups.iter().enumerate() {
+                let gp = format!("{ap}.profile_groups[{g}]");
+                if group.id.trim().is_empty() {
+                    return Err(err(format!("{gp}.id"), "must not be blank".into()));
+                }
+                if !groups.insert(group.id.as_str()) {
+                    return Err(err(
+                        format!("{gp}.id"),
+                        format!("duplicate profile group id {:?}", group.id),
+                    ));
+                }
+                if group.name.trim().is_empty() {
+                    return Err(err(format!("{gp}.name"), "must not be blank".into()));
+                }
+                for (p, profile) in group.profiles.iter().enumerate() {
+                    let pp = format!("{gp}.profiles[{p}]");
+                    if profile.id.trim().is_empty() {
+                        return Err(err(format!("{pp}.id"), "must not be blank".into()));
+                    }
+                    if !profiles.insert(profile.id.as_str()) {
+                        return Err(err(
+                            format!("{pp}.id"),
+                            format!("duplicate profile id {:?}", profile.id),
+                        ));
+                    }
+                    validate_profile(profile, &pp)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(), FixtureError> {
+    let err = |path: String, message: String| FixtureError {
+        file: None,
+        path,
+        message,
+    };
+    if profile.post_count < 0 {
+        return Err(err(
+            format!("{pp}.post_count"),
+            "must not be negative".into(),
+        ));
+    }
+    if let Some(expires_at) = &profile.expires_at {
+        if parse_timestamp(expires_at).is_none() {
+            return Err(err(
+                format!("{pp}.expires_at"),
+                format!("{expires_at:?} is not an RFC 3339 timestamp"),
+            ));
+        }
+    }
+    let platform = profile.platform;
+    if !has_placements(platform) && !profile.placements.is_empty() {
+        return Err(err(
+            format!("{pp}.placements"),
+            format!("{platform} profiles have no placements"),
+        ));
+    }
+    let mut placement_ids: HashSet<&str> = HashSet::new();
+    for (i, placement) in profile.placements.iter().enumerate() {
+        match &placement.id {
+            Some(id) if !placement_ids.insert(id.as_str()) => {
+                return Err(err(
+                    format!("{pp}.placements[{i}].id"),
+                    format!("duplicate placement id {id:?}"),
+                ));
+            }
+            Some(_) => {}
+            None if platform != Platform::Linkedin => {
+                return Err(err(
+                    format!("{pp}.placements[{i}].id"),
+                    "only the LinkedIn personal profile placement may have a null id".into(),
+                ));
+            }
+            None => {}
+        }
+    }
+    for (s, snapshot) in profile.stats.iter().enumerate() {
+        let sp = format!("{pp}.stats[{s}]");
+        if parse_timestamp(&snapshot.recorded_at).is_none() {
+            return Err(err(
+                format!("{sp}.recorded_at"),
+                format!("{:?} is not an RFC 3339 timestamp", snapshot.recorded_at),
+            ));
+        }
+        match (&snapshot.placement_id, stats_per_placement(platform)) {
+            (None, true) => {
+                return Err(err(
+                    format!("{sp}.placement_id"),
+                    format!("required for {platform} profiles (the id of one of its placements)"),
+                ));
+            }
+            (Some(id), true) if !placement_ids.contains(id.as_str()) => {
+                return Err(err(
+                    format!("{sp}.placement_id"),
+                    format!("no placement {id:?} in this profile's placements"),
+                ));
+            }
+            (Some(_), false) => {
+                return Err(err(
+                    format!("{sp}.placement_id"),
+                    format!("must be null: {platform} stats are not kept per placement"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> FixtureError {
+    let path = e.path().to_string();
+    FixtureError {
+        file: None,
+        path,
+        message: e.into_inner().to_string(),
+    }
+}

@@ -1,0 +1,308 @@
+//! [`MockServer`]: the mock served over HTTP on a local port, in-process or from the binary.
+//!
+//! Besides the API it serves the spec (`/openapi.yaml`, `/openapi.json`) and the connect URLs
+//! initialize_connection hands out (`/connect/{token}`), and it accepts paths with a trailing
+//! slash (`GET /api/profile_groups/`) as real clients send them.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::api::{MockApi, DEFAULT_SEED};
+use crate::auth::ApiKey;
+use crate::error::ApiError;
+use crate::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
+
+/// The hand-written spec, served at `/openapi.yaml`.
+pub const OPENAPI_YAML: &str = include_str!("../../../openapi/postproxy.yaml");
+
+/// The spec as JSON, converted once from [`OPENAPI_YAML`].
+pub fn openapi_json() -> &'static serde_json::Value {
+    static JSON: OnceLock<serde_json::Value> = OnceLock::new();
+    JSON.get_or_init(|| {
+        serde_yaml::from_str(OPENAPI_YAML).unwrap_or_else(
+            |e| serde_json::json!({ "error": format!("the embedded spec does not parse: {e}") }),
+        )
+    })
+}
+
+/// The complete HTTP service of a mock over `api`: the API routes (with the body limit), the
+/// spec, the connect URLs, a request log, and trailing-slash normalisation in front of routing.
+pub fn service(
+    api: Arc<MockApi>,
+) -> impl tower::Service<
+    Request,
+    Response = Response,
+    Error = Infallible,
+    Future = impl Send + 'static,
+> + Clone
+       + Send
+       + 'static {
+    let extra = Router::new()
+        .route("/openapi.yaml", get(spec_yaml))
+        .route("/openapi.json", get(spec_json))
+        .route("/connect/{token}", get(connect))
+        .with_state(api.clone());
+    let router = crate::app(api)
+        .merge(extra)
+        .layer(axum::middleware::from_fn(log_request));
+    tower::ServiceExt::map_request(router, trim_trailing_slash)
+}
+
+/// Removes trailing slashes from the path (not from `/` itself), keeping the query.
+fn trim_trailing_slash(mut request: Request) -> Request {
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let path_and_query = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        let mut parts = request.uri().clone().into_parts();
+        if let Ok(pq) = path_and_query.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    request
+}
+
+async fn log_request(request: Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}
+
+async fn spec_yaml() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/yaml"),
+        )],
+        OPENAPI_YAML,
+    )
+        .into_response()
+}
+
+async fn spec_json() -> Response {
+    crate::respond::json(StatusCode::OK, openapi_json())
+}
+
+/// The page an initialize_connection URL points at: the pending invitation (the OAuth flow
+/// itself is not simulated).
+async fn connect(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {
+    match api.connection(&token) {
+        Some(connection) => crate::respond::json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "status": "pending",
+                "token": connection.token,
+                "profile_group_id": connection.profile_group_id,
+                "platform": connection.platform,
+                "redirect_url": connection.redirect_url,
+            }),
+        ),
+        None => ApiError::not_found().into_response(),
+    }
+}
+
+/// Configures a [`MockServer`]: fixtures, seed, address.
+#[derive(Debug, Clone)]
+pub struct MockServerBuilder {
+    fixtures: Option<Fixtures>,
+    seed: u64,
+    addr: SocketAddr,
+    base_url: Option<String>,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        Self {
+            fixtures: None,
+            seed: DEFAULT_SEED,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base_url: None,
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Start with these fixtures instead of the demo data. They are validated at start.
+    pub fn fixtures(mut self, fixtures: Fixtures) -> Self {
+        self.fixtures = Some(fixtures);
+        self
+    }
+
+    /// The seed new ids are generated from (default [`DEFAULT_SEED`]).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The address to bind (default `127.0.0.1:0`: a free port on loopback).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The base URL clients reach the server at, used in initialize_connection's URLs (default
+    /// `http://<bound address>`, with an unspecified IP replaced by loopback).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Binds the address and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let fixtures = match self.fixtures {
+            Some(fixtures) => {
+                fixtures
+                    .validate()
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+                fixtures
+            }
+            None => Fixtures::demo(),
+        };
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let base_url = self.base_url.unwrap_or_else(|| {
+            let mut visible = addr;
+            if visible.ip().is_unspecified() {
+                visible.set_ip(if addr.is_ipv4() {
+                    std::net::Ipv4Addr::LOCALHOST.into()
+                } else {
+                    std::net::Ipv6Addr::LOCALHOST.into()
+                });
+            }
+            format!("http://{visible}")
+        });
+        let api = Arc::new(MockApi::new(&fixtures, self.seed, base_url));
+        let service = service(api.clone());
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let make = axum::ServiceExt::<Request>::into_make_service(service);
+            let result = axum::serve(listener, make)
+                .with_graceful_shutdown(async {
+                    // Either a shutdown request or the handle being dropped.
+                    let _ = signal.await;
+                })
+                .await;
+            if let Err(e) = result {
+                tracing::error!(error = %e, "the mock server stopped");
+            }
+        });
+        Ok(MockServer {
+            addr,
+            api,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running mock server. Dropping it shuts it down.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use postproxy_mock_server::MockServer;
+///
+/// let server = MockServer::start().await;
+/// let url = format!("{}/api/profile_groups", server.base_url());
+/// # let _ = (url, server.full_access_key());
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    api: Arc<MockApi>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts a server with the demo data on a free loopback port.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound; use [`MockServer::builder`] to handle that error.
+    pub async fn start() -> Self {
+        Self::builder()
+            .start()
+            .await
+            .expect("bind a free port on 127.0.0.1")
+    }
+
+    /// A builder to choose fixtures, seed and address.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.api.base_url()
+    }
+
+    /// The demo data's full-access key ([`DEMO_FULL_ACCESS_KEY`]).
+    pub fn full_access_key(&self) -> &'static str {
+        DEMO_FULL_ACCESS_KEY
+    }
+
+    /// The demo data's key scoped to `grp456def` ([`DEMO_SCOPED_KEY`]).
+    pub fn scoped_key(&self) -> &'static str {
+        DEMO_SCOPED_KEY
+    }
+
+    /// Every API key of the loaded fixtures.
+    pub fn api_keys(&self) -> Vec<ApiKey> {
+        self.api.api_keys()
+    }
+
+    /// The API behind the server (e.g. to look up a connection invitation).
+    pub fn api(&self) -> &Arc<MockApi> {
+        &self.api
+    }
+
+    /// Stops accepting connections and waits until open requests have finished.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

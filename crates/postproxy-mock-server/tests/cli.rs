@@ -1,0 +1,124 @@
+//! The `postproxy-mock` binary: startup output, flags and env vars, fixture errors, schema,
+//! and shutdown on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_postproxy-mock");
+
+#[test]
+fn fixture_schema_prints_json_schema() {
+    let output = Command::new(BIN).arg("fixture-schema").output().unwrap();
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(schema["title"], "Fixtures");
+}
+
+#[test]
+fn invalid_fixture_file_exits_non_zero_naming_file_and_field() {
+    let dir = std::env::temp_dir().join(format!("pp-mock-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.yaml");
+    std::fs::write(
+        &file,
+        "accounts:\n  - id: a\n    profile_groups:\n      - id: g\n        name: G\n        profiles:\n          - {id: p, name: P, platform: twitter, status: sleeping}\n",
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .args(["--port", "0", "--fixtures"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("accounts[0].profile_groups[0].profiles[0].status"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("sleeping"), "{stderr}");
+
+    // The same through the environment variable.
+    let output = Command::new(BIN)
+        .env("POSTPROXY_MOCK_FIXTURES", &file)
+        .env("POSTPROXY_MOCK_PORT", "0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("broken.yaml"));
+
+    let missing = dir.join("missing.json");
+    let output = Command::new(BIN)
+        .args(["--port", "0", "--fixtures"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.json"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn serves_prints_address_and_keys_and_stops_on_sigterm() {
+    let mut child = Command::new(BIN)
+        .env("POSTPROXY_MOCK_PORT", "0")
+        .env("POSTPROXY_MOCK_LOG_LEVEL", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("try:");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let text = printed.join("\n");
+    assert!(
+        text.contains(postproxy_mock_server::DEMO_FULL_ACCESS_KEY),
+        "{text}"
+    );
+    assert!(
+        text.contains(postproxy_mock_server::DEMO_SCOPED_KEY),
+        "{text}"
+    );
+    let base_url = printed
+        .iter()
+        .find_map(|l| l.strip_prefix("base URL: "))
+        .expect("the base URL is printed")
+        .to_string();
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+    assert!(!base_url.ends_with(":0"), "{base_url}");
+
+    // It answers.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{base_url}/api/profile_groups"))
+            .bearer_auth(postproxy_mock_server::DEMO_SCOPED_KEY)
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    });
+    assert_eq!(status["data"][0]["id"], "grp456def");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
