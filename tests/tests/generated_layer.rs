@@ -397,18 +397,21 @@ async fn raw(
     (status, headers, json)
 }
 
+/// method, URL, headers, body, expected status, text the error message must contain.
+type Case = (
+    &'static str,
+    String,
+    Vec<(&'static str, String)>,
+    Option<Vec<u8>>,
+    u16,
+    &'static str,
+);
+
 #[tokio::test]
 async fn extractor_rejections_are_json_errors_and_never_reach_the_trait() {
     let (api, url) = serve().await;
     let groups = format!("{url}/api/profile_groups");
-    let cases: Vec<(
-        &str,
-        String,
-        Vec<(&str, String)>,
-        Option<Vec<u8>>,
-        u16,
-        &str,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             groups.clone(),
