@@ -1,7 +1,10 @@
 //! The generated client against the stateful mock, in-process: state changes are visible
 //! through the client, and documented errors arrive as typed error responses.
 
-use postproxy_client::{Client, Error};
+mod common;
+
+use common::{error_response, ok};
+use postproxy_client::Client;
 use postproxy_mock_server::MockServer;
 use postproxy_models as m;
 
@@ -10,13 +13,6 @@ fn client(mock: &MockServer, key: &str) -> Client {
         .base_url(mock.base_url())
         .build()
         .unwrap()
-}
-
-fn status_and_message<T: std::fmt::Debug>(r: Result<T, Error<m::Error>>) -> (u16, String) {
-    match r {
-        Err(Error::ErrorResponse(e)) => (e.status().as_u16(), e.into_inner().error),
-        other => panic!("expected an error response, got {other:?}"),
-    }
 }
 
 fn named(name: &str) -> m::CreateProfileGroupRequest {
@@ -32,14 +28,7 @@ fn named(name: &str) -> m::CreateProfileGroupRequest {
 async fn create_list_delete_then_404_through_the_client() {
     let mock = MockServer::start().await;
     let c = client(&mock, mock.full_access_key());
-    let before = c
-        .list_profile_groups()
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .len();
+    let before = ok(c.list_profile_groups().send().await).data.len();
 
     let created = c
         .create_profile_group()
@@ -51,92 +40,46 @@ async fn create_list_delete_then_404_through_the_client() {
     let group = created.into_inner();
     assert_eq!((group.name.as_str(), group.profiles_count), ("E2E", 0));
 
-    let groups = c
-        .list_profile_groups()
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data;
+    let groups = ok(c.list_profile_groups().send().await).data;
     assert_eq!(groups.len(), before + 1);
     assert!(groups.contains(&group));
 
-    assert!(
-        c.delete_profile_group()
-            .id(&group.id)
-            .send()
-            .await
-            .unwrap()
-            .into_inner()
-            .deleted
-    );
-    let (status, msg) = status_and_message(c.get_profile_group().id(&group.id).send().await);
-    assert_eq!((status, msg.as_str()), (404, "Not found"));
+    assert!(ok(c.delete_profile_group().id(&group.id).send().await).deleted);
+    let got = error_response(c.get_profile_group().id(&group.id).send().await);
+    assert_eq!(got, (404, "Not found".to_string()));
 }
 
 #[tokio::test]
 async fn deleting_a_profile_drops_its_group_count() {
     let mock = MockServer::start().await;
     let c = client(&mock, mock.full_access_key());
-    let profile = c
-        .get_profile()
-        .id("prof123abc")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    let count = |c: Client, g: String| async move {
-        c.get_profile_group()
-            .id(g)
-            .send()
-            .await
-            .unwrap()
-            .into_inner()
-            .profiles_count
-    };
-    let before = count(c.clone(), profile.profile_group_id.clone()).await;
-    assert!(
-        c.delete_profile()
-            .id("prof123abc")
-            .send()
-            .await
-            .unwrap()
-            .into_inner()
-            .success
-    );
-    assert_eq!(
-        count(c.clone(), profile.profile_group_id.clone()).await,
-        before - 1
-    );
-    let (status, _) = status_and_message(c.get_profile().id("prof123abc").send().await);
+    let group = ok(c.get_profile().id("prof123abc").send().await).profile_group_id;
+    let count = || async { ok(c.get_profile_group().id(&group).send().await).profiles_count };
+    let before = count().await;
+    assert!(ok(c.delete_profile().id("prof123abc").send().await).success);
+    assert_eq!(count().await, before - 1);
+    let (status, _) = error_response(c.get_profile().id("prof123abc").send().await);
     assert_eq!(status, 404);
 }
 
 #[tokio::test]
 async fn keys_and_scopes_through_the_client() {
     let mock = MockServer::start().await;
-    let (status, msg) = status_and_message(client(&mock, "nope").list_profiles().send().await);
-    assert_eq!((status, msg.as_str()), (401, "Invalid API key"));
+    let got = error_response(client(&mock, "nope").list_profiles().send().await);
+    assert_eq!(got, (401, "Invalid API key".to_string()));
 
     let scoped = client(&mock, mock.scoped_key());
-    let groups = scoped
-        .list_profile_groups()
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data;
+    let groups = ok(scoped.list_profile_groups().send().await).data;
     assert_eq!(
         groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
         ["grp456def"]
     );
-    let (status, msg) =
-        status_and_message(scoped.create_profile_group().body(named("x")).send().await);
+    let got = error_response(scoped.create_profile_group().body(named("x")).send().await);
     assert_eq!(
-        (status, msg.as_str()),
-        (422, "Your API key has no such permission")
+        got,
+        (422, "Your API key has no such permission".to_string())
     );
-    let (status, _) = status_and_message(scoped.get_profile().id("prof_li_001").send().await);
+    let (status, _) = error_response(scoped.get_profile().id("prof_li_001").send().await);
     assert_eq!(
         status, 404,
         "a scoped key must not see other groups' profiles"
@@ -147,21 +90,17 @@ async fn keys_and_scopes_through_the_client() {
 async fn reference_get_profile_example_is_reproduced() {
     let mock = MockServer::start().await;
     let c = client(&mock, mock.full_access_key());
-    let got = c
-        .get_profile()
-        .id("prof_li_001")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    let spec: serde_json::Value =
-        serde_yaml::from_str(include_str!("../../openapi/postproxy.yaml")).unwrap();
-    let example = &spec["paths"]["/api/profiles/{id}"]["get"]["responses"]["200"]["content"]
-        ["application/json"]["example"];
-    assert_eq!(serde_json::to_value(&got).unwrap(), *example);
-    let (status, msg) = status_and_message(c.get_profile_stats().id("prof_li_001").send().await);
+    let got = ok(c.get_profile().id("prof_li_001").send().await);
     assert_eq!(
-        (status, msg.as_str()),
-        (400, "placement_id is required for linkedin profiles")
+        serde_json::to_value(&got).unwrap(),
+        common::response_example("get_profile", 200)
+    );
+    let got = error_response(c.get_profile_stats().id("prof_li_001").send().await);
+    assert_eq!(
+        got,
+        (
+            400,
+            "placement_id is required for linkedin profiles".to_string()
+        )
     );
 }

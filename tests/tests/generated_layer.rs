@@ -7,6 +7,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
+use common::ok;
 use postproxy_client::Client;
 use postproxy_mock_server::extract::RequestContext;
 use postproxy_mock_server::*;
@@ -21,14 +22,12 @@ struct Canned {
 }
 
 fn example<T: serde::de::DeserializeOwned>(op: &str) -> T {
-    let spec = common::spec();
-    let ex = common::examples(&spec)
-        .into_iter()
-        .find(|e| {
-            e.place == format!("{op} response 200") || e.place == format!("{op} response 201")
-        })
-        .unwrap_or_else(|| panic!("no success example for {op}"));
-    serde_json::from_value(ex.value).unwrap()
+    let status = if op == "create_profile_group" {
+        201
+    } else {
+        200
+    };
+    serde_json::from_value(common::response_example(op, status)).unwrap()
 }
 
 impl Canned {
@@ -219,33 +218,23 @@ async fn every_operation_round_trips_through_client_and_router() {
         example::<m::ProfileList>("list_profiles")
     );
 
-    let detail = client
-        .get_profile()
-        .id("prof_li_001")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let detail = ok(client.get_profile().id("prof_li_001").send().await);
     assert_eq!(detail.summary_stats.unwrap().stats["followerCount"], 5767);
 
-    let placements = client
+    let placements = ok(client
         .list_profile_placements()
         .id("prof_li_001")
         .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .await);
     assert_eq!(placements.data[0].id, None);
 
-    let stats = client
+    let stats = ok(client
         .get_profile_stats()
         .id("prof_li_001")
         .placement_id("108520199")
         .from("2026-04-01T00:00:00Z")
         .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .await);
     assert_eq!(stats.data.records.len(), 3);
 
     let deleted = client
@@ -253,9 +242,8 @@ async fn every_operation_round_trips_through_client_and_router() {
         .id("prof123abc")
         .idempotency_key("k-1")
         .send()
-        .await
-        .unwrap();
-    assert!(deleted.into_inner().success);
+        .await;
+    assert!(ok(deleted).success);
 
     let created = client
         .create_profile_group()
@@ -271,26 +259,11 @@ async fn every_operation_round_trips_through_client_and_router() {
     assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.into_inner().id, "grp999xyz");
 
-    let group = client
-        .get_profile_group()
-        .id("grp123abc")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let group = ok(client.get_profile_group().id("grp123abc").send().await);
     assert_eq!(group.profiles_count, 5);
-    assert!(
-        client
-            .delete_profile_group()
-            .id("grp123abc")
-            .send()
-            .await
-            .unwrap()
-            .into_inner()
-            .deleted
-    );
+    assert!(ok(client.delete_profile_group().id("grp123abc").send().await).deleted);
 
-    let conn = client
+    let conn = ok(client
         .initialize_connection()
         .id("grp123abc")
         .body(m::InitializeConnectionRequest {
@@ -299,9 +272,7 @@ async fn every_operation_round_trips_through_client_and_router() {
             ..Default::default()
         })
         .send()
-        .await
-        .unwrap()
-        .into_inner();
+        .await);
     assert!(conn.success);
 
     // A documented error status decodes as the typed error body, with its status.
@@ -313,13 +284,8 @@ async fn every_operation_round_trips_through_client_and_router() {
         }
         other => panic!("expected a 429 error response, got {other:?}"),
     }
-    match client.get_profile().id("missing").send().await {
-        Err(postproxy_client::Error::ErrorResponse(e)) => {
-            assert_eq!(e.status().as_u16(), 404);
-            assert_eq!(e.into_inner().error, "Not found");
-        }
-        other => panic!("expected a 404 error response, got {other:?}"),
-    }
+    let got = common::error_response(client.get_profile().id("missing").send().await);
+    assert_eq!(got, (404, "Not found".to_string()));
 
     let ua = postproxy_client::USER_AGENT;
     assert!(ua.starts_with("postproxy-rust/"));
@@ -477,6 +443,17 @@ async fn extractor_rejections_are_json_errors_and_never_reach_the_trait() {
             "Idempotency-Key",
         ),
         (
+            "DELETE",
+            format!("{url}/api/profiles/p"),
+            vec![
+                ("idempotency-key", "a".into()),
+                ("idempotency-key", "b".into()),
+            ],
+            None,
+            400,
+            "more than once",
+        ),
+        (
             "GET",
             format!("{url}/api/profiles/p/stats?from=a&from=b"),
             vec![],
@@ -579,4 +556,30 @@ fn operation_table_matches_the_spec() {
     table.sort();
     assert_eq!(table, from_spec);
     assert_eq!(table.len(), 10);
+}
+
+#[tokio::test]
+async fn a_non_ascii_header_value_is_400_and_not_echoed() {
+    let (api, url) = serve().await;
+    let value = reqwest::header::HeaderValue::from_bytes("clé-секрет".as_bytes()).unwrap();
+    let resp = reqwest::Client::new()
+        .delete(format!("{url}/api/profiles/p"))
+        .header("idempotency-key", value)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let echoed = resp
+        .headers()
+        .values()
+        .any(|v| v.as_bytes().windows(2).any(|w| w == "é".as_bytes()));
+    assert!(!echoed, "the header value came back in a response header");
+    let body: Value = resp.json().await.unwrap();
+    let msg = body["error"].as_str().unwrap();
+    assert!(
+        msg.contains("Idempotency-Key must be visible ASCII"),
+        "{msg}"
+    );
+    assert!(!msg.contains("clé"), "{msg}");
+    assert!(api.calls().is_empty());
 }

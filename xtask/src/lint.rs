@@ -270,7 +270,8 @@ fn lint_content(
     schema
 }
 
-fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+/// Follows a local `$ref`, if `v` is one (a dangling one is left as it is; `lint` reports it).
+pub fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
         Some(r) => resolve_pointer(doc, r).unwrap_or(v),
         None => v,
@@ -413,6 +414,51 @@ mod tests {
         ]
         .into();
         assert_eq!(rules, expected);
+    }
+
+    #[test]
+    fn parameters_and_refs_are_checked() {
+        let mut doc = op(json!({"200": body("X")}));
+        doc["paths"]["/x/{id}"]["get"]["parameters"] = json!([
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+            {"name": "filter", "in": "query", "content": {"application/json": {}}},
+            {"name": "tags", "in": "query", "schema": {"type": "array"}},
+            {"name": "q", "in": "query", "schema": {"$ref": "#/components/schemas/Missing"}}
+        ]);
+        let v = lint(&doc);
+        let rules: Vec<_> = v.iter().map(|v| v.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                "dangling-ref",
+                "parameter-location",
+                "parameter-schema",
+                "parameter-schema",
+                "parameter-schema"
+            ],
+            "{v:?}"
+        );
+        assert!(
+            v[0].message.contains("#/components/schemas/Missing"),
+            "{}",
+            v[0]
+        );
+        assert!(
+            v[1].message.contains("`session` is `in: cookie`"),
+            "{}",
+            v[1]
+        );
+        assert!(
+            v[2].message.contains("`filter` needs a `schema`"),
+            "{}",
+            v[2]
+        );
+        assert!(
+            v[3].message.contains("`tags` must have a scalar type"),
+            "{}",
+            v[3]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::lint::{resolve_pointer, METHODS};
+use crate::lint::{deref, METHODS};
 
 /// The name of the generated trait (dropshot style: one trait per API).
 const TRAIT_NAME: &str = "PostproxyApi";
@@ -41,13 +41,6 @@ struct Op {
     params: Vec<Param>,
     body: Option<syn::Ident>,
     responses: Vec<ResponseVariant>,
-}
-
-fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => resolve_pointer(doc, r).unwrap_or(v),
-        None => v,
-    }
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -370,6 +363,45 @@ pub fn generate(doc: &Value, path_order: &[String]) -> Result<TokenStream, Strin
                 }
             }
         });
+        // `From<ApiError>`: an error maps to the variant documented for its status, derived
+        // from the spec so an implementation never keeps its own list; an undocumented status
+        // becomes the documented 500. Only for enums whose errors carry the `Error` schema,
+        // which is what `ApiError` serialises to.
+        let error_variants: Vec<&ResponseVariant> = op
+            .responses
+            .iter()
+            .filter(|r| r.status >= 400 && r.body.as_ref().is_some_and(|b| b == "Error"))
+            .collect();
+        let construct = |r: &ResponseVariant| {
+            let v = &r.variant;
+            if r.headers.is_empty() {
+                quote! { Self::#v(error.body()) }
+            } else {
+                let hs = r
+                    .headers
+                    .iter()
+                    .map(|(_, rust, _)| quote! { #rust: ::std::option::Option::None, });
+                quote! { Self::#v { body: error.body(), #(#hs)* } }
+            }
+        };
+        if let Some(fallback) = error_variants.iter().find(|r| r.status == 500) {
+            let arms = error_variants.iter().filter(|r| r.status != 500).map(|r| {
+                let code = Literal::u16_unsuffixed(r.status);
+                let build = construct(r);
+                quote! { #code => #build, }
+            });
+            let fallback = construct(fallback);
+            items.push(quote! {
+                impl ::std::convert::From<crate::error::ApiError> for #response {
+                    fn from(error: crate::error::ApiError) -> Self {
+                        match error.status().as_u16() {
+                            #(#arms)*
+                            _ => #fallback,
+                        }
+                    }
+                }
+            });
+        }
         let statuses: Vec<_> = op
             .responses
             .iter()

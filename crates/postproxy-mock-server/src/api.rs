@@ -12,7 +12,7 @@ use crate::auth::{ApiKey, Principal};
 use crate::error::ApiError;
 use crate::extract::RequestContext;
 use crate::fixtures::Fixtures;
-use crate::state::{Connection, Replay, Store};
+use crate::state::{Connection, Store};
 use crate::*;
 
 /// The seed used when none is given: new ids are the same on every run.
@@ -66,52 +66,6 @@ impl MockApi {
     }
 }
 
-/// Maps an [`ApiError`] to the variant of a response enum with its status.
-macro_rules! from_api_error {
-    ($ty:ty { $($code:literal => $variant:ident),* $(,)? }) => {
-        impl From<ApiError> for $ty {
-            fn from(error: ApiError) -> Self {
-                match error.status().as_u16() {
-                    $($code => Self::$variant(error.body()),)*
-                    _ => Self::InternalServerError(error.body()),
-                }
-            }
-        }
-    };
-}
-
-from_api_error!(ListProfilesResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
-from_api_error!(GetProfileResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
-from_api_error!(DeleteProfileResponse {
-    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict,
-    422 => UnprocessableEntity,
-});
-from_api_error!(ListProfilePlacementsResponse {
-    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 422 => UnprocessableEntity,
-});
-from_api_error!(GetProfileStatsResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
-from_api_error!(ListProfileGroupsResponse { 401 => Unauthorized });
-from_api_error!(CreateProfileGroupResponse {
-    400 => BadRequest, 401 => Unauthorized, 409 => Conflict, 413 => PayloadTooLarge,
-    422 => UnprocessableEntity,
-});
-from_api_error!(GetProfileGroupResponse { 400 => BadRequest, 401 => Unauthorized, 404 => NotFound });
-from_api_error!(DeleteProfileGroupResponse {
-    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict,
-    422 => UnprocessableEntity,
-});
-from_api_error!(InitializeConnectionResponse {
-    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 413 => PayloadTooLarge,
-    422 => UnprocessableEntity,
-});
-
-fn unexpected_replay() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "Internal server error",
-    )
-}
-
 impl PostproxyApi for MockApi {
     async fn list_profiles(
         &self,
@@ -162,13 +116,12 @@ impl PostproxyApi for MockApi {
                 fingerprint,
                 |store| {
                     store.delete_profile(&who, &path.id, group)?;
-                    Ok(Replay::DeleteProfile(DeletedProfile { success: true }))
+                    Ok(DeletedProfile { success: true })
                 },
             )
         });
         match result {
-            Ok(Replay::DeleteProfile(body)) => DeleteProfileResponse::Ok(body),
-            Ok(_) => unexpected_replay().into(),
+            Ok(body) => DeleteProfileResponse::Ok(body),
             Err(e) => e.into(),
         }
     }
@@ -232,16 +185,11 @@ impl PostproxyApi for MockApi {
                 &who,
                 headers.idempotency_key.as_deref(),
                 fingerprint,
-                |store| {
-                    store
-                        .create_group(&who, &body)
-                        .map(Replay::CreateProfileGroup)
-                },
+                |store| store.create_group(&who, &body),
             )
         });
         match result {
-            Ok(Replay::CreateProfileGroup(group)) => CreateProfileGroupResponse::Created(group),
-            Ok(_) => unexpected_replay().into(),
+            Ok(group) => CreateProfileGroupResponse::Created(group),
             Err(e) => e.into(),
         }
     }
@@ -276,13 +224,12 @@ impl PostproxyApi for MockApi {
                 fingerprint,
                 |store| {
                     store.delete_group(&who, &path.id)?;
-                    Ok(Replay::DeleteProfileGroup(DeletedGroup { deleted: true }))
+                    Ok(DeletedGroup { deleted: true })
                 },
             )
         });
         match result {
-            Ok(Replay::DeleteProfileGroup(body)) => DeleteProfileGroupResponse::Ok(body),
-            Ok(_) => unexpected_replay().into(),
+            Ok(body) => DeleteProfileGroupResponse::Ok(body),
             Err(e) => e.into(),
         }
     }

@@ -97,6 +97,23 @@ pub struct ListProfilesQuery {
     #[serde(default)]
     pub profile_group_id: ::std::option::Option<::std::string::String>,
 }
+impl ::std::convert::From<crate::error::ApiError> for ListProfilesResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `list_profiles` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListProfilesResponse {
@@ -204,6 +221,23 @@ pub struct GetProfileQuery {
     /// can access is used.
     #[serde(default)]
     pub profile_group_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::convert::From<crate::error::ApiError> for GetProfileResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
 }
 /// The responses `get_profile` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,6 +369,25 @@ impl DeleteProfileHeaders {
         ::std::result::Result::Ok(Self { idempotency_key })
     }
 }
+impl ::std::convert::From<crate::error::ApiError> for DeleteProfileResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            409 => Self::Conflict(error.body()),
+            422 => Self::UnprocessableEntity(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `delete_profile` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteProfileResponse {
@@ -460,6 +513,24 @@ pub struct ListProfilePlacementsQuery {
     /// can access is used.
     #[serde(default)]
     pub profile_group_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::convert::From<crate::error::ApiError> for ListProfilePlacementsResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            422 => Self::UnprocessableEntity(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
 }
 /// The responses `list_profile_placements` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -588,6 +659,23 @@ pub struct GetProfileStatsQuery {
     #[serde(default)]
     pub to: ::std::option::Option<::std::string::String>,
 }
+impl ::std::convert::From<crate::error::ApiError> for GetProfileStatsResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `get_profile_stats` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetProfileStatsResponse {
@@ -686,6 +774,21 @@ impl ::axum::response::IntoResponse for GetProfileStatsResponse {
 /// Query parameters of `list_profile_groups`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 pub struct ListProfileGroupsQuery {}
+impl ::std::convert::From<crate::error::ApiError> for ListProfileGroupsResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            401 => Self::Unauthorized(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `list_profile_groups` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListProfileGroupsResponse {
@@ -785,6 +888,25 @@ impl CreateProfileGroupHeaders {
             ::std::option::Option::Some(255),
         )?;
         ::std::result::Result::Ok(Self { idempotency_key })
+    }
+}
+impl ::std::convert::From<crate::error::ApiError> for CreateProfileGroupResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            409 => Self::Conflict(error.body()),
+            413 => Self::PayloadTooLarge(error.body()),
+            422 => Self::UnprocessableEntity(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
     }
 }
 /// The responses `create_profile_group` may give: one variant per status the spec documents.
@@ -908,6 +1030,23 @@ pub struct GetProfileGroupPath {
 /// Query parameters of `get_profile_group`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 pub struct GetProfileGroupQuery {}
+impl ::std::convert::From<crate::error::ApiError> for GetProfileGroupResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `get_profile_group` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetProfileGroupResponse {
@@ -1033,6 +1172,25 @@ impl DeleteProfileGroupHeaders {
         ::std::result::Result::Ok(Self { idempotency_key })
     }
 }
+impl ::std::convert::From<crate::error::ApiError> for DeleteProfileGroupResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            409 => Self::Conflict(error.body()),
+            422 => Self::UnprocessableEntity(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `delete_profile_group` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteProfileGroupResponse {
@@ -1154,6 +1312,25 @@ pub struct InitializeConnectionPath {
 /// Query parameters of `initialize_connection`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 pub struct InitializeConnectionQuery {}
+impl ::std::convert::From<crate::error::ApiError> for InitializeConnectionResponse {
+    fn from(error: crate::error::ApiError) -> Self {
+        match error.status().as_u16() {
+            400 => Self::BadRequest(error.body()),
+            401 => Self::Unauthorized(error.body()),
+            404 => Self::NotFound(error.body()),
+            413 => Self::PayloadTooLarge(error.body()),
+            422 => Self::UnprocessableEntity(error.body()),
+            429 => {
+                Self::TooManyRequests {
+                    body: error.body(),
+                    retry_after: ::std::option::Option::None,
+                }
+            }
+            503 => Self::ServiceUnavailable(error.body()),
+            _ => Self::InternalServerError(error.body()),
+        }
+    }
+}
 /// The responses `initialize_connection` may give: one variant per status the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InitializeConnectionResponse {

@@ -1,5 +1,30 @@
 //! A mock server for the Postproxy Profiles and Profile Groups API.
 //!
+//! [`MockServer`] serves a stateful mock on a free loopback port, with demo data in which
+//! every reference example is served verbatim. It checks keys and scopes as the service does,
+//! remembers what is created and deleted, and shuts down when dropped. The `postproxy-mock`
+//! binary serves the same from the command line (`postproxy-mock --help`).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use postproxy_mock_server::MockServer;
+//!
+//! let mock = MockServer::start().await;
+//! let groups: serde_json::Value = reqwest::Client::new()
+//!     .get(format!("{}/api/profile_groups", mock.base_url()))
+//!     .bearer_auth(mock.full_access_key())
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(groups["data"][1]["name"], "Main Brand");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## The generated layer
+//!
 //! The routing layer is generated from `openapi/postproxy.yaml` ([`generated`]): the
 //! [`PostproxyApi`] trait has one method per operation, with typed inputs and one response enum
 //! per operation whose variants are exactly the statuses the spec documents, so an

@@ -111,21 +111,13 @@ pub struct Connection {
     account_id: String,
 }
 
-/// A successful response kept for replay under an `Idempotency-Key`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Replay {
-    /// delete_profile's body.
-    DeleteProfile(postproxy_models::DeleteProfileResponse),
-    /// create_profile_group's body.
-    CreateProfileGroup(ProfileGroup),
-    /// delete_profile_group's body.
-    DeleteProfileGroup(postproxy_models::DeleteProfileGroupResponse),
-}
-
+/// A successful response kept for replay under an `Idempotency-Key`. Kept as JSON so one
+/// store serves every operation; the fingerprint (method, path, body) ties a key to one
+/// operation, so a replay always deserialises into that operation's body type.
 #[derive(Debug, Clone)]
 struct IdempotencyEntry {
     fingerprint: String,
-    response: Replay,
+    response: Value,
     at: Instant,
 }
 
@@ -543,13 +535,13 @@ impl Store {
     /// for the same request (`fingerprint`) within [`IDEMPOTENCY_TTL`] replays the first
     /// successful response without running `operation`; used for a different request it is 422.
     /// Only successful responses are kept.
-    pub fn idempotent(
+    pub fn idempotent<T: serde::Serialize + serde::de::DeserializeOwned>(
         &mut self,
         who: &Principal,
         key: Option<&str>,
         fingerprint: String,
-        operation: impl FnOnce(&mut Self) -> Result<Replay, ApiError>,
-    ) -> Result<Replay, ApiError> {
+        operation: impl FnOnce(&mut Self) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let Some(key) = key else {
             return operation(self);
         };
@@ -561,18 +553,23 @@ impl Store {
                         "Idempotency-Key has already been used with a different request",
                     ));
                 }
-                return Ok(entry.response.clone());
+                return serde_json::from_value(entry.response.clone()).map_err(|_| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                });
             }
         }
         let response = operation(self)?;
-        self.idempotency.insert(
-            slot,
-            IdempotencyEntry {
-                fingerprint,
-                response: response.clone(),
-                at: Instant::now(),
-            },
-        );
+        // Our response types always serialise; one that did not would just not be replayed.
+        if let Ok(value) = serde_json::to_value(&response) {
+            self.idempotency.insert(
+                slot,
+                IdempotencyEntry {
+                    fingerprint,
+                    response: value,
+                    at: Instant::now(),
+                },
+            );
+        }
         Ok(response)
     }
 }

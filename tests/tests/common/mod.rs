@@ -91,3 +91,35 @@ pub fn examples(spec: &Value) -> Vec<Example> {
     }
     out
 }
+
+/// The body of a successful response; panics with the error otherwise.
+pub fn ok<T, E: std::fmt::Debug>(
+    result: Result<postproxy_client::ResponseValue<T>, postproxy_client::Error<E>>,
+) -> T {
+    match result {
+        Ok(response) => response.into_inner(),
+        Err(e) => panic!("expected a success, got {e:?}"),
+    }
+}
+
+/// The status and `error` message of a documented error response; panics on anything else.
+pub fn error_response<T: std::fmt::Debug>(
+    result: Result<T, postproxy_client::Error<postproxy_models::Error>>,
+) -> (u16, String) {
+    match result {
+        Err(postproxy_client::Error::ErrorResponse(e)) => {
+            (e.status().as_u16(), e.into_inner().error)
+        }
+        other => panic!("expected an error response, got {other:?}"),
+    }
+}
+
+/// The spec's example for an operation's response with `status`.
+pub fn response_example(op: &str, status: u16) -> Value {
+    let spec = spec();
+    examples(&spec)
+        .into_iter()
+        .find(|e| e.place == format!("{op} response {status}"))
+        .unwrap_or_else(|| panic!("no example for {op} response {status}"))
+        .value
+}
