@@ -1,5 +1,6 @@
 //! `cargo xtask regen [--check] [--diff]`: generates the models, client and mock-server crates
-//! from `openapi/postproxy.yaml`.
+//! from `openapi/postproxy.yaml`, and copies the spec into the mock-server crate, which serves
+//! it (a crate can only embed files inside its own directory and still be packaged).
 //!
 //! Every generated file is a pure function of the spec and of the pinned generator versions:
 //! formatted with prettyplease, LF line endings, and a header naming the spec and its hash.
@@ -16,6 +17,9 @@ use sha2::{Digest, Sha256};
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/postproxy.yaml";
+
+/// The mock server's verbatim copy of the spec, relative to the workspace root.
+pub const SPEC_COPY_PATH: &str = "crates/postproxy-mock-server/openapi/postproxy.yaml";
 
 /// A file the generator writes, with the content it must have.
 pub struct GeneratedFile {
@@ -79,6 +83,11 @@ pub fn generate(spec_text: &str, spec: &serde_json::Value) -> Result<Vec<Generat
                 &hash,
                 "the mock server's trait, router and operation table",
             )?,
+        },
+        GeneratedFile {
+            // Verbatim, without a header: the mock serves these bytes as `/openapi.yaml`.
+            path: SPEC_COPY_PATH,
+            content: normalised,
         },
     ])
 }
@@ -148,6 +157,9 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<&'static str>, 
             .find(|f| f.path == s.path)
             .expect("stale file is generated");
         let path = root.join(f.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
         std::fs::write(&path, &f.content).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(stale.into_iter().map(|s| s.path).collect())

@@ -6,8 +6,9 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  regen            lint openapi/postproxy.yaml and regenerate the models, client and
-                   mock-server code (crates/*/src/generated.rs)
+  regen            lint openapi/postproxy.yaml, regenerate the models, client and
+                   mock-server code (crates/*/src/generated.rs) and copy the spec into
+                   the mock-server crate (crates/postproxy-mock-server/openapi/)
   regen --check    exit 1 and name the generated files that are stale, writing nothing
   regen --check --diff
                    the same, with a unified diff of each stale file

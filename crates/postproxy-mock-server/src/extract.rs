@@ -122,7 +122,13 @@ where
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(status, "Request body is too large")
+                ApiError::new(
+                    status,
+                    format!(
+                        "Request body is too large (limit {} bytes)",
+                        crate::BODY_LIMIT
+                    ),
+                )
             } else {
                 ApiError::new(
                     status,

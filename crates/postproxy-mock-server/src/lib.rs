@@ -84,6 +84,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod error;
 pub mod extract;
 pub mod fixtures;

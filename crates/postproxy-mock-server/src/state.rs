@@ -5,7 +5,6 @@
 //! the state as it was. [`Store`] is plain data; [`crate::api::MockApi`] keeps it behind a lock.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use postproxy_models::{
@@ -13,9 +12,10 @@ use postproxy_models::{
     ProfileGroup, ProfileStats, Stats, StatsRecord, SummaryStats,
 };
 use serde_json::{Map, Number, Value};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::auth::{self, ApiKey, Principal, Scope};
+use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::fixtures::{has_placements, parse_timestamp, stats_per_placement, Fixtures};
 
@@ -31,7 +31,7 @@ pub const CONNECTABLE_PLATFORMS: [Platform; 7] = [
 ];
 
 /// How long a successful response is replayed for the same `Idempotency-Key`.
-pub const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+pub const IDEMPOTENCY_TTL: Duration = Duration::hours(24);
 
 /// Deterministic ids: a SplitMix64 stream rendered in base 36.
 #[derive(Debug, Clone)]
@@ -118,7 +118,7 @@ pub struct Connection {
 struct IdempotencyEntry {
     fingerprint: String,
     response: Value,
-    at: Instant,
+    at: OffsetDateTime,
 }
 
 /// The whole state of one mock server.
@@ -131,6 +131,7 @@ pub struct Store {
     group_ids: IdGenerator,
     tokens: IdGenerator,
     idempotency: HashMap<(String, String), IdempotencyEntry>,
+    clock: Clock,
 }
 
 fn not_found() -> ApiError {
@@ -157,6 +158,7 @@ impl Store {
             group_ids: IdGenerator::new(seed),
             tokens: IdGenerator::new(seed ^ 0x5DEE_CE66_D1CE_4E5B),
             idempotency: HashMap::new(),
+            clock: Clock::real(),
         };
         for account in &fixtures.accounts {
             for key in &account.api_keys {
@@ -210,6 +212,16 @@ impl Store {
             }
         }
         store
+    }
+
+    /// The clock that time-dependent rules read.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The clock, to freeze, set or advance.
+    pub fn clock_mut(&mut self) -> &mut Clock {
+        &mut self.clock
     }
 
     /// Every API key, in fixture order.
@@ -546,8 +558,9 @@ impl Store {
             return operation(self);
         };
         let slot = (who.account_id.clone(), key.to_string());
+        let now = self.clock.now();
         if let Some(entry) = self.idempotency.get(&slot) {
-            if entry.at.elapsed() < IDEMPOTENCY_TTL {
+            if now - entry.at < IDEMPOTENCY_TTL {
                 if entry.fingerprint != fingerprint {
                     return Err(unprocessable(
                         "Idempotency-Key has already been used with a different request",
@@ -566,7 +579,7 @@ impl Store {
                 IdempotencyEntry {
                     fingerprint,
                     response: value,
-                    at: Instant::now(),
+                    at: now,
                 },
             );
         }
@@ -661,6 +674,45 @@ mod tests {
             &Number::from_f64(0.25).unwrap(),
         );
         assert_eq!(float.as_f64(), Some(0.75));
+    }
+
+    #[test]
+    fn an_idempotency_key_is_replayed_for_24_hours_then_runs_again() {
+        let mut store = Store::new(&Fixtures::demo(), 0);
+        *store.clock_mut() = Clock::frozen_at(OffsetDateTime::UNIX_EPOCH);
+        let who = store
+            .authenticate(Some(crate::fixtures::DEMO_FULL_ACCESS_KEY))
+            .unwrap();
+        let mut runs = 0;
+        let mut create = |store: &mut Store| {
+            store.idempotent(
+                &who,
+                Some("k1"),
+                "POST /api/profile_groups {}".into(),
+                |_| {
+                    runs += 1;
+                    Ok(runs)
+                },
+            )
+        };
+        assert_eq!(create(&mut store).unwrap(), 1);
+        store
+            .clock_mut()
+            .advance(IDEMPOTENCY_TTL - Duration::seconds(1));
+        assert_eq!(create(&mut store).unwrap(), 1, "replayed within 24 h");
+        store.clock_mut().advance(Duration::seconds(1));
+        assert_eq!(
+            create(&mut store).unwrap(),
+            2,
+            "expired after 24 h: runs again"
+        );
+        assert_eq!(
+            create(&mut store).unwrap(),
+            2,
+            "and the new response is kept"
+        );
+        let other = store.idempotent(&who, Some("k1"), "DELETE /x".into(), |_| Ok(0));
+        assert_eq!(other.unwrap_err().status().as_u16(), 422);
     }
 
     #[test]
