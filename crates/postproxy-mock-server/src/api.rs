@@ -8,11 +8,12 @@ use postproxy_models::{
     ProfileGroupList, ProfileList, ProfileStatsResponse,
 };
 
+use crate::account::{Account, Connection};
 use crate::auth::{ApiKey, Principal};
 use crate::error::ApiError;
 use crate::extract::RequestContext;
 use crate::fixtures::Fixtures;
-use crate::state::{Connection, Store};
+use crate::state::Store;
 use crate::*;
 
 /// The seed used when none is given: new ids are the same on every run.
@@ -44,25 +45,35 @@ impl MockApi {
 
     /// Every API key, in fixture order.
     pub fn api_keys(&self) -> Vec<ApiKey> {
-        self.lock().api_keys().to_vec()
+        self.store().api_keys()
     }
 
-    /// A connection invitation created by initialize_connection, by its token.
+    /// A pending connection invitation created by initialize_connection, by its token.
     pub fn connection(&self, token: &str) -> Option<Connection> {
-        self.lock().connection(token).cloned()
+        let store = self.store();
+        let account = store.account(store.account_of_token(token)?).ok()?;
+        account.pending_connection(token).ok().cloned()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Store> {
+    /// The locked state, for the control API and tests.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
         // No operation panics while holding the lock; should one ever, the data is still whole
         // (operations check before they change), so keep serving.
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Locks the store and authenticates the request.
-    fn begin(&self, ctx: &RequestContext) -> Result<(MutexGuard<'_, Store>, Principal), ApiError> {
-        let store = self.lock();
+    /// Authenticates the request, brings its account up to its clock (polling, expiry) and
+    /// runs `operation` on it.
+    fn with_account<T>(
+        &self,
+        ctx: &RequestContext,
+        operation: impl FnOnce(&mut Account, &Principal) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut store = self.store();
         let who = store.authenticate(ctx.bearer_token())?;
-        Ok((store, who))
+        let account = store.account_mut(&who.account_id)?;
+        account.tick();
+        operation(account, &who)
     }
 }
 
@@ -72,9 +83,9 @@ impl PostproxyApi for MockApi {
         ctx: RequestContext,
         query: ListProfilesQuery,
     ) -> ListProfilesResponse {
-        let result = self
-            .begin(&ctx)
-            .and_then(|(store, who)| store.list_profiles(&who, query.profile_group_id.as_deref()));
+        let result = self.with_account(&ctx, |account, who| {
+            account.list_profiles(who, query.profile_group_id.as_deref())
+        });
         match result {
             Ok(data) => ListProfilesResponse::Ok(ProfileList { data }),
             Err(e) => e.into(),
@@ -87,8 +98,8 @@ impl PostproxyApi for MockApi {
         path: GetProfilePath,
         query: GetProfileQuery,
     ) -> GetProfileResponse {
-        let result = self.begin(&ctx).and_then(|(store, who)| {
-            store.get_profile(&who, &path.id, query.profile_group_id.as_deref())
+        let result = self.with_account(&ctx, |account, who| {
+            account.get_profile(who, &path.id, query.profile_group_id.as_deref())
         });
         match result {
             Ok(profile) => GetProfileResponse::Ok(profile),
@@ -103,22 +114,17 @@ impl PostproxyApi for MockApi {
         query: DeleteProfileQuery,
         headers: DeleteProfileHeaders,
     ) -> DeleteProfileResponse {
-        let result = self.begin(&ctx).and_then(|(mut store, who)| {
+        let result = self.with_account(&ctx, |account, who| {
             let group = query.profile_group_id.as_deref();
             let fingerprint = format!(
                 "DELETE /api/profiles/{}?profile_group_id={}",
                 path.id,
                 group.unwrap_or("")
             );
-            store.idempotent(
-                &who,
-                headers.idempotency_key.as_deref(),
-                fingerprint,
-                |store| {
-                    store.delete_profile(&who, &path.id, group)?;
-                    Ok(DeletedProfile { success: true })
-                },
-            )
+            account.idempotent(headers.idempotency_key.as_deref(), fingerprint, |account| {
+                account.delete_profile(who, &path.id, group)?;
+                Ok(DeletedProfile { success: true })
+            })
         });
         match result {
             Ok(body) => DeleteProfileResponse::Ok(body),
@@ -132,8 +138,8 @@ impl PostproxyApi for MockApi {
         path: ListProfilePlacementsPath,
         query: ListProfilePlacementsQuery,
     ) -> ListProfilePlacementsResponse {
-        let result = self.begin(&ctx).and_then(|(store, who)| {
-            store.placements(&who, &path.id, query.profile_group_id.as_deref())
+        let result = self.with_account(&ctx, |account, who| {
+            account.placements(who, &path.id, query.profile_group_id.as_deref())
         });
         match result {
             Ok(data) => ListProfilePlacementsResponse::Ok(PlacementList { data }),
@@ -147,9 +153,7 @@ impl PostproxyApi for MockApi {
         path: GetProfileStatsPath,
         query: GetProfileStatsQuery,
     ) -> GetProfileStatsResponse {
-        let result = self
-            .begin(&ctx)
-            .and_then(|(store, who)| store.stats(&who, &path.id, &query));
+        let result = self.with_account(&ctx, |account, who| account.stats(who, &path.id, &query));
         match result {
             Ok(data) => GetProfileStatsResponse::Ok(ProfileStatsResponse { data }),
             Err(e) => e.into(),
@@ -161,10 +165,8 @@ impl PostproxyApi for MockApi {
         ctx: RequestContext,
         _query: ListProfileGroupsQuery,
     ) -> ListProfileGroupsResponse {
-        match self.begin(&ctx) {
-            Ok((store, who)) => ListProfileGroupsResponse::Ok(ProfileGroupList {
-                data: store.list_groups(&who),
-            }),
+        match self.with_account(&ctx, |account, who| Ok(account.list_groups(who))) {
+            Ok(data) => ListProfileGroupsResponse::Ok(ProfileGroupList { data }),
             Err(e) => e.into(),
         }
     }
@@ -176,17 +178,14 @@ impl PostproxyApi for MockApi {
         headers: CreateProfileGroupHeaders,
         body: CreateProfileGroupRequest,
     ) -> CreateProfileGroupResponse {
-        let result = self.begin(&ctx).and_then(|(mut store, who)| {
+        let result = self.with_account(&ctx, |account, who| {
             let fingerprint = format!(
                 "POST /api/profile_groups {}",
                 serde_json::to_string(&body).unwrap_or_default()
             );
-            store.idempotent(
-                &who,
-                headers.idempotency_key.as_deref(),
-                fingerprint,
-                |store| store.create_group(&who, &body),
-            )
+            account.idempotent(headers.idempotency_key.as_deref(), fingerprint, |account| {
+                account.create_group(who, &body)
+            })
         });
         match result {
             Ok(group) => CreateProfileGroupResponse::Created(group),
@@ -200,9 +199,7 @@ impl PostproxyApi for MockApi {
         path: GetProfileGroupPath,
         _query: GetProfileGroupQuery,
     ) -> GetProfileGroupResponse {
-        let result = self
-            .begin(&ctx)
-            .and_then(|(store, who)| store.get_group(&who, &path.id));
+        let result = self.with_account(&ctx, |account, who| account.get_group(who, &path.id));
         match result {
             Ok(group) => GetProfileGroupResponse::Ok(group),
             Err(e) => e.into(),
@@ -216,17 +213,12 @@ impl PostproxyApi for MockApi {
         _query: DeleteProfileGroupQuery,
         headers: DeleteProfileGroupHeaders,
     ) -> DeleteProfileGroupResponse {
-        let result = self.begin(&ctx).and_then(|(mut store, who)| {
+        let result = self.with_account(&ctx, |account, who| {
             let fingerprint = format!("DELETE /api/profile_groups/{}", path.id);
-            store.idempotent(
-                &who,
-                headers.idempotency_key.as_deref(),
-                fingerprint,
-                |store| {
-                    store.delete_group(&who, &path.id)?;
-                    Ok(DeletedGroup { deleted: true })
-                },
-            )
+            account.idempotent(headers.idempotency_key.as_deref(), fingerprint, |account| {
+                account.delete_group(who, &path.id)?;
+                Ok(DeletedGroup { deleted: true })
+            })
         });
         match result {
             Ok(body) => DeleteProfileGroupResponse::Ok(body),
@@ -241,9 +233,18 @@ impl PostproxyApi for MockApi {
         _query: InitializeConnectionQuery,
         body: InitializeConnectionRequest,
     ) -> InitializeConnectionResponse {
-        let result = self
-            .begin(&ctx)
-            .and_then(|(mut store, who)| store.initialize_connection(&who, &path.id, &body));
+        let result = (|| {
+            let mut store = self.store();
+            let who = store.authenticate(ctx.bearer_token())?;
+            let token = store.new_token(&who.account_id);
+            let account = store.account_mut(&who.account_id)?;
+            account.tick();
+            let result = account.initialize_connection(&who, &path.id, &body, token.clone());
+            if result.is_err() {
+                store.forget_token(&token);
+            }
+            result
+        })();
         match result {
             Ok(connection) => {
                 InitializeConnectionResponse::Ok(postproxy_models::InitializeConnectionResponse {

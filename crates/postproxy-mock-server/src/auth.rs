@@ -21,16 +21,17 @@ pub struct Principal {
     pub account_id: String,
     /// What the key grants.
     pub scope: Scope,
+    /// The key's public id ([`key_id`]), for the request journal.
+    pub key_id: String,
 }
 
 impl Principal {
-    /// Whether the key can see group `group_id` of account `account_id`.
-    pub fn can_access(&self, account_id: &str, group_id: &str) -> bool {
-        account_id == self.account_id
-            && match &self.scope {
-                Scope::FullAccess => true,
-                Scope::Group(scoped) => scoped == group_id,
-            }
+    /// Whether the key can see group `group_id` of its account.
+    pub fn can_access(&self, group_id: &str) -> bool {
+        match &self.scope {
+            Scope::FullAccess => true,
+            Scope::Group(scoped) => scoped == group_id,
+        }
     }
 
     /// Whether the key may create and delete groups (full-access keys only).
@@ -46,6 +47,17 @@ pub struct ApiKey {
     pub key: String,
     /// Its account and scope.
     pub principal: Principal,
+}
+
+/// A public id for an API key, e.g. `key_3f9a0c1d`: stable, and safe to show where the key
+/// itself must not appear (the request journal, the control API).
+pub fn key_id(key: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("key_{h:08x}")
 }
 
 /// 401 `Invalid API key`: a missing, malformed or unknown key.

@@ -25,18 +25,7 @@ impl RequestContext {
     /// The token of an `Authorization: Bearer <token>` header, if there is exactly one such
     /// header and it is well formed.
     pub fn bearer_token(&self) -> Option<&str> {
-        let mut values = self
-            .headers
-            .get_all(axum::http::header::AUTHORIZATION)
-            .iter();
-        let value = values.next()?;
-        if values.next().is_some() {
-            return None;
-        }
-        let value = value.to_str().ok()?;
-        let (scheme, token) = value.split_once(' ')?;
-        let token = token.trim();
-        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+        bearer_token(&self.headers)
     }
 
     /// The value of a header that is present once, as text.
@@ -55,6 +44,20 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             headers: parts.headers.clone(),
         })
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if there is exactly one such header
+/// and it is well formed.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let mut values = headers.get_all(axum::http::header::AUTHORIZATION).iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    let value = value.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Typed path parameters.

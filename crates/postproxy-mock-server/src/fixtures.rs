@@ -49,11 +49,13 @@ pub struct Fixtures {
 }
 
 /// One Postproxy account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountFixture {
-    /// The account's id (only used to tell accounts apart; never served).
-    pub id: String,
+    /// The account's id (only used to tell accounts apart and to address it in the control
+    /// API; never served by the product API). Generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Free text for the reader of the file; ignored by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -70,8 +72,9 @@ pub struct AccountFixture {
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyFixture {
     /// The secret sent as `Authorization: Bearer <key>`. Unique across all accounts; visible
-    /// ASCII without spaces.
-    pub key: String,
+    /// ASCII without spaces. Generated when absent (deterministic for the seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// The group the key is scoped to; absent or null for a full-access key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_group_id: Option<String>,
@@ -84,7 +87,7 @@ pub struct ApiKeyFixture {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupFixture {
-    /// The group's id (hashid), unique across all accounts.
+    /// The group's id (hashid), unique within its account.
     pub id: String,
     /// The group's display name (not blank).
     pub name: String,
@@ -98,7 +101,7 @@ pub struct GroupFixture {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileFixture {
-    /// The profile's id, unique across all accounts.
+    /// The profile's id, unique within its account.
     pub id: String,
     /// Display name of the connected account.
     pub name: String,
@@ -253,8 +256,8 @@ impl Fixtures {
         schemars::schema_for!(Fixtures)
     }
 
-    /// Checks what the types cannot: unique account, key, group and profile ids; keys scoped to
-    /// a group of their own account; non-blank names; RFC 3339 timestamps; placements only on
+    /// Checks what the types cannot: unique account ids and keys; group and profile ids unique
+    /// within their account; keys scoped to a group of their own account; non-blank names; RFC 3339 timestamps; placements only on
     /// networks that have them, with unique ids; snapshots tied to a placement exactly on the
     /// networks that keep per-placement stats.
     pub fn validate(&self) -> Result<(), FixtureError> {
@@ -265,15 +268,55 @@ impl Fixtures {
         };
         let mut accounts = HashSet::new();
         let mut keys = HashSet::new();
-        let mut groups = HashSet::new();
-        let mut profiles = HashSet::new();
         for (a, account) in self.accounts.iter().enumerate() {
             let ap = format!("accounts[{a}]");
-            if !accounts.insert(account.id.as_str()) {
-                return Err(err(
-                    format!("{ap}.id"),
-                    format!("duplicate account id {:?}", account.id),
-                ));
+            if let Some(id) = &account.id {
+                if !accounts.insert(id.as_str()) {
+                    return Err(err(
+                        format!("{ap}.id"),
+                        format!("duplicate account id {id:?}"),
+                    ));
+                }
+            }
+            for (k, key) in account.api_keys.iter().enumerate() {
+                if let Some(key) = &key.key {
+                    if !keys.insert(key.as_str()) {
+                        return Err(err(
+                            format!("{ap}.api_keys[{k}].key"),
+                            "duplicate API key".into(),
+                        ));
+                    }
+                }
+            }
+            account.validate().map_err(|e| FixtureError {
+                path: format!("{ap}.{}", e.path),
+                ..e
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl AccountFixture {
+    /// [`Fixtures::validate`] for one account; paths are relative to the account.
+    pub fn validate(&self) -> Result<(), FixtureError> {
+        let err = |path: String, message: String| FixtureError {
+            file: None,
+            path,
+            message,
+        };
+        let account = self;
+        let mut keys = HashSet::new();
+        let mut groups = HashSet::new();
+        let mut profiles = HashSet::new();
+        {
+            if let Some(id) = &account.id {
+                if id.trim().is_empty() || !id.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(err(
+                        "id".into(),
+                        "an account id must be non-empty visible ASCII without spaces".into(),
+                    ));
+                }
             }
             let own_groups: HashSet<&str> = account
                 .profile_groups
@@ -281,15 +324,17 @@ impl Fixtures {
                 .map(|g| g.id.as_str())
                 .collect();
             for (k, key) in account.api_keys.iter().enumerate() {
-                let kp = format!("{ap}.api_keys[{k}]");
-                if key.key.is_empty() || !key.key.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(err(
-                        format!("{kp}.key"),
-                        "a key must be non-empty visible ASCII without spaces".into(),
-                    ));
-                }
-                if !keys.insert(key.key.as_str()) {
-                    return Err(err(format!("{kp}.key"), "duplicate API key".into()));
+                let kp = format!("api_keys[{k}]");
+                if let Some(key) = &key.key {
+                    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                        return Err(err(
+                            format!("{kp}.key"),
+                            "a key must be non-empty visible ASCII without spaces".into(),
+                        ));
+                    }
+                    if !keys.insert(key.as_str()) {
+                        return Err(err(format!("{kp}.key"), "duplicate API key".into()));
+                    }
                 }
                 if let Some(group) = &key.profile_group_id {
                     if !own_groups.contains(group.as_str()) {
@@ -301,7 +346,7 @@ impl Fixtures {
                 }
             }
             for (g, group) in account.profile_groups.iter().enumerate() {
-                let gp = format!("{ap}.profile_groups[{g}]");
+                let gp = format!("profile_groups[{g}]");
                 if group.id.trim().is_empty() {
                     return Err(err(format!("{gp}.id"), "must not be blank".into()));
                 }
@@ -333,7 +378,7 @@ impl Fixtures {
     }
 }
 
-fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(), FixtureError> {
+pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(), FixtureError> {
     let err = |path: String, message: String| FixtureError {
         file: None,
         path,

@@ -82,12 +82,19 @@
 //! # }
 //! ```
 
+pub mod account;
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod connect;
+pub mod control;
 pub mod error;
 pub mod extract;
+pub mod faults;
 pub mod fixtures;
+pub mod intercept;
+pub mod journal;
+pub mod polling;
 pub mod respond;
 pub mod server;
 pub mod state;

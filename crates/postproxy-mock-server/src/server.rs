@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::{Path, Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,7 +19,6 @@ use tokio::task::JoinHandle;
 
 use crate::api::{MockApi, DEFAULT_SEED};
 use crate::auth::ApiKey;
-use crate::error::ApiError;
 use crate::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 
 /// The hand-written spec, served at `/openapi.yaml`: the crate's copy of
@@ -50,11 +49,16 @@ pub fn service(
        + 'static {
     let extra = Router::new()
         .route("/openapi.yaml", get(spec_yaml))
-        .route("/openapi.json", get(spec_json))
-        .route("/connect/{token}", get(connect))
-        .with_state(api.clone());
-    let router = crate::app(api)
+        .route("/openapi.json", get(spec_json));
+    let product = crate::app(api.clone()).layer(axum::middleware::from_fn_with_state(
+        api.clone(),
+        crate::intercept::intercept,
+    ));
+    let router = product
         .merge(extra)
+        .merge(crate::control::router(api.clone()))
+        .merge(crate::connect::router(api))
+        .merge(docs())
         .layer(axum::middleware::from_fn(log_request));
     tower::ServiceExt::map_request(router, trim_trailing_slash)
 }
@@ -110,22 +114,11 @@ async fn spec_json() -> Response {
     crate::respond::json(StatusCode::OK, openapi_json())
 }
 
-/// The page an initialize_connection URL points at: the pending invitation (the OAuth flow
-/// itself is not simulated).
-async fn connect(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {
-    match api.connection(&token) {
-        Some(connection) => crate::respond::json(
-            StatusCode::OK,
-            &serde_json::json!({
-                "status": "pending",
-                "token": connection.token,
-                "profile_group_id": connection.profile_group_id,
-                "platform": connection.platform,
-                "redirect_url": connection.redirect_url,
-            }),
-        ),
-        None => ApiError::not_found().into_response(),
-    }
+/// Swagger UI at `/docs` over both specs: the product API and the control API. Its assets are
+/// vendored into the binary, so it works without internet.
+fn docs() -> Router {
+    let config = utoipa_swagger_ui::Config::new(["/openapi.json", "/__mock/openapi.json"]);
+    Router::from(utoipa_swagger_ui::SwaggerUi::new("/docs").config(config))
 }
 
 /// Configures a [`MockServer`]: fixtures, seed, address.

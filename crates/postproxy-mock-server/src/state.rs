@@ -1,731 +1,436 @@
-//! The mock's in-memory state and every rule of the API applied to it: authentication, scoping,
-//! profile resolution, stats rollups, group changes, connection invitations and idempotency.
+//! [`Store`]: every account of one mock server, the index from API keys and connect tokens to
+//! accounts, and what the control API does to accounts as a whole (create, reset, delete,
+//! import). The product rules live in [`crate::account`].
 //!
-//! Each operation checks everything before it changes anything, so a rejected request leaves
-//! the state as it was. [`Store`] is plain data; [`crate::api::MockApi`] keeps it behind a lock.
+//! Accounts are isolated: a key sees only its account, and every id generator, clock, journal
+//! and fault list belongs to one account, so parallel test suites sharing a server cannot see
+//! or disturb each other.
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
-use postproxy_models::{
-    InitializeConnectionRequest, LatestStats, Placement, Platform, Profile, ProfileDetail,
-    ProfileGroup, ProfileStats, Stats, StatsRecord, SummaryStats,
-};
-use serde_json::{Map, Number, Value};
-use time::{Duration, OffsetDateTime};
-
-use crate::auth::{self, ApiKey, Principal, Scope};
+use crate::account::{Account, IdGenerator};
+use crate::auth::{self, ApiKey, Principal};
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::fixtures::{has_placements, parse_timestamp, stats_per_placement, Fixtures};
+use crate::fixtures::{AccountFixture, FixtureError, Fixtures};
 
-/// The platforms initialize_connection supports (the OAuth networks of the reference).
-pub const CONNECTABLE_PLATFORMS: [Platform; 7] = [
-    Platform::Facebook,
-    Platform::Instagram,
-    Platform::Tiktok,
-    Platform::Linkedin,
-    Platform::Youtube,
-    Platform::Twitter,
-    Platform::Threads,
-];
+pub use crate::account::{Connection, CONNECTABLE_PLATFORMS, IDEMPOTENCY_TTL};
 
-/// How long a successful response is replayed for the same `Idempotency-Key`.
-pub const IDEMPOTENCY_TTL: Duration = Duration::hours(24);
+/// The most accounts one server holds; creating more is refused.
+pub const MAX_ACCOUNTS: usize = 10_000;
 
-/// Deterministic ids: a SplitMix64 stream rendered in base 36.
-#[derive(Debug, Clone)]
-pub struct IdGenerator {
-    state: u64,
+/// Why an account-level change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// No account with that id.
+    NoAccount(String),
+    /// An account id or API key already exists.
+    Conflict(String),
+    /// The fixture is invalid (the field path and the problem).
+    Invalid(FixtureError),
+    /// [`MAX_ACCOUNTS`] reached.
+    Full,
 }
 
-impl IdGenerator {
-    /// A stream determined by `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { state: seed }
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// `prefix` followed by `len` base-36 characters.
-    pub fn next_id(&mut self, prefix: &str, len: usize) -> String {
-        const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-        let mut id = String::with_capacity(prefix.len() + len);
-        id.push_str(prefix);
-        let mut bits = self.next_u64();
-        let mut left = 12; // 36^12 < 2^64: twelve digits per draw
-        for _ in 0..len {
-            if left == 0 {
-                bits = self.next_u64();
-                left = 12;
-            }
-            id.push(char::from(ALPHABET[(bits % 36) as usize]));
-            bits /= 36;
-            left -= 1;
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoAccount(id) => write!(f, "No account {id:?}"),
+            Self::Conflict(what) => f.write_str(what),
+            Self::Invalid(e) => write!(f, "Invalid account at {}: {}", e.path, e.message),
+            Self::Full => write!(
+                f,
+                "This server holds {MAX_ACCOUNTS} accounts, the most it can"
+            ),
         }
-        id
     }
-}
-
-#[derive(Debug, Clone)]
-struct GroupRow {
-    account_id: String,
-    id: String,
-    name: String,
-}
-
-#[derive(Debug, Clone)]
-struct Snapshot {
-    placement_id: Option<String>,
-    stats: Map<String, Value>,
-    recorded_at: String,
-    at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone)]
-struct ProfileRow {
-    account_id: String,
-    profile: Profile,
-    placements: Vec<Placement>,
-    snapshots: Vec<Snapshot>,
-}
-
-/// A connection invitation created by initialize_connection.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Connection {
-    /// The token in the connect URL.
-    pub token: String,
-    /// The group a profile would be connected to.
-    pub profile_group_id: String,
-    /// The network.
-    pub platform: Platform,
-    /// Where the user is sent after the OAuth flow.
-    pub redirect_url: String,
-    #[serde(skip)]
-    account_id: String,
-}
-
-/// A successful response kept for replay under an `Idempotency-Key`. Kept as JSON so one
-/// store serves every operation; the fingerprint (method, path, body) ties a key to one
-/// operation, so a replay always deserialises into that operation's body type.
-#[derive(Debug, Clone)]
-struct IdempotencyEntry {
-    fingerprint: String,
-    response: Value,
-    at: OffsetDateTime,
 }
 
 /// The whole state of one mock server.
 #[derive(Debug, Clone)]
 pub struct Store {
-    keys: Vec<ApiKey>,
-    groups: Vec<GroupRow>,
-    profiles: Vec<ProfileRow>,
-    connections: Vec<Connection>,
-    group_ids: IdGenerator,
-    tokens: IdGenerator,
-    idempotency: HashMap<(String, String), IdempotencyEntry>,
-    clock: Clock,
-}
-
-fn not_found() -> ApiError {
-    ApiError::not_found()
-}
-
-fn unprocessable(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
-}
-
-/// A query parameter that SDKs may send with an empty value, which means "not given".
-fn given(value: Option<&str>) -> Option<&str> {
-    value.filter(|v| !v.is_empty())
+    seed: u64,
+    /// The fixtures the server started with, for a reset.
+    initial: Fixtures,
+    /// Accounts in creation order; `index` maps ids to positions.
+    accounts: Vec<Account>,
+    index: HashMap<String, usize>,
+    /// Every key of every account.
+    keys: HashMap<String, Principal>,
+    /// Connect tokens to the account that issued them.
+    tokens: HashMap<String, String>,
+    /// The fixture each account was created from, for an account reset.
+    origins: HashMap<String, AccountFixture>,
+    /// Generated account ids, keys and tokens.
+    ids: IdGenerator,
 }
 
 impl Store {
-    /// The state described by validated `fixtures`, with ids generated from `seed`.
+    /// The state described by validated `fixtures`, with ids generated from `seed`. Every
+    /// account's clock runs in real time.
     pub fn new(fixtures: &Fixtures, seed: u64) -> Self {
-        let mut store = Self {
-            keys: Vec::new(),
-            groups: Vec::new(),
-            profiles: Vec::new(),
-            connections: Vec::new(),
-            group_ids: IdGenerator::new(seed),
-            tokens: IdGenerator::new(seed ^ 0x5DEE_CE66_D1CE_4E5B),
-            idempotency: HashMap::new(),
-            clock: Clock::real(),
-        };
+        let mut store = Self::empty(fixtures.clone(), seed);
         for account in &fixtures.accounts {
-            for key in &account.api_keys {
-                store.keys.push(ApiKey {
-                    key: key.key.clone(),
-                    principal: Principal {
-                        account_id: account.id.clone(),
-                        scope: match &key.profile_group_id {
-                            Some(group) => Scope::Group(group.clone()),
-                            None => Scope::FullAccess,
-                        },
-                    },
-                });
-            }
-            for group in &account.profile_groups {
-                store.groups.push(GroupRow {
-                    account_id: account.id.clone(),
-                    id: group.id.clone(),
-                    name: group.name.clone(),
-                });
-                for p in &group.profiles {
-                    let snapshots = p
-                        .stats
-                        .iter()
-                        .filter_map(|s| {
-                            // Validated fixtures always parse; an unparsable one is skipped.
-                            Some(Snapshot {
-                                placement_id: s.placement_id.clone(),
-                                stats: s.stats.clone(),
-                                recorded_at: s.recorded_at.clone(),
-                                at: parse_timestamp(&s.recorded_at)?,
-                            })
-                        })
-                        .collect();
-                    store.profiles.push(ProfileRow {
-                        account_id: account.id.clone(),
-                        profile: Profile {
-                            id: p.id.clone(),
-                            name: p.name.clone(),
-                            status: p.status,
-                            platform: p.platform,
-                            profile_group_id: group.id.clone(),
-                            expires_at: p.expires_at.clone(),
-                            post_count: p.post_count,
-                            avatar_url: p.avatar_url.clone(),
-                        },
-                        placements: p.placements.clone(),
-                        snapshots,
-                    });
-                }
+            // Validated fixtures have unique ids and keys, and fewer accounts than the cap.
+            if let Err(e) = store.create_account(account.clone(), Clock::real()) {
+                tracing::error!(error = %e, "fixture account not loaded");
             }
         }
         store
     }
 
-    /// The clock that time-dependent rules read.
-    pub fn clock(&self) -> &Clock {
-        &self.clock
+    fn empty(initial: Fixtures, seed: u64) -> Self {
+        Self {
+            seed,
+            initial,
+            accounts: Vec::new(),
+            index: HashMap::new(),
+            keys: HashMap::new(),
+            tokens: HashMap::new(),
+            origins: HashMap::new(),
+            ids: IdGenerator::labelled(seed, "server"),
+        }
     }
 
-    /// The clock, to freeze, set or advance.
-    pub fn clock_mut(&mut self) -> &mut Clock {
-        &mut self.clock
+    /// The seed ids are generated from.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
-    /// Every API key, in fixture order.
-    pub fn api_keys(&self) -> &[ApiKey] {
-        &self.keys
+    /// Every API key, account by account, in fixture order.
+    pub fn api_keys(&self) -> Vec<ApiKey> {
+        self.accounts
+            .iter()
+            .flat_map(|a| a.api_keys().iter().cloned())
+            .collect()
     }
 
     /// The principal of a bearer token; 401 `Invalid API key` if missing or unknown.
     pub fn authenticate(&self, token: Option<&str>) -> Result<Principal, ApiError> {
-        let token = token.ok_or_else(auth::invalid_api_key)?;
-        self.keys
-            .iter()
-            .find(|k| k.key == token)
-            .map(|k| k.principal.clone())
+        token
+            .and_then(|t| self.keys.get(t))
+            .cloned()
             .ok_or_else(auth::invalid_api_key)
     }
 
-    fn profiles_count(&self, group_id: &str) -> i64 {
-        let n = self
-            .profiles
-            .iter()
-            .filter(|p| p.profile.profile_group_id == group_id)
-            .count();
-        i64::try_from(n).unwrap_or(i64::MAX)
+    /// The accounts, in creation order.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
     }
 
-    fn group_view(&self, group: &GroupRow) -> ProfileGroup {
-        ProfileGroup {
-            id: group.id.clone(),
-            name: group.name.clone(),
-            profiles_count: self.profiles_count(&group.id),
+    /// One account.
+    pub fn account(&self, id: &str) -> Result<&Account, StoreError> {
+        self.index
+            .get(id)
+            .map(|&i| &self.accounts[i])
+            .ok_or_else(|| StoreError::NoAccount(id.to_string()))
+    }
+
+    /// One account, to change.
+    pub fn account_mut(&mut self, id: &str) -> Result<&mut Account, StoreError> {
+        match self.index.get(id) {
+            Some(&i) => Ok(&mut self.accounts[i]),
+            None => Err(StoreError::NoAccount(id.to_string())),
         }
     }
 
-    fn accessible_group(&self, who: &Principal, id: &str) -> Result<&GroupRow, ApiError> {
-        self.groups
-            .iter()
-            .find(|g| g.id == id && who.can_access(&g.account_id, &g.id))
-            .ok_or_else(not_found)
+    /// The account a connect token belongs to.
+    pub fn account_of_token(&self, token: &str) -> Option<&str> {
+        self.tokens.get(token).map(String::as_str)
     }
 
-    /// list_profile_groups: every group the key can access.
-    pub fn list_groups(&self, who: &Principal) -> Vec<ProfileGroup> {
-        self.groups
-            .iter()
-            .filter(|g| who.can_access(&g.account_id, &g.id))
-            .map(|g| self.group_view(g))
-            .collect()
-    }
-
-    /// get_profile_group.
-    pub fn get_group(&self, who: &Principal, id: &str) -> Result<ProfileGroup, ApiError> {
-        let group = self.accessible_group(who, id)?;
-        Ok(self.group_view(group))
-    }
-
-    /// create_profile_group: the nested `profile_group.name` if given, else the flat `name`.
-    pub fn create_group(
-        &mut self,
-        who: &Principal,
-        body: &postproxy_models::CreateProfileGroupRequest,
-    ) -> Result<ProfileGroup, ApiError> {
-        if !who.can_manage_groups() {
-            return Err(auth::no_permission());
-        }
-        let name = body
-            .profile_group
-            .as_ref()
-            .and_then(|g| g.name.as_deref())
-            .or(body.name.as_deref())
-            .filter(|n| !n.trim().is_empty())
-            .ok_or_else(|| unprocessable("Name can't be blank"))?;
-        let id = loop {
-            let id = self.group_ids.next_id("grp_", 10);
-            if !self.groups.iter().any(|g| g.id == id) {
-                break id;
+    /// A new connect token, unique across the server.
+    pub fn new_token(&mut self, account_id: &str) -> String {
+        loop {
+            let token = self.ids.next_id("inv_", 16);
+            if !self.tokens.contains_key(&token) {
+                self.tokens.insert(token.clone(), account_id.to_string());
+                return token;
             }
-        };
-        let row = GroupRow {
-            account_id: who.account_id.clone(),
-            id,
-            name: name.to_string(),
-        };
-        let view = self.group_view(&row);
-        self.groups.push(row);
-        Ok(view)
-    }
-
-    /// delete_profile_group: removes the group and its profiles.
-    pub fn delete_group(&mut self, who: &Principal, id: &str) -> Result<(), ApiError> {
-        if !who.can_manage_groups() {
-            return Err(auth::no_permission());
         }
-        self.accessible_group(who, id)?;
-        self.groups.retain(|g| g.id != id);
-        self.profiles.retain(|p| p.profile.profile_group_id != id);
-        Ok(())
     }
 
-    /// list_profiles, restricted to `profile_group_id` when given (404 if not accessible).
-    pub fn list_profiles(
-        &self,
-        who: &Principal,
-        profile_group_id: Option<&str>,
-    ) -> Result<Vec<Profile>, ApiError> {
-        let only = match given(profile_group_id) {
-            Some(group) => Some(self.accessible_group(who, group)?.id.as_str()),
-            None => None,
-        };
-        Ok(self
-            .profiles
-            .iter()
-            .filter(|p| who.can_access(&p.account_id, &p.profile.profile_group_id))
-            .filter(|p| only.is_none_or(|g| g == p.profile.profile_group_id))
-            .map(|p| p.profile.clone())
-            .collect())
+    /// Forgets a token that was drawn but not used.
+    pub fn forget_token(&mut self, token: &str) {
+        self.tokens.remove(token);
     }
 
-    /// Profile resolution: with `profile_group_id` the profile must belong to that group;
-    /// without it, to any group the key can access. Otherwise 404.
-    fn resolve(
-        &self,
-        who: &Principal,
-        id: &str,
-        profile_group_id: Option<&str>,
-    ) -> Result<usize, ApiError> {
-        self.profiles
-            .iter()
-            .position(|p| {
-                p.profile.id == id
-                    && who.can_access(&p.account_id, &p.profile.profile_group_id)
-                    && given(profile_group_id).is_none_or(|g| g == p.profile.profile_group_id)
-            })
-            .ok_or_else(not_found)
-    }
-
-    /// get_profile: the profile with `latest_stats` and `summary_stats`.
-    pub fn get_profile(
-        &self,
-        who: &Principal,
-        id: &str,
-        profile_group_id: Option<&str>,
-    ) -> Result<ProfileDetail, ApiError> {
-        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
-        let latest = latest_stats(row);
-        let summary = if stats_per_placement(row.profile.platform) {
-            summary_stats(&latest)
-        } else {
-            None
-        };
-        let p = &row.profile;
-        Ok(ProfileDetail {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            status: p.status,
-            platform: p.platform,
-            profile_group_id: p.profile_group_id.clone(),
-            expires_at: p.expires_at.clone(),
-            post_count: p.post_count,
-            avatar_url: p.avatar_url.clone(),
-            latest_stats: latest
-                .into_iter()
-                .map(|s| LatestStats {
-                    placement_id: s.placement_id.clone(),
-                    stats: Stats(s.stats.clone()),
-                    recorded_at: s.recorded_at.clone(),
-                })
-                .collect(),
-            summary_stats: summary,
-        })
-    }
-
-    /// list_profile_placements; 422 for networks without placements.
-    pub fn placements(
-        &self,
-        who: &Principal,
-        id: &str,
-        profile_group_id: Option<&str>,
-    ) -> Result<Vec<Placement>, ApiError> {
-        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
-        let platform = row.profile.platform;
-        if !has_placements(platform) {
-            return Err(unprocessable(format!(
-                "Placements are not available for {platform} profiles; they are available for \
-                 facebook, linkedin, pinterest, telegram and google_business profiles"
-            )));
+    /// Creates an account from `fixture` (validated here): a missing id or key is generated.
+    /// Nothing changes if it is refused.
+    pub fn create_account(
+        &mut self,
+        fixture: AccountFixture,
+        clock: Clock,
+    ) -> Result<&Account, StoreError> {
+        if self.accounts.len() >= MAX_ACCOUNTS {
+            return Err(StoreError::Full);
         }
-        Ok(row.placements.clone())
+        let (fixture, keys) = self.prepare(fixture, None)?;
+        let id = fixture.id.clone().expect("prepared fixtures have an id");
+        let account = Account::new(id.clone(), &fixture, &keys, self.seed, clock);
+        self.register_keys(&account);
+        self.index.insert(id.clone(), self.accounts.len());
+        self.accounts.push(account);
+        self.origins.insert(id.clone(), fixture);
+        self.account(&id)
     }
 
-    /// get_profile_stats: the timeseries, ascending, within the inclusive `from`/`to` bounds.
-    pub fn stats(
-        &self,
-        who: &Principal,
-        id: &str,
-        query: &crate::GetProfileStatsQuery,
-    ) -> Result<ProfileStats, ApiError> {
-        let row = &self.profiles[self.resolve(who, id, query.profile_group_id.as_deref())?];
-        let bound = |name: &str, value: Option<&str>| -> Result<Option<OffsetDateTime>, ApiError> {
-            match given(value) {
-                None => Ok(None),
-                Some(text) => parse_timestamp(text).map(Some).ok_or_else(|| {
-                    ApiError::bad_request(format!("Invalid {name}: expected an ISO 8601 timestamp"))
-                }),
-            }
-        };
-        let from = bound("from", query.from.as_deref())?;
-        let to = bound("to", query.to.as_deref())?;
-        let platform = row.profile.platform;
-        let placement_id = if stats_per_placement(platform) {
-            let wanted = given(query.placement_id.as_deref()).ok_or_else(|| {
-                ApiError::bad_request(format!("placement_id is required for {platform} profiles"))
-            })?;
-            if !row
-                .placements
-                .iter()
-                .any(|p| p.id.as_deref() == Some(wanted))
-            {
-                return Err(ApiError::new(StatusCode::NOT_FOUND, "Placement not found"));
-            }
-            Some(wanted.to_string())
-        } else {
-            None
-        };
-        let mut records: Vec<&Snapshot> = row
-            .snapshots
-            .iter()
-            .filter(|s| placement_id.is_none() || s.placement_id == placement_id)
-            .filter(|s| from.is_none_or(|f| s.at >= f))
-            .filter(|s| to.is_none_or(|t| s.at <= t))
-            .collect();
-        records.sort_by_key(|s| s.at);
-        Ok(ProfileStats {
-            profile_id: row.profile.id.clone(),
-            platform,
-            placement_id,
-            records: records
-                .into_iter()
-                .map(|s| StatsRecord {
-                    raw_stats: Map::new(),
-                    recorded_at: s.recorded_at.clone(),
-                    stats: Stats(s.stats.clone()),
-                })
-                .collect(),
-        })
-    }
-
-    /// delete_profile.
-    pub fn delete_profile(
+    /// Validates `fixture` and resolves its id and keys (generating what is missing), for a new
+    /// account or to replace account `replacing`, whose own keys may be reused.
+    fn prepare(
         &mut self,
-        who: &Principal,
-        id: &str,
-        profile_group_id: Option<&str>,
-    ) -> Result<(), ApiError> {
-        let index = self.resolve(who, id, profile_group_id)?;
-        self.profiles.remove(index);
-        Ok(())
-    }
-
-    /// initialize_connection: records an invitation and returns its token.
-    pub fn initialize_connection(
-        &mut self,
-        who: &Principal,
-        group_id: &str,
-        body: &InitializeConnectionRequest,
-    ) -> Result<Connection, ApiError> {
-        let group = self.accessible_group(who, group_id)?.id.clone();
-        let platform = body
-            .platform
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| unprocessable("Missing platform"))?;
-        let supported = platform
-            .parse::<Platform>()
-            .ok()
-            .filter(|p| CONNECTABLE_PLATFORMS.contains(p))
-            .ok_or_else(|| {
-                unprocessable(format!(
-                    "Unsupported platform: {}. Supported platforms: facebook, instagram, \
-                     tiktok, linkedin, youtube, twitter, threads",
-                    truncate(platform, 64)
-                ))
-            })?;
-        let redirect_url = body
-            .redirect_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .ok_or_else(|| unprocessable("Missing redirect_url"))?;
-        let refresh = body.refresh_connection == Some(true);
-        if !refresh
-            && self
-                .profiles
-                .iter()
-                .any(|p| p.profile.profile_group_id == group && p.profile.platform == supported)
-        {
-            return Err(unprocessable("Platform already connected"));
-        }
-        let token = loop {
-            let token = self.tokens.next_id("inv_", 16);
-            if !self.connections.iter().any(|c| c.token == token) {
-                break token;
+        mut fixture: AccountFixture,
+        replacing: Option<&str>,
+    ) -> Result<(AccountFixture, Vec<String>), StoreError> {
+        fixture.validate().map_err(StoreError::Invalid)?;
+        let id = match (replacing, &fixture.id) {
+            (Some(id), Some(given)) if given != id => {
+                return Err(StoreError::Invalid(FixtureError {
+                    file: None,
+                    path: "id".into(),
+                    message: format!("must be absent or {id:?}"),
+                }))
             }
-        };
-        let connection = Connection {
-            token,
-            profile_group_id: group,
-            platform: supported,
-            redirect_url: redirect_url.to_string(),
-            account_id: who.account_id.clone(),
-        };
-        self.connections.push(connection.clone());
-        Ok(connection)
-    }
-
-    /// A pending connection invitation by its token.
-    pub fn connection(&self, token: &str) -> Option<&Connection> {
-        self.connections.iter().find(|c| c.token == token)
-    }
-
-    /// Runs `operation` under an optional `Idempotency-Key`: a key already used by this account
-    /// for the same request (`fingerprint`) within [`IDEMPOTENCY_TTL`] replays the first
-    /// successful response without running `operation`; used for a different request it is 422.
-    /// Only successful responses are kept.
-    pub fn idempotent<T: serde::Serialize + serde::de::DeserializeOwned>(
-        &mut self,
-        who: &Principal,
-        key: Option<&str>,
-        fingerprint: String,
-        operation: impl FnOnce(&mut Self) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let Some(key) = key else {
-            return operation(self);
-        };
-        let slot = (who.account_id.clone(), key.to_string());
-        let now = self.clock.now();
-        if let Some(entry) = self.idempotency.get(&slot) {
-            if now - entry.at < IDEMPOTENCY_TTL {
-                if entry.fingerprint != fingerprint {
-                    return Err(unprocessable(
-                        "Idempotency-Key has already been used with a different request",
-                    ));
+            (Some(id), _) => id.to_string(),
+            (None, Some(id)) if self.index.contains_key(id) => {
+                return Err(StoreError::Conflict(format!(
+                    "Account {id:?} already exists"
+                )))
+            }
+            (None, Some(id)) => id.clone(),
+            (None, None) => loop {
+                let id = self.ids.next_id("acct_", 10);
+                if !self.index.contains_key(&id) {
+                    break id;
                 }
-                return serde_json::from_value(entry.response.clone()).map_err(|_| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
-                });
+            },
+        };
+        for key in fixture.api_keys.iter().filter_map(|k| k.key.as_ref()) {
+            let owner = self.keys.get(key).map(|p| p.account_id.as_str());
+            if owner.is_some() && owner != replacing {
+                return Err(StoreError::Conflict(format!(
+                    "API key {} is already in use",
+                    auth::key_id(key)
+                )));
             }
         }
-        let response = operation(self)?;
-        // Our response types always serialise; one that did not would just not be replayed.
-        if let Ok(value) = serde_json::to_value(&response) {
-            self.idempotency.insert(
-                slot,
-                IdempotencyEntry {
-                    fingerprint,
-                    response: value,
-                    at: now,
+        // A fixture without keys gets one full-access key: an account nobody can call is no use.
+        if fixture.api_keys.is_empty() {
+            fixture.api_keys.push(crate::fixtures::ApiKeyFixture {
+                key: None,
+                profile_group_id: None,
+                description: None,
+            });
+        }
+        let mut keys = Vec::with_capacity(fixture.api_keys.len());
+        for k in &mut fixture.api_keys {
+            let key = match &k.key {
+                Some(key) => key.clone(),
+                None => loop {
+                    let key = self.ids.next_id("pp_test_", 24);
+                    if !self.keys.contains_key(&key) {
+                        break key;
+                    }
                 },
-            );
-        }
-        Ok(response)
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
-}
-
-/// The newest snapshot of each placement (in placement order) for per-placement networks, or
-/// the newest snapshot overall otherwise. On equal timestamps the one listed last wins.
-fn latest_stats(row: &ProfileRow) -> Vec<&Snapshot> {
-    let newest = |placement: Option<&str>| {
-        row.snapshots
-            .iter()
-            .filter(|s| placement.is_none() || s.placement_id.as_deref() == placement)
-            .max_by_key(|s| s.at)
-    };
-    if stats_per_placement(row.profile.platform) {
-        row.placements
-            .iter()
-            .filter_map(|p| p.id.as_deref())
-            .filter_map(|id| newest(Some(id)))
-            .collect()
-    } else {
-        newest(None).into_iter().collect()
-    }
-}
-
-/// Numeric values summed across `latest` (keys in first-seen order), non-numeric values dropped,
-/// `recorded_at` the newest included; `None` without snapshots.
-fn summary_stats(latest: &[&Snapshot]) -> Option<SummaryStats> {
-    let newest = latest.iter().max_by_key(|s| s.at)?;
-    let mut sums: Map<String, Value> = Map::new();
-    for snapshot in latest {
-        for (key, value) in &snapshot.stats {
-            let Value::Number(n) = value else { continue };
-            let total = match sums.get(key) {
-                Some(Value::Number(sum)) => add(sum, n),
-                _ => n.clone(),
             };
-            sums.insert(key.clone(), Value::Number(total));
+            // Kept in the fixture, so a reset restores the same keys.
+            k.key = Some(key.clone());
+            keys.push(key);
+        }
+        fixture.id = Some(id);
+        Ok((fixture, keys))
+    }
+
+    fn register_keys(&mut self, account: &Account) {
+        for key in account.api_keys() {
+            self.keys.insert(key.key.clone(), key.principal.clone());
         }
     }
-    Some(SummaryStats {
-        stats: Stats(sums),
-        recorded_at: newest.recorded_at.clone(),
-    })
+
+    /// Replaces account `id` with one built from `fixture`; `keep` carries over what the
+    /// replacement keeps of the old account.
+    fn replace(
+        &mut self,
+        id: &str,
+        fixture: AccountFixture,
+        keep: impl FnOnce(&Account, &mut Account),
+    ) -> Result<&Account, StoreError> {
+        let position = *self
+            .index
+            .get(id)
+            .ok_or_else(|| StoreError::NoAccount(id.to_string()))?;
+        let (fixture, keys) = self.prepare(fixture, Some(id))?;
+        let old = &self.accounts[position];
+        let mut account = Account::new(id.to_string(), &fixture, &keys, self.seed, old.clock);
+        keep(old, &mut account);
+        for key in old.api_keys() {
+            self.keys.remove(&key.key);
+        }
+        self.tokens.retain(|_, owner| owner != id);
+        self.register_keys(&account);
+        self.accounts[position] = account;
+        Ok(&self.accounts[position])
+    }
+
+    /// Removes an account with its keys, tokens and everything else.
+    pub fn delete_account(&mut self, id: &str) -> Result<(), StoreError> {
+        let position = *self
+            .index
+            .get(id)
+            .ok_or_else(|| StoreError::NoAccount(id.to_string()))?;
+        let account = self.accounts.remove(position);
+        for key in account.api_keys() {
+            self.keys.remove(&key.key);
+        }
+        self.tokens.retain(|_, owner| owner != id);
+        self.origins.remove(id);
+        self.index = self
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id().to_string(), i))
+            .collect();
+        Ok(())
+    }
+
+    /// Replaces an account's data (groups, profiles, keys) with `fixture`, keeping its id,
+    /// clock, journal and faults; pending connections are dropped. Nothing changes if refused.
+    pub fn import(&mut self, id: &str, fixture: AccountFixture) -> Result<&Account, StoreError> {
+        self.replace(id, fixture, |old, new| {
+            new.journal = old.journal.clone();
+            new.faults = old.faults.clone();
+        })
+    }
+
+    /// Puts one account back as it was created: its data and keys, a real-time clock, an empty
+    /// journal and no faults.
+    pub fn reset_account(&mut self, id: &str) -> Result<&Account, StoreError> {
+        let origin = self
+            .origins
+            .get(id)
+            .cloned()
+            .ok_or_else(|| StoreError::NoAccount(id.to_string()))?;
+        self.replace(id, origin, |_, new| {
+            new.clock = Clock::real();
+            new.restart_polling();
+        })
+    }
+
+    /// Everything back to how the server started: accounts created since are removed.
+    pub fn reset_all(&mut self) {
+        *self = Self::new(&self.initial.clone(), self.seed);
+    }
 }
 
-fn add(a: &Number, b: &Number) -> Number {
-    if let Some(sum) = a
-        .as_i64()
-        .zip(b.as_i64())
-        .and_then(|(x, y)| x.checked_add(y))
-    {
-        return sum.into();
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        use axum::http::StatusCode;
+        let status = match &e {
+            StoreError::NoAccount(_) => StatusCode::NOT_FOUND,
+            StoreError::Conflict(_) => StatusCode::CONFLICT,
+            StoreError::Invalid(_) | StoreError::Full => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, e.to_string())
     }
-    if let Some(sum) = a
-        .as_u64()
-        .zip(b.as_u64())
-        .and_then(|(x, y)| x.checked_add(y))
-    {
-        return sum.into();
-    }
-    let sum = a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0);
-    Number::from_f64(sum).unwrap_or_else(|| a.clone())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{ApiKeyFixture, GroupFixture, DEMO_FULL_ACCESS_KEY};
 
-    #[test]
-    fn sums_integers_exactly_and_falls_back_to_floats() {
-        assert_eq!(add(&4567.into(), &1200.into()), Number::from(5767));
-        assert_eq!(add(&(-3).into(), &5.into()), Number::from(2));
-        assert_eq!(add(&u64::MAX.into(), &0.into()), Number::from(u64::MAX));
-        assert_eq!(
-            add(&i64::MAX.into(), &i64::MAX.into()),
-            Number::from(u64::MAX - 1)
-        );
-        let overflow = add(&u64::MAX.into(), &1.into());
-        assert!(overflow.is_f64(), "{overflow}");
-        let float = add(
-            &Number::from_f64(0.5).unwrap(),
-            &Number::from_f64(0.25).unwrap(),
-        );
-        assert_eq!(float.as_f64(), Some(0.75));
+    fn small(id: Option<&str>, key: Option<&str>) -> AccountFixture {
+        AccountFixture {
+            id: id.map(Into::into),
+            api_keys: vec![ApiKeyFixture {
+                key: key.map(Into::into),
+                profile_group_id: None,
+                description: None,
+            }],
+            profile_groups: vec![GroupFixture {
+                id: "grp123abc".into(),
+                name: "Same id as the demo's".into(),
+                profiles: Vec::new(),
+            }],
+            ..Default::default()
+        }
     }
 
     #[test]
-    fn an_idempotency_key_is_replayed_for_24_hours_then_runs_again() {
+    fn accounts_are_isolated_even_with_the_same_ids() {
         let mut store = Store::new(&Fixtures::demo(), 0);
-        *store.clock_mut() = Clock::frozen_at(OffsetDateTime::UNIX_EPOCH);
-        let who = store
-            .authenticate(Some(crate::fixtures::DEMO_FULL_ACCESS_KEY))
+        let created = store
+            .create_account(small(None, None), Clock::real())
             .unwrap();
-        let mut runs = 0;
-        let mut create = |store: &mut Store| {
-            store.idempotent(
-                &who,
-                Some("k1"),
-                "POST /api/profile_groups {}".into(),
-                |_| {
-                    runs += 1;
-                    Ok(runs)
-                },
-            )
-        };
-        assert_eq!(create(&mut store).unwrap(), 1);
-        store
-            .clock_mut()
-            .advance(IDEMPOTENCY_TTL - Duration::seconds(1));
-        assert_eq!(create(&mut store).unwrap(), 1, "replayed within 24 h");
-        store.clock_mut().advance(Duration::seconds(1));
-        assert_eq!(
-            create(&mut store).unwrap(),
-            2,
-            "expired after 24 h: runs again"
-        );
-        assert_eq!(
-            create(&mut store).unwrap(),
-            2,
-            "and the new response is kept"
-        );
-        let other = store.idempotent(&who, Some("k1"), "DELETE /x".into(), |_| Ok(0));
-        assert_eq!(other.unwrap_err().status().as_u16(), 422);
+        let (id, key) = (created.id().to_string(), created.api_keys()[0].key.clone());
+        assert!(id.starts_with("acct_") && key.starts_with("pp_test_"));
+        let who = store.authenticate(Some(&key)).unwrap();
+        assert_eq!(who.account_id, id);
+        let groups = store.account(&id).unwrap().list_groups(&who);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].name, "Same id as the demo's");
+        let demo = store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).unwrap();
+        let demo_groups = store.account("acct_demo").unwrap().list_groups(&demo);
+        assert_eq!(demo_groups[1].name, "Main Brand");
     }
 
     #[test]
-    fn ids_are_prefixed_base36_and_seeded() {
-        let mut a = IdGenerator::new(1);
-        let mut b = IdGenerator::new(1);
-        let id = a.next_id("grp_", 10);
-        assert_eq!(id, b.next_id("grp_", 10));
-        assert_eq!(id.len(), 14);
-        assert!(id[4..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
-        assert_ne!(id, a.next_id("grp_", 10));
-        assert_eq!(a.next_id("inv_", 30).len(), 34);
+    fn refused_changes_change_nothing() {
+        let mut store = Store::new(&Fixtures::demo(), 0);
+        let before = store.api_keys();
+        let taken = store.create_account(small(None, Some(DEMO_FULL_ACCESS_KEY)), Clock::real());
+        assert!(matches!(taken, Err(StoreError::Conflict(_))));
+        let dup = store.create_account(small(Some("acct_demo"), None), Clock::real());
+        assert!(matches!(dup, Err(StoreError::Conflict(_))));
+        let mut bad = small(None, None);
+        bad.profile_groups[0].name = " ".into();
+        let invalid = store.import("acct_demo", bad);
+        assert!(matches!(invalid, Err(StoreError::Invalid(_))));
+        assert_eq!(store.api_keys(), before);
+        assert_eq!(store.accounts().len(), 1);
+        assert_eq!(store.account("acct_demo").unwrap().counts(), (4, 15));
+    }
+
+    #[test]
+    fn generated_ids_and_keys_follow_the_seed() {
+        let mut a = Store::new(&Fixtures::demo(), 9);
+        let mut b = Store::new(&Fixtures::demo(), 9);
+        let ka = a
+            .create_account(small(None, None), Clock::real())
+            .unwrap()
+            .api_keys()[0]
+            .key
+            .clone();
+        let kb = b
+            .create_account(small(None, None), Clock::real())
+            .unwrap()
+            .api_keys()[0]
+            .key
+            .clone();
+        assert_eq!(ka, kb);
+    }
+
+    #[test]
+    fn import_export_and_reset_round_trip() {
+        let mut store = Store::new(&Fixtures::demo(), 0);
+        let exported = store.account("acct_demo").unwrap().to_fixture();
+        let mut demo = Fixtures::demo().accounts.remove(0);
+        // Descriptions are notes for the reader of a file; the server does not keep them.
+        demo.description = None;
+        for key in &mut demo.api_keys {
+            key.description = None;
+        }
+        assert!(exported == demo, "the export is the demo account");
+        let mut smaller = exported.clone();
+        smaller.profile_groups.truncate(1);
+        smaller.api_keys.truncate(1); // the scoped key's group is gone
+        store.import("acct_demo", smaller.clone()).unwrap();
+        assert!(store.account("acct_demo").unwrap().to_fixture() == smaller);
+        store.reset_account("acct_demo").unwrap();
+        assert!(store.account("acct_demo").unwrap().to_fixture() == exported);
+        store.delete_account("acct_demo").unwrap();
+        assert!(store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).is_err());
+        store.reset_all();
+        assert!(store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).is_ok());
     }
 }

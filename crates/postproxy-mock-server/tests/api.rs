@@ -803,22 +803,20 @@ async fn initialize_connection_returns_a_unique_url_on_this_mock() {
         .collect();
     assert!(urls.iter().all(|u| u.starts_with(&prefix)), "{urls:?}");
     assert_ne!(urls[0], urls[1]);
-    // The URL is real: it answers with the pending invitation.
-    let page = mock
+    // The URL is real: it is the consent page of the pending invitation.
+    let page = mock.http.get(urls[0]).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Connect your instagram account"), "{html}");
+    assert!(html.contains("Main Brand"), "the group's name: {html}");
+    assert!(html.contains("https://myapp.com/oauth/callback"), "{html}");
+    let unknown = mock
         .http
-        .get(urls[0])
+        .get(format!("{}/connect/inv_unknown", mock.server.base_url()))
         .send()
         .await
-        .unwrap()
-        .json::<Value>()
-        .await
         .unwrap();
-    assert_eq!(page["profile_group_id"], "grp123abc");
-    assert_eq!(page["platform"], "instagram");
-    assert_eq!(page["redirect_url"], "https://myapp.com/oauth/callback");
-    mock.get("/connect/inv_unknown", None)
-        .await
-        .assert_error(404, "Not found");
+    assert_eq!(unknown.status(), 404);
 }
 
 #[tokio::test]

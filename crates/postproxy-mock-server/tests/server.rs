@@ -240,12 +240,18 @@ fn fixture_rule_errors_name_the_field_path() {
         assert_eq!(error.path, path);
         assert!(error.message.contains(message), "{}", error.message);
     }
+    // Ids are unique within an account; accounts are isolated, so they may repeat across them.
     let duplicate = json!({"accounts": [
+        {"id": "a", "profile_groups": [{"id": "g", "name": "G"}]},
+        {"id": "b", "profile_groups": [{"id": "g", "name": "H"}, {"id": "g", "name": "I"}]}
+    ]});
+    let error = Fixtures::from_json(&duplicate.to_string()).unwrap_err();
+    assert_eq!(error.path, "accounts[1].profile_groups[1].id");
+    let across = json!({"accounts": [
         {"id": "a", "profile_groups": [{"id": "g", "name": "G"}]},
         {"id": "b", "profile_groups": [{"id": "g", "name": "H"}]}
     ]});
-    let error = Fixtures::from_json(&duplicate.to_string()).unwrap_err();
-    assert_eq!(error.path, "accounts[1].profile_groups[0].id");
+    assert!(Fixtures::from_json(&across.to_string()).is_ok());
 }
 
 #[test]
@@ -256,7 +262,7 @@ fn fixtures_load_names_the_file() {
     std::fs::write(&yaml, "accounts:\n  - id: a\n    api_keys: [{key: k}]\n").unwrap();
     assert_eq!(
         Fixtures::load(&yaml).unwrap().accounts[0].api_keys[0].key,
-        "k"
+        Some("k".to_string())
     );
     let bad = dir.join("bad.json");
     std::fs::write(&bad, r#"{"accounts": [{"id": 5}]}"#).unwrap();

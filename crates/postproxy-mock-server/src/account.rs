@@ -1,0 +1,1442 @@
+//! [`Account`]: one tenant's data and every rule of the product API applied to it —
+//! scoping, profile resolution, stats rollups, group changes, connection invitations,
+//! idempotency — plus what time does to it (stats polling, expiry) and what the control API
+//! may inject.
+//!
+//! Each operation checks everything before it changes anything, so a rejected request leaves
+//! the account as it was.
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use postproxy_models::{
+    InitializeConnectionRequest, LatestStats, Placement, Platform, Profile, ProfileDetail,
+    ProfileGroup, ProfileStats, ProfileStatus, Stats, StatsRecord, SummaryStats,
+};
+use serde_json::{Map, Number, Value};
+use time::{Duration, OffsetDateTime};
+
+use crate::auth::{self, ApiKey, Principal};
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::faults::Faults;
+use crate::fixtures::{
+    has_placements, parse_timestamp, stats_per_placement, AccountFixture, ApiKeyFixture,
+    GroupFixture, ProfileFixture, SnapshotFixture,
+};
+use crate::journal::Journal;
+use crate::polling::{self, Rng, POLL_INTERVAL};
+
+/// The platforms initialize_connection supports (the OAuth networks of the reference).
+pub const CONNECTABLE_PLATFORMS: [Platform; 7] = [
+    Platform::Facebook,
+    Platform::Instagram,
+    Platform::Tiktok,
+    Platform::Linkedin,
+    Platform::Youtube,
+    Platform::Twitter,
+    Platform::Threads,
+];
+
+/// How long a successful response is replayed for the same `Idempotency-Key`.
+pub const IDEMPOTENCY_TTL: Duration = Duration::hours(24);
+
+/// How long a connect URL can be used.
+pub const CONNECTION_TTL: Duration = Duration::hours(1);
+
+/// How long a newly connected profile's token lasts on networks whose tokens expire.
+pub const TOKEN_LIFETIME: Duration = Duration::days(60);
+
+/// Deterministic ids: a SplitMix64 stream rendered in base 36.
+#[derive(Debug, Clone)]
+pub struct IdGenerator {
+    state: u64,
+}
+
+impl IdGenerator {
+    /// A stream determined by `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// A stream determined by `seed` and a label (e.g. an account id), so that accounts draw
+    /// from independent streams.
+    pub fn labelled(seed: u64, label: &str) -> Self {
+        let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
+        for b in label.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        Self::new(h)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// `prefix` followed by `len` base-36 characters.
+    pub fn next_id(&mut self, prefix: &str, len: usize) -> String {
+        self.next_in(prefix, len, b"0123456789abcdefghijklmnopqrstuvwxyz")
+    }
+
+    /// `prefix` followed by `len` decimal digits (the first not 0).
+    pub fn next_digits(&mut self, prefix: &str, len: usize) -> String {
+        let mut id = self.next_in(prefix, len, b"0123456789");
+        if id[prefix.len()..].starts_with('0') {
+            id.replace_range(prefix.len()..=prefix.len(), "1");
+        }
+        id
+    }
+
+    fn next_in(&mut self, prefix: &str, len: usize, alphabet: &[u8]) -> String {
+        let base = alphabet.len() as u64;
+        let mut id = String::with_capacity(prefix.len() + len);
+        id.push_str(prefix);
+        let mut bits = self.next_u64();
+        let mut left = 12; // 36^12 < 2^64: at least twelve digits per draw
+        for _ in 0..len {
+            if left == 0 {
+                bits = self.next_u64();
+                left = 12;
+            }
+            id.push(char::from(alphabet[(bits % base) as usize]));
+            bits /= base;
+            left -= 1;
+        }
+        id
+    }
+}
+
+#[derive(Debug, Clone)]
+struct GroupRow {
+    id: String,
+    name: String,
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    placement_id: Option<String>,
+    stats: Map<String, Value>,
+    recorded_at: String,
+    at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+struct ProfileRow {
+    profile: Profile,
+    placements: Vec<Placement>,
+    snapshots: Vec<Snapshot>,
+}
+
+/// A connection invitation created by initialize_connection, waiting for the user.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Connection {
+    /// The token in the connect URL.
+    pub token: String,
+    /// The account that asked for it.
+    pub account_id: String,
+    /// The group a profile will be connected to.
+    pub profile_group_id: String,
+    /// The network.
+    #[schema(value_type = String, example = "instagram")]
+    pub platform: Platform,
+    /// Where the user is sent afterwards.
+    pub redirect_url: String,
+    /// Whether it reconnects an existing profile of that platform.
+    pub refresh_connection: bool,
+    /// When the URL stops working (RFC 3339, by the account's clock).
+    pub expires_at: String,
+}
+
+/// What finishing a connection did: where to send the user, and the profile if one was
+/// connected.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ConnectionOutcome {
+    /// `redirect_url` with the outcome in its query: `status=success&profile_id=…` or
+    /// `error=access_denied`.
+    pub redirect_to: String,
+    /// The connected (or reconnected) profile; absent when denied.
+    #[schema(value_type = Option<Object>)]
+    pub profile: Option<Profile>,
+}
+
+/// A successful response kept for replay under an `Idempotency-Key`. Kept as JSON so one
+/// store serves every operation; the fingerprint (method, path, body) ties a key to one
+/// operation, so a replay always deserialises into that operation's body type.
+#[derive(Debug, Clone)]
+struct IdempotencyEntry {
+    fingerprint: String,
+    response: Value,
+    at: OffsetDateTime,
+}
+
+/// What a clock move did to an account.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+pub struct TickReport {
+    /// Stats snapshots recorded by polling.
+    pub snapshots_recorded: u64,
+    /// Profiles whose `expires_at` passed and that became `expired`.
+    pub profiles_expired: u64,
+}
+
+/// One tenant: its keys, groups, profiles and everything the control API can see or set.
+#[derive(Debug, Clone)]
+pub struct Account {
+    id: String,
+    seed: u64,
+    keys: Vec<ApiKey>,
+    groups: Vec<GroupRow>,
+    profiles: Vec<ProfileRow>,
+    connections: Vec<Connection>,
+    idempotency: HashMap<String, IdempotencyEntry>,
+    ids: IdGenerator,
+    /// The account's own clock: moving it affects no other account.
+    pub clock: Clock,
+    /// Polling rounds fall at `anchor + k × POLL_INTERVAL`.
+    anchor: OffsetDateTime,
+    /// Polling and expiry have been applied up to here.
+    ticked_at: OffsetDateTime,
+    /// The request journal.
+    pub journal: Journal,
+    /// Armed faults.
+    pub faults: Faults,
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+fn unprocessable(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+/// A query parameter that SDKs may send with an empty value, which means "not given".
+fn given(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
+}
+
+/// RFC 3339 in UTC, to the second, as the reference shows timestamps.
+pub fn format_timestamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+impl Account {
+    /// The account described by a validated `fixture`, whose id and keys are resolved
+    /// (`keys` are the fixture's keys with generated ones filled in). Its clock starts as
+    /// `clock`; polling counts from that moment.
+    pub fn new(
+        id: String,
+        fixture: &AccountFixture,
+        keys: &[String],
+        seed: u64,
+        clock: Clock,
+    ) -> Self {
+        let now = clock.now();
+        let mut account = Self {
+            ids: IdGenerator::labelled(seed, &id),
+            id,
+            seed,
+            keys: Vec::new(),
+            groups: Vec::new(),
+            profiles: Vec::new(),
+            connections: Vec::new(),
+            idempotency: HashMap::new(),
+            clock,
+            anchor: now,
+            ticked_at: now,
+            journal: Journal::default(),
+            faults: Faults::default(),
+        };
+        for (fixture, key) in fixture.api_keys.iter().zip(keys) {
+            account.keys.push(ApiKey {
+                key: key.clone(),
+                principal: Principal {
+                    account_id: account.id.clone(),
+                    scope: match &fixture.profile_group_id {
+                        Some(group) => auth::Scope::Group(group.clone()),
+                        None => auth::Scope::FullAccess,
+                    },
+                    key_id: auth::key_id(key),
+                },
+            });
+        }
+        for group in &fixture.profile_groups {
+            account.groups.push(GroupRow {
+                id: group.id.clone(),
+                name: group.name.clone(),
+            });
+            for p in &group.profiles {
+                account.profiles.push(profile_row(p, &group.id));
+            }
+        }
+        account
+    }
+
+    /// The account's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The account's API keys, in fixture order.
+    pub fn api_keys(&self) -> &[ApiKey] {
+        &self.keys
+    }
+
+    /// Numbers of groups and profiles.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.groups.len(), self.profiles.len())
+    }
+
+    /// The account's current state in the fixture format (keys included).
+    pub fn to_fixture(&self) -> AccountFixture {
+        AccountFixture {
+            id: Some(self.id.clone()),
+            description: None,
+            api_keys: self
+                .keys
+                .iter()
+                .map(|k| ApiKeyFixture {
+                    key: Some(k.key.clone()),
+                    profile_group_id: match &k.principal.scope {
+                        auth::Scope::FullAccess => None,
+                        auth::Scope::Group(g) => Some(g.clone()),
+                    },
+                    description: None,
+                })
+                .collect(),
+            profile_groups: self
+                .groups
+                .iter()
+                .map(|g| GroupFixture {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    profiles: self
+                        .profiles
+                        .iter()
+                        .filter(|p| p.profile.profile_group_id == g.id)
+                        .map(|p| ProfileFixture {
+                            id: p.profile.id.clone(),
+                            name: p.profile.name.clone(),
+                            platform: p.profile.platform,
+                            status: p.profile.status,
+                            expires_at: p.profile.expires_at.clone(),
+                            post_count: p.profile.post_count,
+                            avatar_url: p.profile.avatar_url.clone(),
+                            placements: p.placements.clone(),
+                            stats: p
+                                .snapshots
+                                .iter()
+                                .map(|s| SnapshotFixture {
+                                    placement_id: s.placement_id.clone(),
+                                    stats: s.stats.clone(),
+                                    recorded_at: s.recorded_at.clone(),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /// Polling counts from the clock's now again (after the clock was replaced).
+    pub fn restart_polling(&mut self) {
+        let now = self.clock.now();
+        self.anchor = now;
+        self.ticked_at = now;
+    }
+
+    /// Applies what happened between the last tick and the clock's now: every polling round
+    /// that fell in between records a snapshot per active profile (per placement where stats
+    /// are kept per placement), and profiles whose `expires_at` passed become `expired`.
+    /// Rounds already applied are never repeated, even if the clock is set back and forth.
+    pub fn tick(&mut self) -> TickReport {
+        let now = self.clock.now();
+        let mut report = TickReport::default();
+        if now <= self.ticked_at {
+            return report;
+        }
+        let interval = POLL_INTERVAL.whole_seconds();
+        let round_of = |t: OffsetDateTime| (t - self.anchor).whole_seconds().div_euclid(interval);
+        let last = round_of(now);
+        let first = (round_of(self.ticked_at) + 1).max(last - polling::MAX_ROUNDS + 1);
+        for round in first..=last {
+            let at = self.anchor + Duration::seconds(interval.saturating_mul(round));
+            if at <= self.ticked_at {
+                continue;
+            }
+            report.profiles_expired += self.expire(at);
+            report.snapshots_recorded += self.poll(round, at);
+        }
+        report.profiles_expired += self.expire(now);
+        self.ticked_at = now;
+        report
+    }
+
+    /// Expires active profiles whose `expires_at` is after the last tick and not after `until`.
+    fn expire(&mut self, until: OffsetDateTime) -> u64 {
+        let since = self.ticked_at;
+        let mut n = 0;
+        for row in &mut self.profiles {
+            let due = row
+                .profile
+                .expires_at
+                .as_deref()
+                .and_then(parse_timestamp)
+                .is_some_and(|e| e > since && e <= until);
+            if due && row.profile.status == ProfileStatus::Active {
+                row.profile.status = ProfileStatus::Expired;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// One polling round at `at`: a new snapshot per series of every active, polled profile.
+    fn poll(&mut self, round: i64, at: OffsetDateTime) -> u64 {
+        let recorded_at = format_timestamp(at);
+        let mut n = 0;
+        for row in &mut self.profiles {
+            let platform = row.profile.platform;
+            if row.profile.status != ProfileStatus::Active || !polling::is_polled(platform) {
+                continue;
+            }
+            let series: Vec<Option<String>> = if stats_per_placement(platform) {
+                row.placements
+                    .iter()
+                    .filter_map(|p| p.id.clone().map(Some))
+                    .collect()
+            } else {
+                vec![None]
+            };
+            for placement_id in series {
+                let label = format!(
+                    "{}/{}/{}",
+                    self.id,
+                    row.profile.id,
+                    placement_id.as_deref().unwrap_or("")
+                );
+                let mut rng = Rng::for_round(self.seed, &label, round);
+                let previous = row
+                    .snapshots
+                    .iter()
+                    .filter(|s| s.placement_id == placement_id)
+                    .max_by_key(|s| s.at);
+                let stats = match previous {
+                    Some(s) => polling::grow(&s.stats, &mut rng),
+                    None => polling::initial_stats(platform, &mut rng),
+                };
+                row.snapshots.push(Snapshot {
+                    placement_id,
+                    stats,
+                    recorded_at: recorded_at.clone(),
+                    at,
+                });
+                n += 1;
+            }
+        }
+        n
+    }
+
+    // ------------------------------------------------------------------ product API
+
+    fn profiles_count(&self, group_id: &str) -> i64 {
+        let n = self
+            .profiles
+            .iter()
+            .filter(|p| p.profile.profile_group_id == group_id)
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+
+    fn group_view(&self, group: &GroupRow) -> ProfileGroup {
+        ProfileGroup {
+            id: group.id.clone(),
+            name: group.name.clone(),
+            profiles_count: self.profiles_count(&group.id),
+        }
+    }
+
+    fn accessible_group(&self, who: &Principal, id: &str) -> Result<&GroupRow, ApiError> {
+        self.groups
+            .iter()
+            .find(|g| g.id == id && who.can_access(&g.id))
+            .ok_or_else(not_found)
+    }
+
+    /// list_profile_groups: every group the key can access.
+    pub fn list_groups(&self, who: &Principal) -> Vec<ProfileGroup> {
+        self.groups
+            .iter()
+            .filter(|g| who.can_access(&g.id))
+            .map(|g| self.group_view(g))
+            .collect()
+    }
+
+    /// get_profile_group.
+    pub fn get_group(&self, who: &Principal, id: &str) -> Result<ProfileGroup, ApiError> {
+        let group = self.accessible_group(who, id)?;
+        Ok(self.group_view(group))
+    }
+
+    /// create_profile_group: the nested `profile_group.name` if given, else the flat `name`.
+    pub fn create_group(
+        &mut self,
+        who: &Principal,
+        body: &postproxy_models::CreateProfileGroupRequest,
+    ) -> Result<ProfileGroup, ApiError> {
+        if !who.can_manage_groups() {
+            return Err(auth::no_permission());
+        }
+        let name = body
+            .profile_group
+            .as_ref()
+            .and_then(|g| g.name.as_deref())
+            .or(body.name.as_deref())
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| unprocessable("Name can't be blank"))?;
+        Ok(self.insert_group(None, name))
+    }
+
+    /// Adds a group (with a new id unless `id` is given and free); returns its view.
+    fn insert_group(&mut self, id: Option<&str>, name: &str) -> ProfileGroup {
+        let id = match id {
+            Some(id) => id.to_string(),
+            None => loop {
+                let id = self.ids.next_id("grp_", 10);
+                if !self.groups.iter().any(|g| g.id == id) {
+                    break id;
+                }
+            },
+        };
+        let row = GroupRow {
+            id,
+            name: name.to_string(),
+        };
+        let view = self.group_view(&row);
+        self.groups.push(row);
+        view
+    }
+
+    /// delete_profile_group: removes the group and its profiles.
+    pub fn delete_group(&mut self, who: &Principal, id: &str) -> Result<(), ApiError> {
+        if !who.can_manage_groups() {
+            return Err(auth::no_permission());
+        }
+        self.accessible_group(who, id)?;
+        self.groups.retain(|g| g.id != id);
+        self.profiles.retain(|p| p.profile.profile_group_id != id);
+        self.connections.retain(|c| c.profile_group_id != id);
+        Ok(())
+    }
+
+    /// list_profiles, restricted to `profile_group_id` when given (404 if not accessible).
+    pub fn list_profiles(
+        &self,
+        who: &Principal,
+        profile_group_id: Option<&str>,
+    ) -> Result<Vec<Profile>, ApiError> {
+        let only = match given(profile_group_id) {
+            Some(group) => Some(self.accessible_group(who, group)?.id.as_str()),
+            None => None,
+        };
+        Ok(self
+            .profiles
+            .iter()
+            .filter(|p| who.can_access(&p.profile.profile_group_id))
+            .filter(|p| only.is_none_or(|g| g == p.profile.profile_group_id))
+            .map(|p| p.profile.clone())
+            .collect())
+    }
+
+    /// Profile resolution: with `profile_group_id` the profile must belong to that group;
+    /// without it, to any group the key can access. Otherwise 404.
+    fn resolve(
+        &self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<usize, ApiError> {
+        self.profiles
+            .iter()
+            .position(|p| {
+                p.profile.id == id
+                    && who.can_access(&p.profile.profile_group_id)
+                    && given(profile_group_id).is_none_or(|g| g == p.profile.profile_group_id)
+            })
+            .ok_or_else(not_found)
+    }
+
+    /// get_profile: the profile with `latest_stats` and `summary_stats`.
+    pub fn get_profile(
+        &self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<ProfileDetail, ApiError> {
+        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
+        let latest = latest_stats(row);
+        let summary = if stats_per_placement(row.profile.platform) {
+            summary_stats(&latest)
+        } else {
+            None
+        };
+        let p = &row.profile;
+        Ok(ProfileDetail {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: p.status,
+            platform: p.platform,
+            profile_group_id: p.profile_group_id.clone(),
+            expires_at: p.expires_at.clone(),
+            post_count: p.post_count,
+            avatar_url: p.avatar_url.clone(),
+            latest_stats: latest
+                .into_iter()
+                .map(|s| LatestStats {
+                    placement_id: s.placement_id.clone(),
+                    stats: Stats(s.stats.clone()),
+                    recorded_at: s.recorded_at.clone(),
+                })
+                .collect(),
+            summary_stats: summary,
+        })
+    }
+
+    /// list_profile_placements; 422 for networks without placements.
+    pub fn placements(
+        &self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<Vec<Placement>, ApiError> {
+        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
+        let platform = row.profile.platform;
+        if !has_placements(platform) {
+            return Err(unprocessable(format!(
+                "Placements are not available for {platform} profiles; they are available for \
+                 facebook, linkedin, pinterest, telegram and google_business profiles"
+            )));
+        }
+        Ok(row.placements.clone())
+    }
+
+    /// get_profile_stats: the timeseries, ascending, within the inclusive `from`/`to` bounds.
+    pub fn stats(
+        &self,
+        who: &Principal,
+        id: &str,
+        query: &crate::GetProfileStatsQuery,
+    ) -> Result<ProfileStats, ApiError> {
+        let row = &self.profiles[self.resolve(who, id, query.profile_group_id.as_deref())?];
+        let bound = |name: &str, value: Option<&str>| -> Result<Option<OffsetDateTime>, ApiError> {
+            match given(value) {
+                None => Ok(None),
+                Some(text) => parse_timestamp(text).map(Some).ok_or_else(|| {
+                    ApiError::bad_request(format!("Invalid {name}: expected an ISO 8601 timestamp"))
+                }),
+            }
+        };
+        let from = bound("from", query.from.as_deref())?;
+        let to = bound("to", query.to.as_deref())?;
+        let platform = row.profile.platform;
+        let placement_id = if stats_per_placement(platform) {
+            let wanted = given(query.placement_id.as_deref()).ok_or_else(|| {
+                ApiError::bad_request(format!("placement_id is required for {platform} profiles"))
+            })?;
+            if !row
+                .placements
+                .iter()
+                .any(|p| p.id.as_deref() == Some(wanted))
+            {
+                return Err(ApiError::new(StatusCode::NOT_FOUND, "Placement not found"));
+            }
+            Some(wanted.to_string())
+        } else {
+            None
+        };
+        let mut records: Vec<&Snapshot> = row
+            .snapshots
+            .iter()
+            .filter(|s| placement_id.is_none() || s.placement_id == placement_id)
+            .filter(|s| from.is_none_or(|f| s.at >= f))
+            .filter(|s| to.is_none_or(|t| s.at <= t))
+            .collect();
+        records.sort_by_key(|s| s.at);
+        Ok(ProfileStats {
+            profile_id: row.profile.id.clone(),
+            platform,
+            placement_id,
+            records: records
+                .into_iter()
+                .map(|s| StatsRecord {
+                    raw_stats: Map::new(),
+                    recorded_at: s.recorded_at.clone(),
+                    stats: Stats(s.stats.clone()),
+                })
+                .collect(),
+        })
+    }
+
+    /// delete_profile.
+    pub fn delete_profile(
+        &mut self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let index = self.resolve(who, id, profile_group_id)?;
+        self.profiles.remove(index);
+        Ok(())
+    }
+
+    /// initialize_connection: records an invitation with the token `token` (unique across
+    /// the server: the caller draws it).
+    pub fn initialize_connection(
+        &mut self,
+        who: &Principal,
+        group_id: &str,
+        body: &InitializeConnectionRequest,
+        token: String,
+    ) -> Result<Connection, ApiError> {
+        let group = self.accessible_group(who, group_id)?.id.clone();
+        let platform = body
+            .platform
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| unprocessable("Missing platform"))?;
+        let supported = platform
+            .parse::<Platform>()
+            .ok()
+            .filter(|p| CONNECTABLE_PLATFORMS.contains(p))
+            .ok_or_else(|| {
+                unprocessable(format!(
+                    "Unsupported platform: {}. Supported platforms: facebook, instagram, \
+                     tiktok, linkedin, youtube, twitter, threads",
+                    truncate(platform, 64)
+                ))
+            })?;
+        let redirect_url = body
+            .redirect_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| unprocessable("Missing redirect_url"))?;
+        let refresh = body.refresh_connection == Some(true);
+        if !refresh
+            && self
+                .profiles
+                .iter()
+                .any(|p| p.profile.profile_group_id == group && p.profile.platform == supported)
+        {
+            return Err(unprocessable("Platform already connected"));
+        }
+        let connection = Connection {
+            token,
+            account_id: self.id.clone(),
+            profile_group_id: group,
+            platform: supported,
+            redirect_url: redirect_url.to_string(),
+            refresh_connection: refresh,
+            expires_at: format_timestamp(self.clock.now() + CONNECTION_TTL),
+        };
+        self.connections.push(connection.clone());
+        Ok(connection)
+    }
+
+    /// Runs `operation` under an optional `Idempotency-Key`: a key already used by this account
+    /// for the same request (`fingerprint`) within [`IDEMPOTENCY_TTL`] replays the first
+    /// successful response without running `operation`; used for a different request it is 422.
+    /// Only successful responses are kept.
+    pub fn idempotent<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &mut self,
+        key: Option<&str>,
+        fingerprint: String,
+        operation: impl FnOnce(&mut Self) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let Some(key) = key else {
+            return operation(self);
+        };
+        let now = self.clock.now();
+        if let Some(entry) = self.idempotency.get(key) {
+            if now - entry.at < IDEMPOTENCY_TTL {
+                if entry.fingerprint != fingerprint {
+                    return Err(unprocessable(
+                        "Idempotency-Key has already been used with a different request",
+                    ));
+                }
+                return serde_json::from_value(entry.response.clone()).map_err(|_| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                });
+            }
+        }
+        let response = operation(self)?;
+        // Expired entries go when a key is next used, and in bulk here, so the map stays
+        // bounded by a day's keys.
+        self.idempotency.retain(|_, e| now - e.at < IDEMPOTENCY_TTL);
+        // Our response types always serialise; one that did not would just not be replayed.
+        if let Ok(value) = serde_json::to_value(&response) {
+            self.idempotency.insert(
+                key.to_string(),
+                IdempotencyEntry {
+                    fingerprint,
+                    response: value,
+                    at: now,
+                },
+            );
+        }
+        Ok(response)
+    }
+
+    // ------------------------------------------------------------------ connect flow
+
+    /// A pending connection by token, unless it has expired.
+    pub fn pending_connection(&self, token: &str) -> Result<&Connection, ConnectError> {
+        let c = self
+            .connections
+            .iter()
+            .find(|c| c.token == token)
+            .ok_or(ConnectError::Unknown)?;
+        let expired = parse_timestamp(&c.expires_at).is_some_and(|e| self.clock.now() > e);
+        if expired {
+            return Err(ConnectError::Expired);
+        }
+        Ok(c)
+    }
+
+    /// The pending connections, oldest first.
+    pub fn connections(&self) -> Vec<Connection> {
+        self.connections.clone()
+    }
+
+    /// Completes a connection as if the user authorised it: the profile is created (or, for a
+    /// refresh, reactivated) in the group and the token is used up.
+    pub fn authorize(&mut self, token: &str) -> Result<ConnectionOutcome, ConnectError> {
+        let connection = self.pending_connection(token)?.clone();
+        if !self
+            .groups
+            .iter()
+            .any(|g| g.id == connection.profile_group_id)
+        {
+            return Err(ConnectError::Unknown);
+        }
+        let now = self.clock.now();
+        let expires_at = matches!(
+            connection.platform,
+            Platform::Facebook | Platform::Instagram | Platform::Threads | Platform::Linkedin
+        )
+        .then(|| format_timestamp(now + TOKEN_LIFETIME));
+        let existing = self.profiles.iter().position(|p| {
+            p.profile.profile_group_id == connection.profile_group_id
+                && p.profile.platform == connection.platform
+        });
+        let profile = match existing {
+            Some(index) if connection.refresh_connection => {
+                let row = &mut self.profiles[index];
+                row.profile.status = ProfileStatus::Active;
+                row.profile.expires_at = expires_at;
+                row.profile.clone()
+            }
+            _ => {
+                let id = loop {
+                    let id = self.ids.next_id("prof_", 10);
+                    if !self.profiles.iter().any(|p| p.profile.id == id) {
+                        break id;
+                    }
+                };
+                let placements = self.new_placements(connection.platform);
+                let profile = Profile {
+                    id,
+                    name: format!("Mock {} profile", platform_title(connection.platform)),
+                    status: ProfileStatus::Active,
+                    platform: connection.platform,
+                    profile_group_id: connection.profile_group_id.clone(),
+                    expires_at,
+                    post_count: 0,
+                    avatar_url: None,
+                };
+                self.profiles.push(ProfileRow {
+                    profile: profile.clone(),
+                    placements,
+                    snapshots: Vec::new(),
+                });
+                profile
+            }
+        };
+        self.connections.retain(|c| c.token != token);
+        let redirect_to = with_query(
+            &connection.redirect_url,
+            &[
+                ("status", "success"),
+                ("profile_id", &profile.id),
+                ("platform", &connection.platform.to_string()),
+                ("profile_group_id", &connection.profile_group_id),
+            ],
+        );
+        Ok(ConnectionOutcome {
+            redirect_to,
+            profile: Some(profile),
+        })
+    }
+
+    /// Ends a connection as if the user denied it; the token is used up.
+    pub fn deny(&mut self, token: &str) -> Result<ConnectionOutcome, ConnectError> {
+        let connection = self.pending_connection(token)?.clone();
+        self.connections.retain(|c| c.token != token);
+        Ok(ConnectionOutcome {
+            redirect_to: with_query(
+                &connection.redirect_url,
+                &[
+                    ("error", "access_denied"),
+                    ("error_description", "The user denied the connection"),
+                    ("platform", &connection.platform.to_string()),
+                ],
+            ),
+            profile: None,
+        })
+    }
+
+    /// The placements a newly connected profile comes with.
+    fn new_placements(&mut self, platform: Platform) -> Vec<Placement> {
+        match platform {
+            Platform::Facebook => vec![Placement {
+                id: Some(self.ids.next_digits("", 15)),
+                name: "Mock Facebook Page".into(),
+            }],
+            Platform::Linkedin => vec![
+                Placement {
+                    id: None,
+                    name: "Personal Profile".into(),
+                },
+                Placement {
+                    id: Some(self.ids.next_digits("", 9)),
+                    name: "Mock Organization".into(),
+                },
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------------ injection
+
+    /// Adds a group; 409 if `id` is taken.
+    pub fn inject_group(&mut self, id: Option<&str>, name: &str) -> Result<ProfileGroup, String> {
+        if name.trim().is_empty() {
+            return Err("name must not be blank".into());
+        }
+        if let Some(id) = id {
+            if id.trim().is_empty() {
+                return Err("id must not be blank".into());
+            }
+            if self.groups.iter().any(|g| g.id == id) {
+                return Err(format!("conflict: profile group {id:?} already exists"));
+            }
+        }
+        Ok(self.insert_group(id, name))
+    }
+
+    /// Adds a validated profile fixture to a group.
+    pub fn inject_profile(
+        &mut self,
+        group_id: &str,
+        fixture: &ProfileFixture,
+    ) -> Result<Profile, String> {
+        if !self.groups.iter().any(|g| g.id == group_id) {
+            return Err(format!("not found: no profile group {group_id:?}"));
+        }
+        if self.profiles.iter().any(|p| p.profile.id == fixture.id) {
+            return Err(format!("conflict: profile {:?} already exists", fixture.id));
+        }
+        let row = profile_row(fixture, group_id);
+        let profile = row.profile.clone();
+        self.profiles.push(row);
+        Ok(profile)
+    }
+
+    /// The profile row by id, for the control API.
+    fn profile_mut(&mut self, id: &str) -> Result<&mut ProfileRow, String> {
+        self.profiles
+            .iter_mut()
+            .find(|p| p.profile.id == id)
+            .ok_or_else(|| format!("not found: no profile {id:?}"))
+    }
+
+    /// Changes fields of a profile; `patch` is applied only if all of it is valid.
+    pub fn patch_profile(&mut self, id: &str, patch: &ProfilePatch) -> Result<Profile, String> {
+        if let Some(Some(expires_at)) = &patch.expires_at {
+            if parse_timestamp(expires_at).is_none() {
+                return Err(format!(
+                    "expires_at: {expires_at:?} is not an RFC 3339 timestamp"
+                ));
+            }
+        }
+        if patch.post_count.is_some_and(|n| n < 0) {
+            return Err("post_count must not be negative".into());
+        }
+        if patch.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+            return Err("name must not be blank".into());
+        }
+        let row = self.profile_mut(id)?;
+        let p = &mut row.profile;
+        if let Some(name) = &patch.name {
+            p.name.clone_from(name);
+        }
+        if let Some(status) = patch.status {
+            p.status = status;
+        }
+        if let Some(expires_at) = &patch.expires_at {
+            p.expires_at.clone_from(expires_at);
+        }
+        if let Some(post_count) = patch.post_count {
+            p.post_count = post_count;
+        }
+        if let Some(avatar_url) = &patch.avatar_url {
+            p.avatar_url.clone_from(avatar_url);
+        }
+        Ok(p.clone())
+    }
+
+    /// Adds a placement (e.g. a Telegram channel the bot was just added to).
+    pub fn inject_placement(
+        &mut self,
+        id: &str,
+        placement: Placement,
+    ) -> Result<Vec<Placement>, String> {
+        let row = self.profile_mut(id)?;
+        let platform = row.profile.platform;
+        if !has_placements(platform) {
+            return Err(format!("{platform} profiles have no placements"));
+        }
+        match &placement.id {
+            None if platform != Platform::Linkedin => {
+                return Err(
+                    "only the LinkedIn personal profile placement may have a null id".into(),
+                )
+            }
+            Some(pid) if row.placements.iter().any(|p| p.id.as_deref() == Some(pid)) => {
+                return Err(format!("conflict: placement {pid:?} already exists"))
+            }
+            None if row.placements.iter().any(|p| p.id.is_none()) => {
+                return Err("conflict: the personal profile placement already exists".into())
+            }
+            _ => {}
+        }
+        row.placements.push(placement);
+        Ok(row.placements.clone())
+    }
+
+    /// Adds a stats snapshot, checked as a fixture snapshot is.
+    pub fn inject_snapshot(&mut self, id: &str, snapshot: &SnapshotFixture) -> Result<(), String> {
+        let row = self.profile_mut(id)?;
+        let platform = row.profile.platform;
+        let at = parse_timestamp(&snapshot.recorded_at).ok_or_else(|| {
+            format!(
+                "recorded_at: {:?} is not an RFC 3339 timestamp",
+                snapshot.recorded_at
+            )
+        })?;
+        match (&snapshot.placement_id, stats_per_placement(platform)) {
+            (None, true) => {
+                return Err(format!("placement_id is required for {platform} profiles"))
+            }
+            (Some(pid), true) if !row.placements.iter().any(|p| p.id.as_deref() == Some(pid)) => {
+                return Err(format!("not found: no placement {pid:?} on profile {id:?}"))
+            }
+            (Some(_), false) => {
+                return Err(format!(
+                    "placement_id must be null: {platform} stats are not kept per placement"
+                ))
+            }
+            _ => {}
+        }
+        row.snapshots.push(Snapshot {
+            placement_id: snapshot.placement_id.clone(),
+            stats: snapshot.stats.clone(),
+            recorded_at: snapshot.recorded_at.clone(),
+            at,
+        });
+        Ok(())
+    }
+}
+
+/// Changes to a profile; absent fields stay as they are.
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `active`, `expired` or `inactive`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "expired")]
+    pub status: Option<ProfileStatus>,
+    /// RFC 3339, or null to clear.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable = true)]
+    pub expires_at: Option<Option<String>>,
+    /// Not negative.
+    #[serde(default)]
+    pub post_count: Option<i64>,
+    /// A URL, or null to clear.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, nullable = true)]
+    pub avatar_url: Option<Option<String>>,
+}
+
+/// `Some(None)` for an explicit null, `None` for an absent field.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<String>>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref().and_then(Option::as_ref).serialize(s)
+    }
+}
+
+/// Why a connect token cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectError {
+    /// No such token, or it was used already.
+    Unknown,
+    /// The token's hour has passed.
+    Expired,
+}
+
+fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
+    let snapshots = p
+        .stats
+        .iter()
+        .filter_map(|s| {
+            // Validated fixtures always parse; an unparsable one is skipped.
+            Some(Snapshot {
+                placement_id: s.placement_id.clone(),
+                stats: s.stats.clone(),
+                recorded_at: s.recorded_at.clone(),
+                at: parse_timestamp(&s.recorded_at)?,
+            })
+        })
+        .collect();
+    ProfileRow {
+        profile: Profile {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: p.status,
+            platform: p.platform,
+            profile_group_id: group_id.to_string(),
+            expires_at: p.expires_at.clone(),
+            post_count: p.post_count,
+            avatar_url: p.avatar_url.clone(),
+        },
+        placements: p.placements.clone(),
+        snapshots,
+    }
+}
+
+fn platform_title(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Facebook => "Facebook",
+        Platform::Instagram => "Instagram",
+        Platform::Tiktok => "TikTok",
+        Platform::Linkedin => "LinkedIn",
+        Platform::Youtube => "YouTube",
+        Platform::Twitter => "X",
+        Platform::Threads => "Threads",
+        Platform::Pinterest => "Pinterest",
+        Platform::Bluesky => "Bluesky",
+        Platform::Telegram => "Telegram",
+        Platform::GoogleBusiness => "Google Business",
+    }
+}
+
+/// `url` with `pairs` added to its query (before any fragment).
+fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        query.append_pair(k, v);
+    }
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let mut out = format!("{base}{separator}{}", query.finish());
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// The newest snapshot of each placement (in placement order) for per-placement networks, or
+/// the newest snapshot overall otherwise. On equal timestamps the one listed last wins.
+fn latest_stats(row: &ProfileRow) -> Vec<&Snapshot> {
+    let newest = |placement: Option<&str>| {
+        row.snapshots
+            .iter()
+            .filter(|s| placement.is_none() || s.placement_id.as_deref() == placement)
+            .max_by_key(|s| s.at)
+    };
+    if stats_per_placement(row.profile.platform) {
+        row.placements
+            .iter()
+            .filter_map(|p| p.id.as_deref())
+            .filter_map(|id| newest(Some(id)))
+            .collect()
+    } else {
+        newest(None).into_iter().collect()
+    }
+}
+
+/// Numeric values summed across `latest` (keys in first-seen order), non-numeric values dropped,
+/// `recorded_at` the newest included; `None` without snapshots.
+fn summary_stats(latest: &[&Snapshot]) -> Option<SummaryStats> {
+    let newest = latest.iter().max_by_key(|s| s.at)?;
+    let mut sums: Map<String, Value> = Map::new();
+    for snapshot in latest {
+        for (key, value) in &snapshot.stats {
+            let Value::Number(n) = value else { continue };
+            let total = match sums.get(key) {
+                Some(Value::Number(sum)) => add(sum, n),
+                _ => n.clone(),
+            };
+            sums.insert(key.clone(), Value::Number(total));
+        }
+    }
+    Some(SummaryStats {
+        stats: Stats(sums),
+        recorded_at: newest.recorded_at.clone(),
+    })
+}
+
+fn add(a: &Number, b: &Number) -> Number {
+    if let Some(sum) = a
+        .as_i64()
+        .zip(b.as_i64())
+        .and_then(|(x, y)| x.checked_add(y))
+    {
+        return sum.into();
+    }
+    if let Some(sum) = a
+        .as_u64()
+        .zip(b.as_u64())
+        .and_then(|(x, y)| x.checked_add(y))
+    {
+        return sum.into();
+    }
+    let sum = a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0);
+    Number::from_f64(sum).unwrap_or_else(|| a.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::Fixtures;
+
+    fn demo_account(clock: Clock) -> Account {
+        let fixtures = Fixtures::demo();
+        let fixture = &fixtures.accounts[0];
+        let keys: Vec<String> = fixture
+            .api_keys
+            .iter()
+            .map(|k| k.key.clone().unwrap())
+            .collect();
+        Account::new("acct_demo".into(), fixture, &keys, 0, clock)
+    }
+
+    fn full(account: &Account) -> Principal {
+        account.api_keys()[0].principal.clone()
+    }
+
+    #[test]
+    fn sums_integers_exactly_and_falls_back_to_floats() {
+        assert_eq!(add(&4567.into(), &1200.into()), Number::from(5767));
+        assert_eq!(add(&(-3).into(), &5.into()), Number::from(2));
+        assert_eq!(add(&u64::MAX.into(), &0.into()), Number::from(u64::MAX));
+        assert_eq!(
+            add(&i64::MAX.into(), &i64::MAX.into()),
+            Number::from(u64::MAX - 1)
+        );
+        let overflow = add(&u64::MAX.into(), &1.into());
+        assert!(overflow.is_f64(), "{overflow}");
+        let float = add(
+            &Number::from_f64(0.5).unwrap(),
+            &Number::from_f64(0.25).unwrap(),
+        );
+        assert_eq!(float.as_f64(), Some(0.75));
+    }
+
+    #[test]
+    fn ids_are_prefixed_base36_and_seeded() {
+        let mut a = IdGenerator::new(1);
+        let mut b = IdGenerator::new(1);
+        let id = a.next_id("grp_", 10);
+        assert_eq!(id, b.next_id("grp_", 10));
+        assert_eq!(id.len(), 14);
+        assert!(id[4..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
+        assert_ne!(id, a.next_id("grp_", 10));
+        assert_eq!(a.next_id("inv_", 30).len(), 34);
+        let digits = a.next_digits("", 15);
+        assert!(digits.len() == 15 && !digits.starts_with('0'));
+        assert_ne!(
+            IdGenerator::labelled(1, "a").next_id("", 8),
+            IdGenerator::labelled(1, "b").next_id("", 8)
+        );
+    }
+
+    #[test]
+    fn an_idempotency_key_is_replayed_for_24_hours_then_runs_again() {
+        let mut account = demo_account(Clock::frozen_at(OffsetDateTime::UNIX_EPOCH));
+        let mut runs = 0;
+        let mut create = |account: &mut Account| {
+            account.idempotent(Some("k1"), "POST /api/profile_groups {}".into(), |_| {
+                runs += 1;
+                Ok(runs)
+            })
+        };
+        assert_eq!(create(&mut account).unwrap(), 1);
+        account
+            .clock
+            .advance(IDEMPOTENCY_TTL - Duration::seconds(1));
+        assert_eq!(create(&mut account).unwrap(), 1, "replayed within 24 h");
+        account.clock.advance(Duration::seconds(1));
+        assert_eq!(
+            create(&mut account).unwrap(),
+            2,
+            "expired after 24 h: runs again"
+        );
+        assert_eq!(
+            create(&mut account).unwrap(),
+            2,
+            "and the new response is kept"
+        );
+        let other = account.idempotent(Some("k1"), "DELETE /x".into(), |_| Ok(0));
+        assert_eq!(other.unwrap_err().status().as_u16(), 422);
+    }
+
+    #[test]
+    fn polling_rounds_record_snapshots_once_and_expiry_follows_the_clock() {
+        let start = parse_timestamp("2026-06-09T10:00:00Z").unwrap();
+        let mut account = demo_account(Clock::frozen_at(start));
+        let who = full(&account);
+        let before = account.get_profile(&who, "prof_yt_001", None).unwrap();
+        assert_eq!(account.tick(), TickReport::default(), "no time has passed");
+
+        account.clock.advance(Duration::hours(21));
+        assert_eq!(
+            account.tick(),
+            TickReport::default(),
+            "before the first round"
+        );
+
+        account.clock.advance(Duration::hours(2));
+        let report = account.tick();
+        // Active, polled profiles: one series each, but per placement for facebook, linkedin
+        // and telegram (prof_li_001 2, prof_tg_001 2, prof_fb_001 2). prof_tt_001 expires
+        // before the round; google_business is not polled.
+        assert_eq!(report.snapshots_recorded, 13);
+        assert_eq!(
+            report.profiles_expired, 1,
+            "prof_tt_001 expired 2026-06-10T08:00Z"
+        );
+        let after = account.get_profile(&who, "prof_yt_001", None).unwrap();
+        assert_eq!(after.latest_stats[0].recorded_at, "2026-06-10T09:00:00Z");
+        let grew = |k: &str| {
+            (
+                before.latest_stats[0].stats.0[k].as_u64().unwrap(),
+                after.latest_stats[0].stats.0[k].as_u64().unwrap(),
+            )
+        };
+        let (old, new) = grew("subscriberCount");
+        assert!(new >= old && new <= old + old / 50 + 2, "{old} → {new}");
+        let tiktok = account.get_profile(&who, "prof_tt_001", None).unwrap();
+        assert_eq!(tiktok.status, ProfileStatus::Expired);
+
+        // Back and forth: the same round is not recorded twice.
+        account.clock.advance(Duration::hours(-5));
+        assert_eq!(account.tick(), TickReport::default());
+        account.clock.advance(Duration::hours(5));
+        assert_eq!(account.tick(), TickReport::default());
+
+        // Determinism: the same account and seed give the same snapshot.
+        let mut twin = demo_account(Clock::frozen_at(start));
+        twin.clock.advance(Duration::hours(23));
+        twin.tick();
+        assert_eq!(twin.get_profile(&who, "prof_yt_001", None).unwrap(), after);
+    }
+
+    #[test]
+    fn a_long_jump_is_capped() {
+        let start = parse_timestamp("2026-01-01T00:00:00Z").unwrap();
+        let mut account = demo_account(Clock::frozen_at(start));
+        account.clock.advance(Duration::days(3650));
+        let who = full(&account);
+        account.tick();
+        let stats = account
+            .stats(
+                &who,
+                "prof_yt_001",
+                &crate::GetProfileStatsQuery {
+                    profile_group_id: None,
+                    placement_id: None,
+                    from: None,
+                    to: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(stats.records.len(), 3 + polling::MAX_ROUNDS as usize);
+    }
+
+    #[test]
+    fn redirects_keep_query_and_fragment() {
+        assert_eq!(
+            with_query("https://a.example/cb?x=1#top", &[("status", "success")]),
+            "https://a.example/cb?x=1&status=success#top"
+        );
+        assert_eq!(
+            with_query("https://a.example/cb", &[("error", "access denied")]),
+            "https://a.example/cb?error=access+denied"
+        );
+    }
+}

@@ -1,0 +1,711 @@
+//! The control API under `/__mock/`: separate from the product API, it sets the stage and
+//! looks behind it — accounts, state injection, fixture import and export, the clock, faults,
+//! the request journal and pending connections. It needs no API key; every change is scoped to
+//! one account (except resetting the whole server). Documented code-first with utoipa and
+//! served at `/__mock/openapi.json`; [`crate::control_client::ControlClient`] wraps it.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::Router;
+use postproxy_models::{Placement, Profile, ProfileGroup};
+use serde::{Deserialize, Serialize};
+use time::Duration;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::account::{
+    format_timestamp, Account, Connection, ConnectionOutcome, ProfilePatch, TickReport,
+};
+use crate::api::MockApi;
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::faults::{Fault, FaultSpec};
+use crate::fixtures::{
+    parse_timestamp, validate_profile, AccountFixture, ProfileFixture, SnapshotFixture,
+};
+use crate::journal::{JournalFilter, JournalPage};
+use crate::respond::json;
+
+/// An API key as the control API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KeyInfo {
+    /// The secret, for `Authorization: Bearer <key>`.
+    pub key: String,
+    /// Its public id, as the journal shows it.
+    pub key_id: String,
+    /// The group a scoped key is limited to; null for full access.
+    pub profile_group_id: Option<String>,
+}
+
+/// An account's clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClockInfo {
+    /// The account's current time (RFC 3339).
+    pub now: String,
+    /// Whether the clock stands still.
+    pub frozen: bool,
+}
+
+/// An account: its id, keys, sizes and clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AccountInfo {
+    /// The account id, used in control paths.
+    pub id: String,
+    /// Its API keys.
+    pub api_keys: Vec<KeyInfo>,
+    /// Number of profile groups.
+    pub profile_groups: usize,
+    /// Number of profiles.
+    pub profiles: usize,
+    /// Its clock.
+    pub clock: ClockInfo,
+}
+
+/// Sets an account's clock: move it to `now`, freeze or let it run. Absent fields stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockUpdate {
+    /// The new time (RFC 3339).
+    #[serde(default)]
+    pub now: Option<String>,
+    /// Freeze (true) or let run (false).
+    #[serde(default)]
+    pub frozen: Option<bool>,
+}
+
+/// How far to move an account's clock forward; the parts are added up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockAdvance {
+    /// Seconds.
+    #[serde(default)]
+    pub seconds: i64,
+    /// Minutes.
+    #[serde(default)]
+    pub minutes: i64,
+    /// Hours.
+    #[serde(default)]
+    pub hours: i64,
+    /// Days.
+    #[serde(default)]
+    pub days: i64,
+}
+
+/// The clock after a change, and what time did to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClockReport {
+    /// The clock now.
+    pub clock: ClockInfo,
+    /// Snapshots recorded and profiles expired by the move.
+    pub effects: TickReport,
+}
+
+/// A profile group to add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInject {
+    /// Its id; generated when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Its name (not blank).
+    pub name: String,
+}
+
+/// Whether the journal keeps request bodies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JournalSettings {
+    /// Keep request bodies (cut at 16 KiB) from now on.
+    pub record_bodies: bool,
+}
+
+/// `{"deleted": true}` and the like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Done {
+    /// Always true.
+    pub ok: bool,
+}
+
+/// The control API's error body, the same shape as the product API's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ControlError {
+    /// What went wrong.
+    pub error: String,
+}
+
+fn info(account: &Account) -> AccountInfo {
+    let (groups, profiles) = account.counts();
+    AccountInfo {
+        id: account.id().to_string(),
+        api_keys: account
+            .api_keys()
+            .iter()
+            .map(|k| KeyInfo {
+                key: k.key.clone(),
+                key_id: k.principal.key_id.clone(),
+                profile_group_id: match &k.principal.scope {
+                    crate::auth::Scope::FullAccess => None,
+                    crate::auth::Scope::Group(g) => Some(g.clone()),
+                },
+            })
+            .collect(),
+        profile_groups: groups,
+        profiles,
+        clock: clock_info(&account.clock),
+    }
+}
+
+fn clock_info(clock: &Clock) -> ClockInfo {
+    ClockInfo {
+        now: format_timestamp(clock.now()),
+        frozen: clock.is_frozen(),
+    }
+}
+
+/// Maps an account-level message ("not found: …", "conflict: …", else invalid) to a status.
+fn refused(message: String) -> ApiError {
+    if let Some(rest) = message.strip_prefix("not found: ") {
+        ApiError::new(StatusCode::NOT_FOUND, rest)
+    } else if let Some(rest) = message.strip_prefix("conflict: ") {
+        ApiError::new(StatusCode::CONFLICT, rest)
+    } else {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+}
+
+type Api = State<Arc<MockApi>>;
+type Answer = Result<Response, ApiError>;
+
+/// Runs `f` on one account, first bringing it up to its clock.
+fn on_account<T: Serialize>(
+    api: &MockApi,
+    id: &str,
+    status: StatusCode,
+    f: impl FnOnce(&mut Account) -> Result<T, ApiError>,
+) -> Answer {
+    let mut store = api.store();
+    let account = store.account_mut(id)?;
+    account.tick();
+    let body = f(account)?;
+    Ok(json(status, &body))
+}
+
+/// The control API's routes (state: the mock).
+pub fn router(api: Arc<MockApi>) -> Router {
+    Router::new()
+        .route("/__mock/openapi.json", get(openapi_json))
+        .route("/__mock/reset", post(reset_all))
+        .route("/__mock/accounts", get(list_accounts).post(create_account))
+        .route(
+            "/__mock/accounts/{account}",
+            get(get_account).delete(delete_account),
+        )
+        .route("/__mock/accounts/{account}/reset", post(reset_account))
+        .route(
+            "/__mock/accounts/{account}/fixture",
+            get(export_fixture).put(import_fixture),
+        )
+        .route("/__mock/accounts/{account}/profile_groups", post(add_group))
+        .route(
+            "/__mock/accounts/{account}/profile_groups/{group}/profiles",
+            post(add_profile),
+        )
+        .route(
+            "/__mock/accounts/{account}/profiles/{profile}",
+            axum::routing::patch(patch_profile),
+        )
+        .route(
+            "/__mock/accounts/{account}/profiles/{profile}/placements",
+            post(add_placement),
+        )
+        .route(
+            "/__mock/accounts/{account}/profiles/{profile}/stats",
+            post(add_snapshot),
+        )
+        .route(
+            "/__mock/accounts/{account}/clock",
+            get(get_clock).put(set_clock),
+        )
+        .route(
+            "/__mock/accounts/{account}/clock/advance",
+            post(advance_clock),
+        )
+        .route(
+            "/__mock/accounts/{account}/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/__mock/accounts/{account}/faults/{fault}",
+            axum::routing::delete(remove_fault),
+        )
+        .route(
+            "/__mock/accounts/{account}/journal",
+            get(get_journal).delete(clear_journal),
+        )
+        .route(
+            "/__mock/accounts/{account}/journal/settings",
+            put(journal_settings),
+        )
+        .route(
+            "/__mock/accounts/{account}/connections",
+            get(list_connections),
+        )
+        .route(
+            "/__mock/accounts/{account}/connections/{token}/authorize",
+            post(authorize_connection),
+        )
+        .route(
+            "/__mock/accounts/{account}/connections/{token}/deny",
+            post(deny_connection),
+        )
+        .with_state(api)
+}
+
+/// The control API's OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Postproxy mock control API",
+        description = "Sets the stage for tests and looks behind it: accounts, state injection, \
+            fixtures, the clock, faults, the request journal and pending connections. Separate \
+            from the product API; needs no API key. Errors are `{\"error\": \"...\"}`."
+    ),
+    paths(
+        reset_all, list_accounts, create_account, get_account, delete_account, reset_account,
+        export_fixture, import_fixture, add_group, add_profile, patch_profile, add_placement,
+        add_snapshot, get_clock, set_clock, advance_clock, list_faults, add_fault, clear_faults,
+        remove_fault, get_journal, clear_journal, journal_settings, list_connections,
+        authorize_connection, deny_connection
+    ),
+    components(schemas(ControlError)),
+    tags(
+        (name = "accounts", description = "Isolated tenants, their fixtures and resets"),
+        (name = "state", description = "Groups, profiles, placements and stats injected directly"),
+        (name = "clock", description = "Each account's clock; moving it polls stats and expires profiles"),
+        (name = "faults", description = "Errors, latency and dropped connections for the next N requests"),
+        (name = "journal", description = "The product-API requests an account made"),
+        (name = "connections", description = "initialize_connection invitations, completed without a browser"),
+    )
+)]
+pub struct ControlDoc;
+
+async fn openapi_json() -> Response {
+    json(StatusCode::OK, &ControlDoc::openapi())
+}
+
+/// Puts the whole server back as it started; accounts created since are removed.
+#[utoipa::path(post, path = "/__mock/reset", tag = "accounts",
+    responses((status = 200, body = Done)))]
+async fn reset_all(State(api): Api) -> Response {
+    api.store().reset_all();
+    json(StatusCode::OK, &Done { ok: true })
+}
+
+/// Every account.
+#[utoipa::path(get, path = "/__mock/accounts", tag = "accounts",
+    responses((status = 200, body = Vec<AccountInfo>)))]
+async fn list_accounts(State(api): Api) -> Response {
+    let store = api.store();
+    let accounts: Vec<AccountInfo> = store.accounts().iter().map(info).collect();
+    json(StatusCode::OK, &accounts)
+}
+
+/// Creates an account from one account of the fixture format (its `id` and keys are generated
+/// when absent; without `api_keys` it gets one full-access key). Returns its keys.
+#[utoipa::path(post, path = "/__mock/accounts", tag = "accounts",
+    request_body(content = Object, description = "One account in the fixture format (`postproxy-mock fixture-schema`, `#/definitions/AccountFixture`)"),
+    responses(
+        (status = 201, body = AccountInfo),
+        (status = 400, body = ControlError, description = "Malformed JSON"),
+        (status = 409, body = ControlError, description = "The id or a key is taken"),
+        (status = 422, body = ControlError, description = "Invalid fixture: the field path and the problem"),
+    ))]
+async fn create_account(State(api): Api, ApiJson(fixture): ApiJson<AccountFixture>) -> Answer {
+    let mut store = api.store();
+    let account = store.create_account(fixture, Clock::real())?;
+    Ok(json(StatusCode::CREATED, &info(account)))
+}
+
+/// One account.
+#[utoipa::path(get, path = "/__mock/accounts/{account}", tag = "accounts",
+    params(("account" = String, Path)),
+    responses((status = 200, body = AccountInfo), (status = 404, body = ControlError)))]
+async fn get_account(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    let store = api.store();
+    Ok(json(StatusCode::OK, &info(store.account(&id)?)))
+}
+
+/// Removes an account: its keys stop working at once.
+#[utoipa::path(delete, path = "/__mock/accounts/{account}", tag = "accounts",
+    params(("account" = String, Path)),
+    responses((status = 200, body = Done), (status = 404, body = ControlError)))]
+async fn delete_account(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    api.store().delete_account(&id)?;
+    Ok(json(StatusCode::OK, &Done { ok: true }))
+}
+
+/// Puts one account back as it was created: data, keys, a real-time clock, an empty journal,
+/// no faults.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/reset", tag = "accounts",
+    params(("account" = String, Path)),
+    responses((status = 200, body = AccountInfo), (status = 404, body = ControlError)))]
+async fn reset_account(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    let mut store = api.store();
+    Ok(json(StatusCode::OK, &info(store.reset_account(&id)?)))
+}
+
+/// The account's current state as a fixture (keys included).
+#[utoipa::path(get, path = "/__mock/accounts/{account}/fixture", tag = "accounts",
+    params(("account" = String, Path)),
+    responses((status = 200, content_type = "application/json", body = Object, description = "One account in the fixture format"),
+        (status = 404, body = ControlError)))]
+async fn export_fixture(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| Ok(a.to_fixture()))
+}
+
+/// Replaces the account's groups, profiles and keys with a fixture; its clock, journal and
+/// faults stay. A fixture that does not validate changes nothing.
+#[utoipa::path(put, path = "/__mock/accounts/{account}/fixture", tag = "accounts",
+    params(("account" = String, Path)),
+    request_body(content = Object, description = "One account in the fixture format"),
+    responses((status = 200, body = AccountInfo), (status = 404, body = ControlError),
+        (status = 409, body = ControlError), (status = 422, body = ControlError)))]
+async fn import_fixture(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(fixture): ApiJson<AccountFixture>,
+) -> Answer {
+    let mut store = api.store();
+    Ok(json(StatusCode::OK, &info(store.import(&id, fixture)?)))
+}
+
+/// Adds a profile group.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/profile_groups", tag = "state",
+    params(("account" = String, Path)),
+    request_body = GroupInject,
+    responses((status = 201, content_type = "application/json", body = Object, description = "The group, as the product API shows it"),
+        (status = 404, body = ControlError), (status = 409, body = ControlError), (status = 422, body = ControlError)))]
+async fn add_group(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<GroupInject>,
+) -> Answer {
+    on_account(
+        &api,
+        &id,
+        StatusCode::CREATED,
+        |a| -> Result<ProfileGroup, ApiError> {
+            a.inject_group(body.id.as_deref(), &body.name)
+                .map_err(refused)
+        },
+    )
+}
+
+/// Adds a profile (any platform, status, `expires_at`, avatar, post_count, placements and
+/// stats) to a group.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/profile_groups/{group}/profiles", tag = "state",
+    params(("account" = String, Path), ("group" = String, Path)),
+    request_body(content = Object, description = "A profile in the fixture format (`ProfileFixture`)"),
+    responses((status = 201, content_type = "application/json", body = Object, description = "The profile, as the product API lists it"),
+        (status = 404, body = ControlError), (status = 409, body = ControlError), (status = 422, body = ControlError)))]
+async fn add_profile(
+    State(api): Api,
+    ApiPath((id, group)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<ProfileFixture>,
+) -> Answer {
+    validate_profile(&body, "profile").map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{}: {}", e.path, e.message),
+        )
+    })?;
+    if body.id.trim().is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "profile.id: must not be blank",
+        ));
+    }
+    on_account(
+        &api,
+        &id,
+        StatusCode::CREATED,
+        |a| -> Result<Profile, ApiError> { a.inject_profile(&group, &body).map_err(refused) },
+    )
+}
+
+/// Changes a profile's name, status, `expires_at`, `post_count` or `avatar_url`.
+#[utoipa::path(patch, path = "/__mock/accounts/{account}/profiles/{profile}", tag = "state",
+    params(("account" = String, Path), ("profile" = String, Path)),
+    request_body = ProfilePatch,
+    responses((status = 200, content_type = "application/json", body = Object, description = "The profile"),
+        (status = 404, body = ControlError), (status = 422, body = ControlError)))]
+async fn patch_profile(
+    State(api): Api,
+    ApiPath((id, profile)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<ProfilePatch>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.patch_profile(&profile, &body).map_err(refused)
+    })
+}
+
+/// Adds a placement, e.g. a Telegram channel the bot was just added to.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/profiles/{profile}/placements", tag = "state",
+    params(("account" = String, Path), ("profile" = String, Path)),
+    request_body(content = Object, description = "A placement: `{\"id\": \"-100123\", \"name\": \"Channel\"}`"),
+    responses((status = 201, content_type = "application/json", body = Object, description = "The profile's placements"),
+        (status = 404, body = ControlError), (status = 409, body = ControlError), (status = 422, body = ControlError)))]
+async fn add_placement(
+    State(api): Api,
+    ApiPath((id, profile)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<Placement>,
+) -> Answer {
+    on_account(
+        &api,
+        &id,
+        StatusCode::CREATED,
+        |a| -> Result<Vec<Placement>, ApiError> {
+            a.inject_placement(&profile, body).map_err(refused)
+        },
+    )
+}
+
+/// Adds a stats snapshot.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/profiles/{profile}/stats", tag = "state",
+    params(("account" = String, Path), ("profile" = String, Path)),
+    request_body(content = Object, description = "A snapshot in the fixture format: `{\"placement_id\": null, \"stats\": {...}, \"recorded_at\": \"2026-05-12T08:00:00Z\"}`"),
+    responses((status = 201, body = Done), (status = 404, body = ControlError), (status = 422, body = ControlError)))]
+async fn add_snapshot(
+    State(api): Api,
+    ApiPath((id, profile)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<SnapshotFixture>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::CREATED, |a| {
+        a.inject_snapshot(&profile, &body).map_err(refused)?;
+        Ok(Done { ok: true })
+    })
+}
+
+/// The account's clock.
+#[utoipa::path(get, path = "/__mock/accounts/{account}/clock", tag = "clock",
+    params(("account" = String, Path)),
+    responses((status = 200, body = ClockInfo), (status = 404, body = ControlError)))]
+async fn get_clock(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| Ok(clock_info(&a.clock)))
+}
+
+/// Sets, freezes or resumes the account's clock. Setting it forward polls stats and expires
+/// profiles as if the time had passed; setting it back records nothing twice.
+#[utoipa::path(put, path = "/__mock/accounts/{account}/clock", tag = "clock",
+    params(("account" = String, Path)),
+    request_body = ClockUpdate,
+    responses((status = 200, body = ClockReport), (status = 404, body = ControlError), (status = 422, body = ControlError)))]
+async fn set_clock(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ClockUpdate>,
+) -> Answer {
+    let now = match body.now.as_deref() {
+        Some(text) => Some(parse_timestamp(text).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "now: expected an RFC 3339 timestamp",
+            )
+        })?),
+        None => None,
+    };
+    on_account(&api, &id, StatusCode::OK, |a| {
+        match body.frozen {
+            Some(true) => a.clock.freeze(),
+            Some(false) => a.clock.resume(),
+            None => {}
+        }
+        if let Some(now) = now {
+            a.clock.set(now);
+        }
+        let effects = a.tick();
+        Ok(ClockReport {
+            clock: clock_info(&a.clock),
+            effects,
+        })
+    })
+}
+
+/// Moves the account's clock forward (the parts are added up); each 23-hour polling round that
+/// passes records a snapshot per active profile and placement.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/clock/advance", tag = "clock",
+    params(("account" = String, Path)),
+    request_body = ClockAdvance,
+    responses((status = 200, body = ClockReport), (status = 404, body = ControlError), (status = 422, body = ControlError)))]
+async fn advance_clock(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ClockAdvance>,
+) -> Answer {
+    let seconds = [
+        (body.seconds, 1),
+        (body.minutes, 60),
+        (body.hours, 3600),
+        (body.days, 86_400),
+    ]
+    .iter()
+    .try_fold(0i64, |sum, (n, unit)| {
+        n.checked_mul(*unit).and_then(|s| sum.checked_add(s))
+    })
+    .filter(|s| (0..=100 * 365 * 86_400).contains(s))
+    .ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the clock moves forward by 0 to 100 years",
+        )
+    })?;
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.clock.advance(Duration::seconds(seconds));
+        let effects = a.tick();
+        Ok(ClockReport {
+            clock: clock_info(&a.clock),
+            effects,
+        })
+    })
+}
+
+/// The account's armed faults, in the order they match.
+#[utoipa::path(get, path = "/__mock/accounts/{account}/faults", tag = "faults",
+    params(("account" = String, Path)),
+    responses((status = 200, body = Vec<Fault>), (status = 404, body = ControlError)))]
+async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| Ok(a.faults.list().to_vec()))
+}
+
+/// Arms a fault for the next `times` product-API requests of this account that match.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/faults", tag = "faults",
+    params(("account" = String, Path)),
+    request_body = FaultSpec,
+    responses((status = 201, body = Fault), (status = 404, body = ControlError), (status = 422, body = ControlError)))]
+async fn add_fault(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(spec): ApiJson<FaultSpec>,
+) -> Answer {
+    spec.validate()
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    on_account(&api, &id, StatusCode::CREATED, |a| Ok(a.faults.add(spec)))
+}
+
+/// Disarms every fault of the account.
+#[utoipa::path(delete, path = "/__mock/accounts/{account}/faults", tag = "faults",
+    params(("account" = String, Path)),
+    responses((status = 200, body = Done), (status = 404, body = ControlError)))]
+async fn clear_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.faults.clear();
+        Ok(Done { ok: true })
+    })
+}
+
+/// Disarms one fault.
+#[utoipa::path(delete, path = "/__mock/accounts/{account}/faults/{fault}", tag = "faults",
+    params(("account" = String, Path), ("fault" = String, Path)),
+    responses((status = 200, body = Done), (status = 404, body = ControlError)))]
+async fn remove_fault(State(api): Api, ApiPath((id, fault)): ApiPath<(String, String)>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        if a.faults.remove(&fault) {
+            Ok(Done { ok: true })
+        } else {
+            Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("No fault {fault:?}"),
+            ))
+        }
+    })
+}
+
+/// The product-API requests the account's keys made (at most 1000 kept), filtered.
+#[utoipa::path(get, path = "/__mock/accounts/{account}/journal", tag = "journal",
+    params(("account" = String, Path), JournalFilter),
+    responses((status = 200, body = JournalPage), (status = 400, body = ControlError), (status = 404, body = ControlError)))]
+async fn get_journal(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(filter): ApiQuery<JournalFilter>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| Ok(a.journal.list(&filter)))
+}
+
+/// Empties the account's journal.
+#[utoipa::path(delete, path = "/__mock/accounts/{account}/journal", tag = "journal",
+    params(("account" = String, Path)),
+    responses((status = 200, body = Done), (status = 404, body = ControlError)))]
+async fn clear_journal(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.journal.clear();
+        Ok(Done { ok: true })
+    })
+}
+
+/// Whether the journal records request bodies.
+#[utoipa::path(put, path = "/__mock/accounts/{account}/journal/settings", tag = "journal",
+    params(("account" = String, Path)),
+    request_body = JournalSettings,
+    responses((status = 200, body = JournalSettings), (status = 404, body = ControlError)))]
+async fn journal_settings(
+    State(api): Api,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<JournalSettings>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.journal.record_bodies = body.record_bodies;
+        Ok(body)
+    })
+}
+
+/// The account's pending connections (from initialize_connection).
+#[utoipa::path(get, path = "/__mock/accounts/{account}/connections", tag = "connections",
+    params(("account" = String, Path)),
+    responses((status = 200, body = Vec<Connection>), (status = 404, body = ControlError)))]
+async fn list_connections(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| Ok(a.connections()))
+}
+
+fn connect_error(e: crate::account::ConnectError) -> ApiError {
+    match e {
+        crate::account::ConnectError::Unknown => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "No pending connection with this token",
+        ),
+        crate::account::ConnectError::Expired => {
+            ApiError::new(StatusCode::GONE, "This connection link has expired")
+        }
+    }
+}
+
+/// Completes a pending connection as if the user clicked Authorize: the profile is created in
+/// the group; the answer says where the user would be redirected.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/connections/{token}/authorize", tag = "connections",
+    params(("account" = String, Path), ("token" = String, Path)),
+    responses((status = 200, body = ConnectionOutcome), (status = 404, body = ControlError), (status = 410, body = ControlError)))]
+async fn authorize_connection(
+    State(api): Api,
+    ApiPath((id, token)): ApiPath<(String, String)>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.authorize(&token).map_err(connect_error)
+    })
+}
+
+/// Ends a pending connection as if the user clicked Deny.
+#[utoipa::path(post, path = "/__mock/accounts/{account}/connections/{token}/deny", tag = "connections",
+    params(("account" = String, Path), ("token" = String, Path)),
+    responses((status = 200, body = ConnectionOutcome), (status = 404, body = ControlError), (status = 410, body = ControlError)))]
+async fn deny_connection(
+    State(api): Api,
+    ApiPath((id, token)): ApiPath<(String, String)>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.deny(&token).map_err(connect_error)
+    })
+}

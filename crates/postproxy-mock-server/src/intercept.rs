@@ -1,0 +1,144 @@
+//! What the control plane does around each product-API request of a known key: it applies the
+//! account's armed faults (latency, an error status, a dropped connection) and records the
+//! request in the account's journal. Requests without a valid key belong to no account, so
+//! they are neither faulted nor journaled.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body::Frame;
+
+use crate::account::format_timestamp;
+use crate::api::MockApi;
+use crate::error::ApiError;
+use crate::extract::bearer_token;
+use crate::faults::FaultAction;
+use crate::journal::{body_text, JournalEntry};
+
+/// The middleware: see the module documentation.
+pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
+    let found = {
+        let mut store = api.store();
+        match store.authenticate(bearer_token(request.headers())) {
+            Ok(who) => store.account_mut(&who.account_id).ok().map(|account| {
+                let fault = account.faults.take(&method, &path);
+                (who, fault, account.journal.record_bodies)
+            }),
+            Err(_) => None,
+        }
+    };
+    let Some((who, fault, record_bodies)) = found else {
+        return next.run(request).await;
+    };
+
+    // Keep the body for the journal only when asked to: it costs a copy.
+    let (request, body) = if record_bodies {
+        let (parts, body) = request.into_parts();
+        match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+            Ok(bytes) => {
+                let text = body_text(&bytes);
+                (Request::from_parts(parts, Body::from(bytes)), text)
+            }
+            Err(_) => {
+                let response = ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "Request body is too large (limit {} bytes)",
+                        crate::BODY_LIMIT
+                    ),
+                )
+                .into_response();
+                record(&api, &who, method, path, query, response.status(), None);
+                return response;
+            }
+        }
+    } else {
+        (request, None)
+    };
+
+    let response = match fault {
+        Some(action) => match apply(action).await {
+            Some(response) => response,
+            None => next.run(request).await,
+        },
+        None => next.run(request).await,
+    };
+    record(&api, &who, method, path, query, response.status(), body);
+    response
+}
+
+/// Waits the fault's latency, then answers for it, or `None` to serve the request.
+async fn apply(action: FaultAction) -> Option<Response> {
+    if action.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(action.latency_ms)).await;
+    }
+    if action.drop_connection {
+        return Some(severed());
+    }
+    let (status, message, retry_after) = action.respond?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = ApiError::new(status, message).into_response();
+    if let Some(seconds) = retry_after {
+        crate::respond::set_header(&mut response, "retry-after", &seconds.to_string());
+    }
+    Some(response)
+}
+
+fn record(
+    api: &MockApi,
+    who: &crate::auth::Principal,
+    method: String,
+    path: String,
+    query: Option<String>,
+    status: StatusCode,
+    body: Option<String>,
+) {
+    let mut store = api.store();
+    // The account may have been deleted meanwhile; then there is nothing to record into.
+    if let Ok(account) = store.account_mut(&who.account_id) {
+        let at = format_timestamp(account.clock.now());
+        account.journal.record(JournalEntry {
+            seq: 0,
+            method,
+            path,
+            query,
+            status: status.as_u16(),
+            at,
+            key_id: who.key_id.clone(),
+            body,
+        });
+    }
+}
+
+/// A response whose body fails at once, so the server aborts the connection: the client sees
+/// it closed without a complete answer.
+fn severed() -> Response {
+    let mut response = Response::new(Body::new(Severed));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
+struct Severed;
+
+impl HttpBody for Severed {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Poll::Ready(Some(Err(std::io::Error::other(
+            "fault injection: connection dropped",
+        ))))
+    }
+}

@@ -1,0 +1,181 @@
+//! The request journal: what an account's keys asked of the product API, newest last, bounded
+//! to [`JOURNAL_CAP`] entries per account (the oldest are dropped first, and counted).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Entries kept per account; older ones are dropped.
+pub const JOURNAL_CAP: usize = 1000;
+
+/// Bytes of a request body kept when bodies are recorded; longer bodies are cut.
+pub const BODY_CAP: usize = 16 * 1024;
+
+/// One request to the product API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JournalEntry {
+    /// Position in the account's journal, from 1, never reused (not even after a clear).
+    pub seq: u64,
+    /// The HTTP method, e.g. `DELETE`.
+    pub method: String,
+    /// The path as requested (after trailing-slash normalisation), e.g. `/api/profiles/prof_1`.
+    pub path: String,
+    /// The raw query string, without `?`, if there was one.
+    pub query: Option<String>,
+    /// The status the mock answered.
+    pub status: u16,
+    /// When, by the account's clock (RFC 3339).
+    pub at: String,
+    /// The id of the API key used (see the account's `api_keys`); never the key itself.
+    pub key_id: String,
+    /// The request body as text (cut at 16 KiB), when the journal records bodies.
+    pub body: Option<String>,
+}
+
+/// Which entries to list. Every given field must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct JournalFilter {
+    /// Only this method (case-insensitive).
+    pub method: Option<String>,
+    /// Only this path; a trailing `*` matches any rest, e.g. `/api/profiles/*`.
+    pub path: Option<String>,
+    /// Only this status.
+    pub status: Option<u16>,
+    /// Only entries after this `seq`.
+    pub after: Option<u64>,
+}
+
+impl JournalFilter {
+    fn matches(&self, e: &JournalEntry) -> bool {
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(&e.method))
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|p| match p.strip_suffix('*') {
+                    Some(prefix) => e.path.starts_with(prefix),
+                    None => e.path == p,
+                })
+            && self.status.is_none_or(|s| s == e.status)
+            && self.after.is_none_or(|a| e.seq > a)
+    }
+}
+
+/// What [`Journal::list`] returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JournalPage {
+    /// The matching entries, oldest first.
+    pub entries: Vec<JournalEntry>,
+    /// How many entries were dropped because the journal was full, since the last clear.
+    pub dropped: u64,
+    /// The cap ([`JOURNAL_CAP`]).
+    pub cap: usize,
+    /// Whether request bodies are recorded.
+    pub record_bodies: bool,
+}
+
+/// An account's journal.
+#[derive(Debug, Clone, Default)]
+pub struct Journal {
+    entries: VecDeque<JournalEntry>,
+    last_seq: u64,
+    dropped: u64,
+    /// Whether request bodies are kept.
+    pub record_bodies: bool,
+}
+
+impl Journal {
+    /// Appends an entry (its `seq` is assigned here), dropping the oldest beyond the cap.
+    pub fn record(&mut self, mut entry: JournalEntry) {
+        self.last_seq += 1;
+        entry.seq = self.last_seq;
+        if !self.record_bodies {
+            entry.body = None;
+        }
+        if self.entries.len() == JOURNAL_CAP {
+            self.entries.pop_front();
+            self.dropped += 1;
+        }
+        self.entries.push_back(entry);
+    }
+
+    /// The entries matching `filter`.
+    pub fn list(&self, filter: &JournalFilter) -> JournalPage {
+        JournalPage {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| filter.matches(e))
+                .cloned()
+                .collect(),
+            dropped: self.dropped,
+            cap: JOURNAL_CAP,
+            record_bodies: self.record_bodies,
+        }
+    }
+
+    /// Forgets every entry (sequence numbers go on).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.dropped = 0;
+    }
+}
+
+/// The body as kept in the journal: UTF-8 (lossy), cut at [`BODY_CAP`] bytes.
+pub fn body_text(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let cut = &bytes[..bytes.len().min(BODY_CAP)];
+    Some(String::from_utf8_lossy(cut).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(method: &str, path: &str, status: u16) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            method: method.into(),
+            path: path.into(),
+            query: None,
+            status,
+            at: "2026-01-01T00:00:00Z".into(),
+            key_id: "key_1".into(),
+            body: Some("{}".into()),
+        }
+    }
+
+    #[test]
+    fn bounded_filtered_and_numbered() {
+        let mut j = Journal::default();
+        for i in 0..JOURNAL_CAP + 5 {
+            j.record(entry("GET", &format!("/api/profiles/p{i}"), 200));
+        }
+        j.record(entry("DELETE", "/api/profiles/x", 200));
+        let all = j.list(&JournalFilter::default());
+        assert_eq!(all.entries.len(), JOURNAL_CAP);
+        assert_eq!(all.dropped, 6);
+        assert_eq!(all.entries.last().unwrap().seq, JOURNAL_CAP as u64 + 6);
+        assert_eq!(all.entries[0].body, None, "bodies are off by default");
+        let deletes = j.list(&JournalFilter {
+            method: Some("delete".into()),
+            path: Some("/api/profiles/*".into()),
+            ..Default::default()
+        });
+        assert_eq!(deletes.entries.len(), 1);
+        j.clear();
+        assert!(j.list(&JournalFilter::default()).entries.is_empty());
+    }
+
+    #[test]
+    fn bodies_are_cut() {
+        let long = vec![b'a'; BODY_CAP + 10];
+        assert_eq!(body_text(&long).unwrap().len(), BODY_CAP);
+        assert_eq!(body_text(b""), None);
+    }
+}

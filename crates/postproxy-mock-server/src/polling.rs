@@ -1,0 +1,201 @@
+//! Stats polling: the snapshots the service would record every [`POLL_INTERVAL`], made up
+//! deterministically from the seed, growing plausibly from the previous snapshot in the
+//! network's own stats keys.
+
+use postproxy_models::Platform;
+use serde_json::{Map, Number, Value};
+use time::Duration;
+
+/// How often a profile is polled for stats ("about every 23 hours").
+pub const POLL_INTERVAL: Duration = Duration::hours(23);
+
+/// The most polling rounds one clock move records, so a jump of years stays cheap.
+pub const MAX_ROUNDS: i64 = 400;
+
+/// Whether the service polls this network for stats (google_business has no stats fields in the
+/// reference, so it is never polled).
+pub fn is_polled(platform: Platform) -> bool {
+    platform != Platform::GoogleBusiness
+}
+
+/// The first snapshot of a profile that was never polled: the network's stats keys, small.
+pub fn initial_stats(platform: Platform, rng: &mut Rng) -> Map<String, Value> {
+    let keys: &[(&str, u64)] = match platform {
+        Platform::Facebook => &[
+            ("fan_count", 100),
+            ("followers_count", 110),
+            ("page_impressions", 400),
+            ("page_views_total", 30),
+            ("page_fan_adds", 2),
+            ("page_fan_removes", 0),
+        ],
+        Platform::Linkedin => &[
+            ("followerCount", 200),
+            ("shareCount", 2),
+            ("likeCount", 10),
+            ("commentCount", 3),
+            ("clickCount", 40),
+            ("allPageViews", 500),
+        ],
+        Platform::Telegram => &[("followers_count", 50)],
+        Platform::Instagram => &[
+            ("followers_count", 300),
+            ("follows_count", 100),
+            ("media_count", 20),
+            ("reach_1d", 150),
+            ("profile_views_1d", 12),
+        ],
+        Platform::Threads => &[
+            ("followers_count", 150),
+            ("views", 900),
+            ("likes", 40),
+            ("replies", 5),
+            ("reposts", 2),
+            ("quotes", 0),
+        ],
+        Platform::Youtube => &[
+            ("subscriberCount", 120),
+            ("viewCount", 5000),
+            ("videoCount", 4),
+        ],
+        Platform::Twitter => &[
+            ("followers_count", 250),
+            ("following_count", 80),
+            ("tweet_count", 60),
+            ("listed_count", 1),
+            ("like_count", 90),
+        ],
+        Platform::Tiktok => &[
+            ("follower_count", 400),
+            ("following_count", 20),
+            ("likes_count", 3000),
+            ("video_count", 10),
+        ],
+        Platform::Pinterest => &[
+            ("follower_count", 80),
+            ("following_count", 30),
+            ("pin_count", 25),
+            ("board_count", 2),
+            ("monthly_views", 1500),
+        ],
+        Platform::Bluesky => &[
+            ("followersCount", 40),
+            ("followsCount", 60),
+            ("postsCount", 12),
+        ],
+        Platform::GoogleBusiness => &[],
+    };
+    keys.iter()
+        .map(|(k, base)| {
+            let value = base + rng.below(base / 4 + 2);
+            ((*k).to_string(), Value::from(value))
+        })
+        .collect()
+}
+
+/// The next snapshot after `previous`: integers grow by up to about 2% (counters that can fall,
+/// like daily removals, move both ways), floats drift a little, anything else is kept.
+pub fn grow(previous: &Map<String, Value>, rng: &mut Rng) -> Map<String, Value> {
+    previous
+        .iter()
+        .map(|(key, value)| (key.clone(), grow_value(value, rng)))
+        .collect()
+}
+
+fn grow_value(value: &Value, rng: &mut Rng) -> Value {
+    match value {
+        Value::Number(n) => {
+            if let Some(v) = n.as_u64() {
+                let step = v / 50 + 2;
+                Value::from(v.saturating_add(rng.below(step)))
+            } else if let Some(v) = n.as_i64() {
+                Value::from(v.saturating_add(i64::try_from(rng.below(3)).unwrap_or(0)))
+            } else {
+                let v = n.as_f64().unwrap_or(0.0);
+                // ±2%, rounded to 4 decimals so values stay readable.
+                let factor = 1.0 + (rng.below(41) as f64 - 20.0) / 1000.0;
+                let next = (v * factor * 10_000.0).round() / 10_000.0;
+                Number::from_f64(next).map_or_else(|| value.clone(), Value::Number)
+            }
+        }
+        Value::Object(map) => Value::Object(grow(map, rng)),
+        other => other.clone(),
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for made-up stats.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A stream for one series and round: the same inputs give the same numbers.
+    pub fn for_round(seed: u64, series: &str, round: i64) -> Self {
+        let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
+        for b in series.bytes().chain(round.to_le_bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        Self(h)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn growth_is_deterministic_plausible_and_keeps_text() {
+        let prev: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "followers_count": 1000, "engagement": 0.041, "channel_title": "Acme",
+            "analytics_30d": {"impressions": 500}
+        }))
+        .unwrap();
+        let a = grow(&prev, &mut Rng::for_round(7, "p1", 3));
+        let b = grow(&prev, &mut Rng::for_round(7, "p1", 3));
+        assert_eq!(a, b);
+        let followers = a["followers_count"].as_u64().unwrap();
+        assert!((1000..=1022).contains(&followers), "{followers}");
+        let engagement = a["engagement"].as_f64().unwrap();
+        assert!((0.040..=0.042).contains(&engagement), "{engagement}");
+        assert_eq!(a["channel_title"], "Acme");
+        assert!(a["analytics_30d"]["impressions"].as_u64().unwrap() >= 500);
+    }
+
+    #[test]
+    fn every_polled_network_has_initial_keys() {
+        for name in [
+            "facebook",
+            "instagram",
+            "tiktok",
+            "linkedin",
+            "youtube",
+            "twitter",
+            "threads",
+            "pinterest",
+            "bluesky",
+            "telegram",
+            "google_business",
+        ] {
+            let p: Platform = name.parse().unwrap();
+            let stats = initial_stats(p, &mut Rng::for_round(0, "x", 0));
+            assert_eq!(stats.is_empty(), !is_polled(p), "{p}");
+        }
+    }
+}
