@@ -499,7 +499,7 @@ async fn get_clock(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 }
 
 /// Sets, freezes or resumes the account's clock. Setting it forward polls stats and expires
-/// profiles as if the time had passed; setting it back records nothing twice.
+/// profiles as if the time had passed; setting it back starts polling over from there.
 #[utoipa::path(put, path = "/__mock/accounts/{account}/clock", tag = "clock",
     params(("account" = String, Path)),
     request_body = ClockUpdate,
@@ -519,6 +519,7 @@ async fn set_clock(
         None => None,
     };
     on_account(&api, &id, StatusCode::OK, |a| {
+        let before = a.clock.now();
         match body.frozen {
             Some(true) => a.clock.freeze(),
             Some(false) => a.clock.resume(),
@@ -526,6 +527,10 @@ async fn set_clock(
         }
         if let Some(now) = now {
             a.clock.set(now);
+        }
+        // Set back in time, the account starts polling (and expiring) over from there.
+        if a.clock.now() < before {
+            a.restart_polling();
         }
         let effects = a.tick();
         Ok(ClockReport {

@@ -32,6 +32,9 @@ pub const DEMO_FULL_ACCESS_KEY: &str = "pp_demo_full_0123456789abcdef";
 /// The demo data set's API key scoped to group `grp456def` ("Client Project").
 pub const DEMO_SCOPED_KEY: &str = "pp_demo_scoped_0123456789abcdef";
 
+/// The id of the demo data set's account, for the control API.
+pub const DEMO_ACCOUNT_ID: &str = "acct_demo";
+
 /// The group [`DEMO_SCOPED_KEY`] is scoped to.
 pub const DEMO_SCOPED_GROUP_ID: &str = "grp456def";
 

@@ -34,16 +34,20 @@ pub struct JournalEntry {
 }
 
 /// Which entries to list. Every given field must match.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct JournalFilter {
     /// Only this method (case-insensitive).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Only this path; a trailing `*` matches any rest, e.g. `/api/profiles/*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Only this status.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// Only entries after this `seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<u64>,
 }
 

@@ -88,6 +88,7 @@ pub mod auth;
 pub mod clock;
 pub mod connect;
 pub mod control;
+pub mod control_client;
 pub mod error;
 pub mod extract;
 pub mod faults;

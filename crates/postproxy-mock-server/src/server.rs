@@ -66,7 +66,8 @@ pub fn service(
 /// Removes trailing slashes from the path (not from `/` itself), keeping the query.
 fn trim_trailing_slash(mut request: Request) -> Request {
     let path = request.uri().path();
-    if path.len() > 1 && path.ends_with('/') {
+    // Swagger UI lives under `/docs/` and redirects `/docs` there itself.
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/docs") {
         let trimmed = path.trim_end_matches('/');
         let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
         let path_and_query = match request.uri().query() {
@@ -275,6 +276,16 @@ impl MockServer {
     /// Every API key of the loaded fixtures.
     pub fn api_keys(&self) -> Vec<ApiKey> {
         self.api.api_keys()
+    }
+
+    /// A typed client of this server's control API (`/__mock/`).
+    pub fn control(&self) -> crate::control_client::ControlClient {
+        crate::control_client::ControlClient::new(self.base_url())
+    }
+
+    /// The demo data's account id ([`crate::fixtures::DEMO_ACCOUNT_ID`]), for the control API.
+    pub fn demo_account_id(&self) -> &'static str {
+        crate::fixtures::DEMO_ACCOUNT_ID
     }
 
     /// The API behind the server (e.g. to look up a connection invitation).

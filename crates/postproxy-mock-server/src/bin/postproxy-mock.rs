@@ -10,6 +10,11 @@ use postproxy_mock_server::{Fixtures, MockServer};
 
 /// A stateful mock of the Postproxy Profiles and Profile Groups API.
 ///
+/// Besides the API (/api/...) it serves the spec (/openapi.yaml, /openapi.json), a control API
+/// for tests under /__mock/ (accounts, state injection, clock, faults, request journal,
+/// connections; documented at /__mock/openapi.json), the OAuth consent pages behind
+/// initialize_connection's URLs (/connect/...), and Swagger UI over both specs at /docs.
+///
 /// Every flag can also be set with the environment variable shown.
 #[derive(Debug, Parser)]
 #[command(name = "postproxy-mock", version, about)]
@@ -26,7 +31,8 @@ struct Cli {
     #[arg(long, env = "POSTPROXY_MOCK_FIXTURES")]
     fixtures: Option<PathBuf>,
 
-    /// The seed new ids (groups, connection tokens) are generated from.
+    /// The seed new ids (groups, profiles, keys, connection tokens) and polled stats are
+    /// generated from.
     #[arg(long, env = "POSTPROXY_MOCK_SEED", default_value_t = postproxy_mock_server::api::DEFAULT_SEED)]
     seed: u64,
 
@@ -138,6 +144,10 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
 
     println!("postproxy-mock listening on http://{}", server.addr());
     println!("base URL: {}", server.base_url());
+    println!(
+        "control API: {0}/__mock/  docs: {0}/docs/",
+        server.base_url()
+    );
     println!("API keys:");
     for key in server.api_keys() {
         let scope = match &key.principal.scope {
