@@ -40,6 +40,7 @@ pub struct Error {
     status: Option<StatusCode>,
     message: String,
     body: Option<String>,
+    retry_after: Option<Duration>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -81,8 +82,8 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kind of an error response with `status`.
-    fn of_status(status: StatusCode, headers: &HeaderMap) -> Self {
+    /// The kind of an error response with `status` and `Retry-After` wait.
+    fn of_status(status: StatusCode, retry_after: Option<Duration>) -> Self {
         match status.as_u16() {
             400 => Self::BadRequest,
             401 => Self::Authentication,
@@ -90,9 +91,7 @@ impl ErrorKind {
             404 => Self::NotFound,
             409 => Self::Conflict,
             422 => Self::Validation,
-            429 => Self::RateLimited {
-                retry_after: retry::retry_after(headers, SystemTime::now()),
-            },
+            429 => Self::RateLimited { retry_after },
             500..=599 => Self::Server,
             _ => Self::UnexpectedStatus,
         }
@@ -121,12 +120,10 @@ impl Error {
         self.body.as_deref()
     }
 
-    /// For [`ErrorKind::RateLimited`], how long the server asked to wait.
+    /// How long the server asked to wait before trying again (`Retry-After`): on a 429, and
+    /// on a 503 that sends one.
     pub fn retry_after(&self) -> Option<Duration> {
-        match self.kind {
-            ErrorKind::RateLimited { retry_after } => retry_after,
-            _ => None,
-        }
+        self.retry_after
     }
 
     fn new(kind: ErrorKind, status: Option<StatusCode>, message: impl Into<String>) -> Self {
@@ -135,6 +132,7 @@ impl Error {
             status,
             message: message.into(),
             body: None,
+            retry_after: None,
             source: None,
         }
     }
@@ -149,14 +147,33 @@ impl Error {
         self
     }
 
-    /// An error response: the kind from the status, the message from the body (`error`, then
+    /// An error response with its status, headers, API message and body. `Retry-After` is
+    /// kept for any status (a 503 may send one), and is part of the kind for a 429.
+    fn from_status(
+        status: StatusCode,
+        headers: &HeaderMap,
+        message: String,
+        body: Option<String>,
+    ) -> Self {
+        let retry_after = retry::retry_after(headers, SystemTime::now());
+        let mut error = Self::new(
+            ErrorKind::of_status(status, retry_after),
+            Some(status),
+            message,
+        )
+        .with_body(body);
+        error.retry_after = retry_after;
+        error
+    }
+
+    /// An error response whose body was not decoded: the message from the body (`error`, then
     /// `message`, as the official SDKs read it) or else the status itself.
     fn from_response(status: StatusCode, headers: &HeaderMap, body: Option<String>) -> Self {
         let message = body
             .as_deref()
             .and_then(message_in)
             .unwrap_or_else(|| format!("HTTP {status}"));
-        Self::new(ErrorKind::of_status(status, headers), Some(status), message).with_body(body)
+        Self::from_status(status, headers, message, body)
     }
 
     /// Converts a generated operation's error, using the call's last response (`last`) for what
@@ -173,12 +190,7 @@ impl Error {
                     Some(Exchange { body: Some(b), .. }) => b,
                     _ => serde_json::to_string(&api).unwrap_or_default(),
                 };
-                Self::new(
-                    ErrorKind::of_status(status, &headers),
-                    Some(status),
-                    api.error,
-                )
-                .with_body(Some(body))
+                Self::from_status(status, &headers, api.error, Some(body))
             }
             G::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -261,6 +273,7 @@ impl fmt::Debug for Error {
             .field("status", &self.status)
             .field("message", &self.message)
             .field("body", &self.body)
+            .field("retry_after", &self.retry_after)
             .field("source", &self.source)
             .finish()
     }
@@ -319,6 +332,19 @@ mod tests {
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         // Without the call's raw body, the decoded body is re-encoded.
         assert_eq!(e.body(), Some(r#"{"error":"Rate limit exceeded"}"#));
+    }
+
+    #[test]
+    fn a_503_keeps_its_retry_after_too() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("30"));
+        let e = Error::from(api_error(503, headers, "Service unavailable"));
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
+        assert_eq!(
+            Error::from(api_error(503, HeaderMap::new(), "x")).retry_after(),
+            None
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// per attempt, capped at `max_backoff`, with jitter (a random wait between half and all of
 /// it) so that many clients do not retry in step. A `Retry-After` longer than `max_backoff` is
 /// not waited out: the error is returned at once, with the wait the server asked for in
-/// [`ErrorKind::RateLimited`], so the caller decides.
+/// [`Error::retry_after`], so the caller decides.
 ///
 /// A `DELETE` without an idempotency key whose first attempt took effect on the server (say
 /// it answered 502 from a gateway after deleting) is answered 404 on the retry; with a key, the
@@ -47,7 +47,7 @@ pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// ```
 ///
 /// [`ClientBuilder::retry`]: crate::ClientBuilder::retry
-/// [`ErrorKind::RateLimited`]: crate::ErrorKind::RateLimited
+/// [`Error::retry_after`]: crate::Error::retry_after
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first one included; `1` (or `0`) never retries.
