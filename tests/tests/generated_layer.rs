@@ -209,7 +209,8 @@ async fn serve() -> (Arc<Canned>, String) {
 #[tokio::test]
 async fn every_operation_round_trips_through_client_and_router() {
     let (api, url) = serve().await;
-    let client = Client::builder("k_full").base_url(&url).build().unwrap();
+    let built = Client::builder("k_full").base_url(&url).build().unwrap();
+    let client = built.generated();
 
     let list = client.list_profiles().send().await.unwrap();
     assert_eq!(list.status().as_u16(), 200);
@@ -277,7 +278,7 @@ async fn every_operation_round_trips_through_client_and_router() {
 
     // A documented error status decodes as the typed error body, with its status.
     match client.list_profile_groups().send().await {
-        Err(postproxy_client::Error::ErrorResponse(e)) => {
+        Err(postproxy_client::GeneratedError::ErrorResponse(e)) => {
             assert_eq!(e.status().as_u16(), 429);
             assert_eq!(e.headers()["retry-after"], "7");
             assert_eq!(e.into_inner().error, "Rate limit exceeded");
@@ -317,15 +318,15 @@ async fn default_group_is_sent_on_profile_operations_and_can_be_overridden() {
         .user_agent("my-app/1")
         .build()
         .unwrap();
-    client.list_profiles().send().await.unwrap();
+    client.profiles().list().send().await.unwrap();
     client
-        .get_profile()
-        .id("p1")
+        .profiles()
+        .get("p1")
         .profile_group_id("grp_b")
         .send()
         .await
         .unwrap();
-    client.get_profile_group().id("grp_a").send().await.unwrap();
+    client.profile_groups().get("grp_a").send().await.unwrap();
     assert_eq!(
         api.calls(),
         [

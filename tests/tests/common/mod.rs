@@ -92,9 +92,9 @@ pub fn examples(spec: &Value) -> Vec<Example> {
     out
 }
 
-/// The body of a successful response; panics with the error otherwise.
-pub fn ok<T, E: std::fmt::Debug>(
-    result: Result<postproxy_client::ResponseValue<T>, postproxy_client::Error<E>>,
+/// The body of a successful response of the generated client; panics with the error otherwise.
+pub fn ok<T>(
+    result: Result<postproxy_client::ResponseValue<T>, postproxy_client::GeneratedError>,
 ) -> T {
     match result {
         Ok(response) => response.into_inner(),
@@ -102,12 +102,13 @@ pub fn ok<T, E: std::fmt::Debug>(
     }
 }
 
-/// The status and `error` message of a documented error response; panics on anything else.
+/// The status and `error` message of a documented error response of the generated client;
+/// panics on anything else.
 pub fn error_response<T: std::fmt::Debug>(
-    result: Result<T, postproxy_client::Error<postproxy_models::Error>>,
+    result: Result<T, postproxy_client::GeneratedError>,
 ) -> (u16, String) {
     match result {
-        Err(postproxy_client::Error::ErrorResponse(e)) => {
+        Err(postproxy_client::GeneratedError::ErrorResponse(e)) => {
             (e.status().as_u16(), e.into_inner().error)
         }
         other => panic!("expected an error response, got {other:?}"),

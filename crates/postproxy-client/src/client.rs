@@ -1,0 +1,198 @@
+//! [`Client`] and its settings, [`ClientBuilder`].
+
+use std::future::Future;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+
+use crate::transport::Call;
+use crate::{
+    Error, GeneratedClient, GeneratedError, ProfileGroups, Profiles, ResponseValue, RetryPolicy,
+};
+
+/// Where [`Client::new`] sends requests.
+pub const DEFAULT_BASE_URL: &str = "https://api.postproxy.dev";
+
+/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] sets another.
+pub const USER_AGENT: &str = concat!("postproxy-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The request timeout unless [`ClientBuilder::timeout`] sets another.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a [`Client`] could not be built.
+#[derive(Debug)]
+pub struct BuildError(String);
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// A Postproxy API client. Cheap to clone: clones share one connection pool.
+///
+/// Calls are grouped by resource: [`profiles`](Self::profiles) and
+/// [`profile_groups`](Self::profile_groups). The `Debug` output never shows the API key.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: GeneratedClient,
+    profile_group_id: Option<String>,
+    retry: Option<RetryPolicy>,
+}
+
+/// Settings for a [`Client`]; start with [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: String,
+    base_url: String,
+    timeout: Duration,
+    profile_group_id: Option<String>,
+    user_agent: String,
+    retry: Option<RetryPolicy>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    // The API key is a secret: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("profile_group_id", &self.profile_group_id)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to `base_url` (scheme, host, port) instead of [`DEFAULT_BASE_URL`]; for
+    /// example a mock server's `http://127.0.0.1:PORT`. A trailing slash is ignored.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into().trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Fails an attempt that takes longer than `timeout` (connecting included). With
+    /// [`retry`](Self::retry), each attempt has its own timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends `profile_group_id` on every profile operation unless a call sets its own (as the
+    /// official SDKs do). Group operations ignore it.
+    pub fn profile_group_id(mut self, profile_group_id: impl Into<String>) -> Self {
+        self.profile_group_id = Some(profile_group_id.into());
+        self
+    }
+
+    /// Replaces the `User-Agent` header ([`USER_AGENT`] by default).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Retries transient failures of requests that are safe to repeat, as [`RetryPolicy`]
+    /// describes. Off by default, as in the official SDKs.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Builds the client. Fails if the API key or user agent cannot be sent as a header, or if
+    /// the HTTP client cannot be set up.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", self.api_key)).map_err(|_| {
+                BuildError("the API key contains characters not allowed in a header".into())
+            })?;
+        // Sensitive values are left out of `Debug` output (and HTTP/2 header compression).
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(
+                HeaderValue::from_str(&self.user_agent)
+                    .map_err(|_| BuildError("the user agent is not a valid header value".into()))?,
+            )
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(|e| BuildError(format!("could not set up the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: GeneratedClient::new_with_client(&self.base_url, http),
+            profile_group_id: self.profile_group_id,
+            retry: self.retry,
+        })
+    }
+}
+
+impl Client {
+    /// A client for the Postproxy API at [`DEFAULT_BASE_URL`] with `api_key`.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, BuildError> {
+        Self::builder(api_key).build()
+    }
+
+    /// Settings for a client with `api_key`, to change before [`ClientBuilder::build`].
+    pub fn builder(api_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            api_key: api_key.into(),
+            base_url: DEFAULT_BASE_URL.to_string(),
+            timeout: DEFAULT_TIMEOUT,
+            profile_group_id: None,
+            user_agent: USER_AGENT.to_string(),
+            retry: None,
+        }
+    }
+
+    /// The profile operations: list, get, placements, stats, delete.
+    pub fn profiles(&self) -> Profiles<'_> {
+        Profiles::new(self)
+    }
+
+    /// The profile group operations: list, get, create, delete, initialize_connection.
+    pub fn profile_groups(&self) -> ProfileGroups<'_> {
+        ProfileGroups::new(self)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        use progenitor_client::ClientInfo as _;
+        self.inner.baseurl()
+    }
+
+    /// The default `profile_group_id`, if one was set.
+    pub fn profile_group_id(&self) -> Option<&str> {
+        self.profile_group_id.as_deref()
+    }
+
+    /// The retry policy, if retries are on.
+    pub fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
+
+    /// The generated client, for operations exactly as the spec describes them: same key,
+    /// base URL, timeout and user agent, but no default `profile_group_id`, no retries, and
+    /// progenitor's [`GeneratedError`] (convert it with `Error::from`). Its requests are traced
+    /// like the others.
+    pub fn generated(&self) -> &GeneratedClient {
+        &self.inner
+    }
+
+    /// Runs a generated operation as one call of this client: with its retry policy, converting
+    /// the result to the model value or an [`Error`].
+    pub(crate) async fn call<T>(
+        &self,
+        operation: impl Future<Output = Result<ResponseValue<T>, GeneratedError>>,
+    ) -> Result<T, Error> {
+        let call = Call::new(self.retry);
+        match call.scope(operation).await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => Err(Error::from_generated(error, call.take_last())),
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The profile group operations: [`Client::profile_groups`].
+//!
+//! Each request builder wraps the generated one, so parameters and results are the spec's.
+//! Group operations ignore the client's default `profile_group_id`, so none is sent.
+
+use postproxy_models::{
+    CreateProfileGroupRequest, DeleteProfileGroupResponse, InitializeConnectionRequest,
+    InitializeConnectionRequestOnboarding, InitializeConnectionResponse, Platform, ProfileGroup,
+    ProfileGroupParams,
+};
+
+use crate::{builder, Client, Error};
+
+/// The profile group operations, from [`Client::profile_groups`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mock = postproxy_mock_server::MockServer::start().await;
+/// use postproxy_client::Client;
+///
+/// let client = Client::builder(mock.full_access_key())
+///     .base_url(mock.base_url())
+///     .build()?;
+/// let groups = client.profile_groups().list().send().await?;
+/// let main_brand = client.profile_groups().get("grp123abc").send().await?;
+/// assert!(groups.contains(&main_brand));
+/// assert_eq!((main_brand.name.as_str(), main_brand.profiles_count), ("Main Brand", 5));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct ProfileGroups<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ProfileGroups<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// `GET /api/profile_groups`: every group the key can access (a scoped key: its own).
+    pub fn list(&self) -> ListProfileGroups<'a> {
+        ListProfileGroups {
+            client: self.client,
+            inner: self.client.generated().list_profile_groups(),
+        }
+    }
+
+    /// `GET /api/profile_groups/{id}`: one group.
+    pub fn get(&self, id: impl Into<String>) -> GetProfileGroup<'a> {
+        GetProfileGroup {
+            client: self.client,
+            inner: self.client.generated().get_profile_group().id(id.into()),
+        }
+    }
+
+    /// `POST /api/profile_groups`: creates an empty group named `name` (not blank: 422
+    /// otherwise; a scoped key is answered with 422 as well).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// // With an idempotency key, sending the same create again (or a retry) cannot make a
+    /// // second group: the service replays the first answer.
+    /// let created = client
+    ///     .profile_groups()
+    ///     .create("New Client Project")
+    ///     .idempotency_key("create-ncp-1")
+    ///     .send()
+    ///     .await?;
+    /// let again = client
+    ///     .profile_groups()
+    ///     .create("New Client Project")
+    ///     .idempotency_key("create-ncp-1")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(created, again);
+    /// assert_eq!(created.profiles_count, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(&self, name: impl Into<String>) -> CreateProfileGroup<'a> {
+        let body = CreateProfileGroupRequest {
+            profile_group: Some(ProfileGroupParams {
+                name: Some(name.into()),
+            }),
+            name: None,
+        };
+        CreateProfileGroup {
+            client: self.client,
+            inner: self.client.generated().create_profile_group().body(body),
+        }
+    }
+
+    /// `DELETE /api/profile_groups/{id}`: deletes a group and all its profiles.
+    pub fn delete(&self, id: impl Into<String>) -> DeleteProfileGroup<'a> {
+        DeleteProfileGroup {
+            client: self.client,
+            inner: self.client.generated().delete_profile_group().id(id.into()),
+        }
+    }
+
+    /// `POST /api/profile_groups/{id}/initialize_connection`: a URL that starts the OAuth flow
+    /// connecting a new `platform` profile to the group; after it the user is sent to
+    /// `redirect_url`. The service supports facebook, instagram, tiktok, linkedin, youtube,
+    /// twitter and threads (422 for the others, and for a platform the group already has).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// use postproxy_client::models::Platform;
+    ///
+    /// let connection = client
+    ///     .profile_groups()
+    ///     .initialize_connection("grp789ghi", Platform::Linkedin, "https://myapp.com/oauth/callback")
+    ///     .send()
+    ///     .await?;
+    /// assert!(connection.success);
+    /// println!("send the user to {}", connection.url);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn initialize_connection(
+        &self,
+        id: impl Into<String>,
+        platform: Platform,
+        redirect_url: impl Into<String>,
+    ) -> InitializeConnection<'a> {
+        InitializeConnection {
+            client: self.client,
+            inner: self
+                .client
+                .generated()
+                .initialize_connection()
+                .id(id.into()),
+            body: InitializeConnectionRequest {
+                platform: Some(platform.to_string()),
+                redirect_url: Some(redirect_url.into()),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// A `GET /api/profile_groups` request, from [`ProfileGroups::list`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ListProfileGroups<'a> {
+    client: &'a Client,
+    inner: builder::ListProfileGroups<'a>,
+}
+
+impl ListProfileGroups<'_> {
+    /// Sends the request: the groups (the response's `data`).
+    pub async fn send(self) -> Result<Vec<ProfileGroup>, Error> {
+        Ok(self.client.call(self.inner.send()).await?.data)
+    }
+}
+
+/// A `GET /api/profile_groups/{id}` request, from [`ProfileGroups::get`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetProfileGroup<'a> {
+    client: &'a Client,
+    inner: builder::GetProfileGroup<'a>,
+}
+
+impl GetProfileGroup<'_> {
+    /// Sends the request.
+    pub async fn send(self) -> Result<ProfileGroup, Error> {
+        self.client.call(self.inner.send()).await
+    }
+}
+
+/// A `POST /api/profile_groups` request, from [`ProfileGroups::create`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateProfileGroup<'a> {
+    client: &'a Client,
+    inner: builder::CreateProfileGroup<'a>,
+}
+
+impl CreateProfileGroup<'_> {
+    /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
+    /// successful answer to the same key for 24 hours, so repeating the create cannot make a
+    /// second group. It also lets a [`RetryPolicy`](crate::RetryPolicy) retry this `POST`.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.inner = self.inner.idempotency_key(key.into());
+        self
+    }
+
+    /// Sends the request: the new group.
+    pub async fn send(self) -> Result<ProfileGroup, Error> {
+        self.client.call(self.inner.send()).await
+    }
+}
+
+/// A `DELETE /api/profile_groups/{id}` request, from [`ProfileGroups::delete`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteProfileGroup<'a> {
+    client: &'a Client,
+    inner: builder::DeleteProfileGroup<'a>,
+}
+
+impl DeleteProfileGroup<'_> {
+    /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
+    /// successful answer to the same key for 24 hours, so a repeated or retried delete answers
+    /// `deleted` instead of 404.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.inner = self.inner.idempotency_key(key.into());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<DeleteProfileGroupResponse, Error> {
+        self.client.call(self.inner.send()).await
+    }
+}
+
+/// A `POST /api/profile_groups/{id}/initialize_connection` request, from
+/// [`ProfileGroups::initialize_connection`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct InitializeConnection<'a> {
+    client: &'a Client,
+    inner: builder::InitializeConnection<'a>,
+    body: InitializeConnectionRequest,
+}
+
+impl InitializeConnection<'_> {
+    /// The onboarding variant (sent by some official SDKs).
+    pub fn onboarding(mut self, onboarding: InitializeConnectionRequestOnboarding) -> Self {
+        self.body.onboarding = Some(onboarding);
+        self
+    }
+
+    /// Reconnect an existing profile (e.g. an expired one) instead of adding one.
+    pub fn refresh_connection(mut self, refresh: bool) -> Self {
+        self.body.refresh_connection = Some(refresh);
+        self
+    }
+
+    /// Sends `force_no_redirect` (sent by some official SDKs).
+    pub fn force_no_redirect(mut self, force: bool) -> Self {
+        self.body.force_no_redirect = Some(force);
+        self
+    }
+
+    /// Sends the request: the URL to send the user to.
+    pub async fn send(self) -> Result<InitializeConnectionResponse, Error> {
+        self.client.call(self.inner.body(self.body).send()).await
+    }
+}
