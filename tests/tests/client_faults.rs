@@ -1,5 +1,7 @@
-//! Failures the mock server cannot produce yet, from a scripted [`StubServer`]: each error kind
-//! (403, 409, 429, 5xx, timeouts, transport, bodies that do not decode) and the retry policy.
+//! Each error kind and the retry policy against a scripted [`StubServer`], answer by answer:
+//! including what the mock never answers (HTML from a gateway, bodies that do not decode,
+//! `Retry-After` as a date). The same kinds from the real mock's fault injection are in
+//! `faults_through_the_client.rs`.
 
 mod stub;
 

@@ -1,109 +1,243 @@
-//! The mock's control plane seen through the generated client: injected faults arrive as the
-//! documented error responses (429 with `Retry-After`, 500, 503), a dropped connection as a
-//! transport error, and the journal records exactly the requests the client sent.
+//! The client's error kinds and retries against the real mock, with the mock's fault injection
+//! producing what its rules never do (403, 409, 429, 5xx, slow answers, dropped connections),
+//! and its journal showing exactly what the client sent — every attempt.
+//! (`client_faults.rs` keeps a scripted stub for what no mock answer can be: HTML from a
+//! gateway, bodies that do not decode, `Retry-After` as a date.)
 
-use postproxy_client::{Client, Error};
+use std::time::Duration;
+
+use postproxy_client::{Client, ClientBuilder, ErrorKind, RetryPolicy};
 use postproxy_mock_server::faults::FaultSpec;
 use postproxy_mock_server::journal::JournalFilter;
 use postproxy_mock_server::MockServer;
 
-fn client(mock: &MockServer) -> Client {
-    Client::builder(mock.full_access_key())
-        .base_url(mock.base_url())
-        .build()
+fn builder(mock: &MockServer) -> ClientBuilder {
+    Client::builder(mock.full_access_key()).base_url(mock.base_url())
+}
+
+fn quick_retries(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_secs(2),
+    }
+}
+
+/// Arms a fault on the demo account.
+async fn fault(mock: &MockServer, spec: FaultSpec) {
+    mock.control()
+        .add_fault(mock.demo_account_id(), &spec)
+        .await
+        .unwrap();
+}
+
+fn status(code: u16) -> FaultSpec {
+    FaultSpec {
+        status: Some(code),
+        ..Default::default()
+    }
+}
+
+/// The requests the demo account made, as `METHOD path`.
+async fn sent(mock: &MockServer) -> Vec<String> {
+    mock.control()
+        .journal(mock.demo_account_id(), &JournalFilter::default())
+        .await
         .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| format!("{} {} {}", e.method, e.path, e.status))
+        .collect()
 }
 
 #[tokio::test]
-async fn a_429_fault_is_a_rate_limit_response_in_the_client() {
+async fn every_status_fault_is_its_error_kind() {
     let mock = MockServer::start().await;
-    let control = mock.control();
-    let account = mock.demo_account_id();
-    control
-        .add_fault(
-            account,
-            &FaultSpec {
-                method: Some("GET".into()),
-                path: Some("/api/profiles/*".into()),
-                status: Some(429),
-                retry_after: Some(30),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let c = client(&mock);
-    match c.get_profile().id("prof_li_001").send().await {
-        Err(Error::ErrorResponse(response)) => {
-            assert_eq!(response.status().as_u16(), 429);
-            assert_eq!(response.headers()["retry-after"], "30");
-            assert_eq!(response.error, "Rate limit exceeded");
-        }
-        other => panic!("expected a 429 error response, got {other:?}"),
+    let client = builder(&mock).build().unwrap();
+    let cases = [
+        (403, ErrorKind::Forbidden),
+        (409, ErrorKind::Conflict),
+        (500, ErrorKind::Server),
+        (502, ErrorKind::Server),
+        (503, ErrorKind::Server),
+    ];
+    for (code, kind) in cases {
+        fault(&mock, status(code)).await;
+        let e = client.profile_groups().list().send().await.unwrap_err();
+        assert_eq!(e.kind(), kind, "{code}");
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(code));
+        assert!(!e.to_string().is_empty());
     }
-    // The fault was for one request: the next one goes through.
-    let profile = c.get_profile().id("prof_li_001").send().await.unwrap();
-    assert_eq!(profile.id, "prof_li_001");
-}
-
-#[tokio::test]
-async fn server_errors_and_dropped_connections_reach_the_client() {
-    let mock = MockServer::start().await;
-    let control = mock.control();
-    let account = mock.demo_account_id();
-    let c = client(&mock);
-    for status in [500, 503] {
-        control
-            .add_fault(
-                account,
-                &FaultSpec {
-                    status: Some(status),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        match c.list_profile_groups().send().await {
-            Err(Error::ErrorResponse(response)) => {
-                assert_eq!(response.status().as_u16(), status);
-            }
-            other => panic!("expected {status}, got {other:?}"),
-        }
-    }
-    control
-        .add_fault(
-            account,
-            &FaultSpec {
-                drop_connection: true,
-                ..Default::default()
-            },
-        )
+    fault(
+        &mock,
+        FaultSpec {
+            status: Some(429),
+            retry_after: Some(30),
+            error: Some("Slow down".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let e = client
+        .profiles()
+        .get("prof_li_001")
+        .send()
         .await
-        .unwrap();
-    let dropped = c.list_profile_groups().send().await;
-    assert!(
-        matches!(
-            dropped,
-            Err(Error::CommunicationError(_) | Error::ResponseBodyError(_))
-        ),
-        "{dropped:?}"
+        .unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::RateLimited {
+            retry_after: Some(Duration::from_secs(30))
+        }
     );
+    assert_eq!(e.to_string(), "Slow down");
+    assert_eq!(e.body(), Some(r#"{"error":"Slow down"}"#));
+}
+
+#[tokio::test]
+async fn slow_answers_time_out_and_dropped_connections_are_transport_errors() {
+    let mock = MockServer::start().await;
+    let client = builder(&mock)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    fault(
+        &mock,
+        FaultSpec {
+            latency_ms: Some(2_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    let e = client.profile_groups().list().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+
+    fault(
+        &mock,
+        FaultSpec {
+            drop_connection: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let e = client.profile_groups().list().send().await.unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Transport | ErrorKind::Decode),
+        "{:?}: {e}",
+        e.kind()
+    );
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_retry_after_and_then_succeeds() {
+    let mock = MockServer::start().await;
+    let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
+    fault(
+        &mock,
+        FaultSpec {
+            method: Some("GET".into()),
+            path: Some("/api/profiles/*".into()),
+            status: Some(429),
+            retry_after: Some(1),
+            ..Default::default()
+        },
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let profile = client.profiles().get("prof_li_001").send().await.unwrap();
+    assert_eq!(profile.id, "prof_li_001");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited out Retry-After"
+    );
+    assert_eq!(
+        sent(&mock).await,
+        [
+            "GET /api/profiles/prof_li_001 429",
+            "GET /api/profiles/prof_li_001 200"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_server_error_is_retried_up_to_max_attempts() {
+    let mock = MockServer::start().await;
+    let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
+    fault(
+        &mock,
+        FaultSpec {
+            status: Some(503),
+            times: Some(10),
+            ..Default::default()
+        },
+    )
+    .await;
+    let e = client.profile_groups().list().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert_eq!(sent(&mock).await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_create_is_retried_only_with_an_idempotency_key() {
+    let mock = MockServer::start().await;
+    let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
+    let post_fault = FaultSpec {
+        method: Some("POST".into()),
+        path: Some("/api/profile_groups".into()),
+        status: Some(500),
+        ..Default::default()
+    };
+
+    fault(&mock, post_fault.clone()).await;
+    let e = client
+        .profile_groups()
+        .create("No key")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert_eq!(
+        sent(&mock).await,
+        ["POST /api/profile_groups 500"],
+        "sent once: a retry could create it twice"
+    );
+
+    mock.control()
+        .clear_journal(mock.demo_account_id())
+        .await
+        .unwrap();
+    fault(&mock, post_fault).await;
+    let group = client
+        .profile_groups()
+        .create("With key")
+        .idempotency_key("create-with-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group.name, "With key");
+    assert_eq!(
+        sent(&mock).await,
+        [
+            "POST /api/profile_groups 500",
+            "POST /api/profile_groups 201"
+        ]
+    );
+    let groups = client.profile_groups().list().send().await.unwrap();
+    assert_eq!(groups.iter().filter(|g| g.name == "With key").count(), 1);
 }
 
 #[tokio::test]
 async fn the_journal_shows_what_the_client_sent() {
     let mock = MockServer::start().await;
-    let control = mock.control();
-    let account = mock.demo_account_id();
-    let c = Client::builder(mock.full_access_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .profile_group_id("grp456xyz")
         .build()
         .unwrap();
-    c.delete_profile().id("prof123abc").send().await.unwrap();
-    c.list_profile_groups().send().await.unwrap();
-    let journal = control
-        .journal(account, &JournalFilter::default())
+    client.profiles().delete("prof123abc").send().await.unwrap();
+    client.profile_groups().list().send().await.unwrap();
+    let journal = mock
+        .control()
+        .journal(mock.demo_account_id(), &JournalFilter::default())
         .await
         .unwrap();
     let seen: Vec<_> = journal
@@ -127,6 +261,7 @@ async fn the_journal_shows_what_the_client_sent() {
                 Some("profile_group_id=grp456xyz"),
                 200
             ),
+            // The default group applies to the profile operations only.
             ("GET", "/api/profile_groups", None, 200),
         ]
     );

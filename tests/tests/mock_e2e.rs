@@ -6,7 +6,7 @@
 //! the only varying value, the mock's address inside connect URLs, is written as `http://mock`.
 //! (429, 500 and 503 come only from fault injection, so they are not part of these scenarios.)
 
-use postproxy_client::{Error, GeneratedClient, ResponseValue};
+use postproxy_client::{GeneratedClient, GeneratedError as Error, ResponseValue};
 use postproxy_mock_server::MockServer;
 use postproxy_models as m;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
@@ -58,7 +58,7 @@ impl Transcript {
     fn record<T: Serialize>(
         &mut self,
         call: &str,
-        result: Result<ResponseValue<T>, Error<m::Error>>,
+        result: Result<ResponseValue<T>, Error>,
     ) -> Option<T> {
         let (status, body, value) = match result {
             Ok(response) => {

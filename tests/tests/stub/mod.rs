@@ -1,7 +1,8 @@
-//! `StubServer`: an HTTP server that answers scripted statuses, headers and bodies, for the
-//! failures the mock server cannot produce yet (403, 409, 429, 5xx, bodies that do not
-//! decode, slow answers). It stands in for the mock's fault injection; when the mock has it,
-//! these scripts can move there.
+//! `StubServer`: an HTTP server that answers scripted statuses, headers and bodies. The mock's
+//! fault injection covers error statuses, latency and dropped connections
+//! (`faults_through_the_client.rs`); the stub remains for answers no mock of this API would
+//! give: HTML from a gateway, success bodies that do not decode, undocumented success
+//! statuses, `Retry-After` as an HTTP date, and exact per-attempt scripts for the retry policy.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
