@@ -92,6 +92,17 @@ async fn every_status_fault_is_its_error_kind() {
     );
     assert_eq!(e.to_string(), "Slow down");
     assert_eq!(e.body(), Some(r#"{"error":"Slow down"}"#));
+
+    // The generated client underneath sees the documented 429 response itself.
+    fault(&mock, status(429)).await;
+    match client.generated().list_profile_groups().send().await {
+        Err(postproxy_client::GeneratedError::ErrorResponse(response)) => {
+            assert_eq!(response.status().as_u16(), 429);
+            assert_eq!(response.headers()["retry-after"], "1");
+            assert_eq!(response.error, "Rate limit exceeded");
+        }
+        other => panic!("expected the documented 429, got {other:?}"),
+    }
 }
 
 #[tokio::test]

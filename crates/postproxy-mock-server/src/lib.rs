@@ -23,6 +23,16 @@
 //! # }
 //! ```
 //!
+//! ## The control plane
+//!
+//! Separate from the product API, the [`control`] API under `/__mock/` (documented at
+//! `/__mock/openapi.json`, browsable with the product spec at `/docs`) sets the stage for a
+//! test and looks behind it: isolated [`account`]s created from the [`fixtures`] format,
+//! state injection, export and import, a [`clock`] per account whose moves poll stats and
+//! expire profiles ([`polling`]), [`faults`] for the next N requests, and a request
+//! [`journal`]. [`MockServer::control`] returns a typed [`control_client::ControlClient`].
+//! The URLs initialize_connection returns open a real consent page ([`connect`]).
+//!
 //! ## The generated layer
 //!
 //! The routing layer is generated from `openapi/postproxy.yaml` ([`generated`]): the
