@@ -420,6 +420,12 @@ mod tests {
         for key in &mut demo.api_keys {
             key.description = None;
         }
+        // Snapshots are kept (and exported) in time order.
+        for profile in demo.profile_groups.iter_mut().flat_map(|g| &mut g.profiles) {
+            profile
+                .stats
+                .sort_by_key(|s| crate::fixtures::parse_timestamp(&s.recorded_at));
+        }
         assert!(exported == demo, "the export is the demo account");
         let mut smaller = exported.clone();
         smaller.profile_groups.truncate(1);
