@@ -1,4 +1,6 @@
 //! Starts connecting a new social profile to a group: prints the OAuth URL to send the user to.
+//! On the in-process mock it then plays the user: the mock's control API authorizes the
+//! connection, and the new profile is read back through the client.
 //!
 //! ```sh
 //! cargo run -p postproxy-client --example connect_profile
@@ -37,6 +39,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "Send the user to the URL above to connect {platform} to {group_id}; \
                  they come back to {redirect_url}."
             );
+            if let Some(mock) = &setup.mock {
+                // What the user's click on Authorize does, without a browser.
+                let token = connection.url.rsplit('/').next().unwrap_or_default();
+                let outcome = mock
+                    .control()
+                    .authorize_connection(mock.demo_account_id(), token)
+                    .await?;
+                eprintln!(
+                    "(mock) the user authorized; back to {}",
+                    outcome.redirect_to
+                );
+                if let Some(profile) = outcome.profile {
+                    let profile = setup.client.profiles().get(&profile.id).send().await?;
+                    eprintln!(
+                        "(mock) new profile {} \"{}\" ({}) in {}",
+                        profile.id, profile.name, profile.status, profile.profile_group_id
+                    );
+                }
+            }
             Ok(())
         }
         // 422: the platform is not an OAuth platform, or the group already has one.

@@ -10,7 +10,9 @@ use postproxy_mock_server::MockServer;
 /// for as long as the example runs).
 pub struct Setup {
     pub client: Client,
-    _mock: Option<MockServer>,
+    /// The in-process mock, when no real server was configured.
+    #[allow(dead_code)] // not every example looks behind the mock
+    pub mock: Option<MockServer>,
 }
 
 /// `POSTPROXY_API_KEY` (and `POSTPROXY_BASE_URL`, default `https://api.postproxy.dev`) select
@@ -23,7 +25,7 @@ pub async fn setup() -> Result<Setup, Box<dyn Error>> {
         }
         return Ok(Setup {
             client: builder.build()?,
-            _mock: None,
+            mock: None,
         });
     }
     let mock = MockServer::start().await;
@@ -36,6 +38,6 @@ pub async fn setup() -> Result<Setup, Box<dyn Error>> {
         .build()?;
     Ok(Setup {
         client,
-        _mock: Some(mock),
+        mock: Some(mock),
     })
 }
