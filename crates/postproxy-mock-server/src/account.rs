@@ -1027,6 +1027,21 @@ impl Account {
         Ok(self.insert_group(id, name))
     }
 
+    /// Renames a group.
+    pub fn rename_group(&mut self, id: &str, name: &str) -> Result<ProfileGroup, String> {
+        if name.trim().is_empty() {
+            return Err("name must not be blank".into());
+        }
+        let group = self
+            .groups
+            .iter_mut()
+            .find(|g| g.id == id)
+            .ok_or_else(|| format!("not found: no profile group {id:?}"))?;
+        group.name = name.to_string();
+        let group = group.clone();
+        Ok(self.group_view(&group))
+    }
+
     /// Adds a validated profile fixture to a group.
     pub fn inject_profile(
         &mut self,

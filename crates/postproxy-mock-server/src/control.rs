@@ -115,6 +115,14 @@ pub struct GroupInject {
     pub name: String,
 }
 
+/// A group's new name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupPatch {
+    /// The new name (not blank).
+    pub name: String,
+}
+
 /// Whether the journal keeps request bodies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -211,6 +219,10 @@ pub fn router(api: Arc<MockApi>) -> Router {
         )
         .route("/__mock/accounts/{account}/profile_groups", post(add_group))
         .route(
+            "/__mock/accounts/{account}/profile_groups/{group}",
+            axum::routing::patch(rename_group),
+        )
+        .route(
             "/__mock/accounts/{account}/profile_groups/{group}/profiles",
             post(add_profile),
         )
@@ -276,7 +288,7 @@ pub fn router(api: Arc<MockApi>) -> Router {
     ),
     paths(
         reset_all, list_accounts, create_account, get_account, delete_account, reset_account,
-        export_fixture, import_fixture, add_group, add_profile, patch_profile, add_placement,
+        export_fixture, import_fixture, add_group, rename_group, add_profile, patch_profile, add_placement,
         add_snapshot, get_clock, set_clock, advance_clock, list_faults, add_fault, clear_faults,
         remove_fault, get_journal, clear_journal, journal_settings, list_connections,
         authorize_connection, deny_connection
@@ -403,6 +415,22 @@ async fn add_group(
                 .map_err(refused)
         },
     )
+}
+
+/// Renames a profile group.
+#[utoipa::path(patch, path = "/__mock/accounts/{account}/profile_groups/{group}", tag = "state",
+    params(("account" = String, Path), ("group" = String, Path)),
+    request_body = GroupPatch,
+    responses((status = 200, content_type = "application/json", body = Object, description = "The group, as the product API shows it"),
+        (status = 404, body = ControlError), (status = 422, body = ControlError)))]
+async fn rename_group(
+    State(api): Api,
+    ApiPath((id, group)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<GroupPatch>,
+) -> Answer {
+    on_account(&api, &id, StatusCode::OK, |a| {
+        a.rename_group(&group, &body.name).map_err(refused)
+    })
 }
 
 /// Adds a profile (any platform, status, `expires_at`, avatar, post_count, placements and

@@ -46,7 +46,8 @@ use serde::Serialize;
 
 use crate::account::{Connection, ConnectionOutcome, ProfilePatch};
 use crate::control::{
-    AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, GroupInject, JournalSettings,
+    AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, GroupInject, GroupPatch,
+    JournalSettings,
 };
 use crate::faults::{Fault, FaultSpec};
 use crate::fixtures::{AccountFixture, ProfileFixture, SnapshotFixture};
@@ -227,6 +228,22 @@ impl ControlClient {
     pub async fn add_group(&self, account: &str, group: &GroupInject) -> Result<ProfileGroup> {
         self.post(self.account_url(account, &["profile_groups"]), group)
             .await
+    }
+
+    /// Renames a profile group.
+    pub async fn rename_group(
+        &self,
+        account: &str,
+        group: &str,
+        name: &str,
+    ) -> Result<ProfileGroup> {
+        let group = segment(group);
+        self.send(
+            self.http
+                .patch(self.account_url(account, &["profile_groups", &group]))
+                .json(&GroupPatch { name: name.into() }),
+        )
+        .await
     }
 
     /// Adds a profile to a group.

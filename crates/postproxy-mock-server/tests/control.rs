@@ -231,6 +231,25 @@ async fn state_injection_export_import_and_resets() {
         409
     );
 
+    let renamed = control
+        .rename_group(DEMO, "grp123abc", "Renamed Brand")
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.profiles_count),
+        ("Renamed Brand", 5)
+    );
+    let (_, g) = call(&mock, "GET", "/api/profile_groups/grp123abc", FULL, None).await;
+    assert_eq!(g["name"], "Renamed Brand");
+    assert_eq!(
+        refused(control.rename_group(DEMO, "grp123abc", " ").await).0,
+        422
+    );
+    assert_eq!(
+        refused(control.rename_group(DEMO, "grp_nope", "x").await).0,
+        404
+    );
+
     let expired_ig = ProfileFixture {
         id: "prof_ig_x".into(),
         name: "@expired".into(),
