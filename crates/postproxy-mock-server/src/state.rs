@@ -96,6 +96,29 @@ struct ProfileRow {
     snapshots: Vec<Snapshot>,
 }
 
+/// Positions in [`Store`]'s profiles by profile id and by group, so lookups cost the same
+/// whatever the number of profiles. Profiles are only ever removed, never added: the index is
+/// rebuilt after each removal.
+#[derive(Debug, Clone, Default)]
+struct ProfileIndex {
+    /// Profile ids are unique across accounts (fixtures are validated).
+    by_id: HashMap<String, usize>,
+    /// Each group's profiles, in list order.
+    by_group: HashMap<String, Vec<usize>>,
+}
+
+impl ProfileIndex {
+    fn build(profiles: &[ProfileRow]) -> Self {
+        let mut index = Self::default();
+        for (i, row) in profiles.iter().enumerate() {
+            index.by_id.insert(row.profile.id.clone(), i);
+            let group = row.profile.profile_group_id.clone();
+            index.by_group.entry(group).or_default().push(i);
+        }
+        index
+    }
+}
+
 /// A connection invitation created by initialize_connection.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Connection {
@@ -127,6 +150,7 @@ pub struct Store {
     keys: Vec<ApiKey>,
     groups: Vec<GroupRow>,
     profiles: Vec<ProfileRow>,
+    index: ProfileIndex,
     connections: Vec<Connection>,
     group_ids: IdGenerator,
     tokens: IdGenerator,
@@ -153,6 +177,7 @@ impl Store {
             keys: Vec::new(),
             groups: Vec::new(),
             profiles: Vec::new(),
+            index: ProfileIndex::default(),
             connections: Vec::new(),
             group_ids: IdGenerator::new(seed),
             tokens: IdGenerator::new(seed ^ 0x5DEE_CE66_D1CE_4E5B),
@@ -209,6 +234,7 @@ impl Store {
                 }
             }
         }
+        store.index = ProfileIndex::build(&store.profiles);
         store
     }
 
@@ -228,11 +254,7 @@ impl Store {
     }
 
     fn profiles_count(&self, group_id: &str) -> i64 {
-        let n = self
-            .profiles
-            .iter()
-            .filter(|p| p.profile.profile_group_id == group_id)
-            .count();
+        let n = self.index.by_group.get(group_id).map_or(0, Vec::len);
         i64::try_from(n).unwrap_or(i64::MAX)
     }
 
@@ -305,7 +327,11 @@ impl Store {
         }
         self.accessible_group(who, id)?;
         self.groups.retain(|g| g.id != id);
+        let before = self.profiles.len();
         self.profiles.retain(|p| p.profile.profile_group_id != id);
+        if self.profiles.len() != before {
+            self.index = ProfileIndex::build(&self.profiles);
+        }
         Ok(())
     }
 
@@ -319,13 +345,25 @@ impl Store {
             Some(group) => Some(self.accessible_group(who, group)?.id.as_str()),
             None => None,
         };
-        Ok(self
-            .profiles
-            .iter()
-            .filter(|p| who.can_access(&p.account_id, &p.profile.profile_group_id))
-            .filter(|p| only.is_none_or(|g| g == p.profile.profile_group_id))
-            .map(|p| p.profile.clone())
-            .collect())
+        let visible = |p: &&ProfileRow| who.can_access(&p.account_id, &p.profile.profile_group_id);
+        Ok(match only {
+            Some(group) => self
+                .index
+                .by_group
+                .get(group)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| &self.profiles[i])
+                .filter(visible)
+                .map(|p| p.profile.clone())
+                .collect(),
+            None => self
+                .profiles
+                .iter()
+                .filter(visible)
+                .map(|p| p.profile.clone())
+                .collect(),
+        })
     }
 
     /// Profile resolution: with `profile_group_id` the profile must belong to that group;
@@ -336,11 +374,13 @@ impl Store {
         id: &str,
         profile_group_id: Option<&str>,
     ) -> Result<usize, ApiError> {
-        self.profiles
-            .iter()
-            .position(|p| {
-                p.profile.id == id
-                    && who.can_access(&p.account_id, &p.profile.profile_group_id)
+        self.index
+            .by_id
+            .get(id)
+            .copied()
+            .filter(|&i| {
+                let p = &self.profiles[i];
+                who.can_access(&p.account_id, &p.profile.profile_group_id)
                     && given(profile_group_id).is_none_or(|g| g == p.profile.profile_group_id)
             })
             .ok_or_else(not_found)
@@ -466,6 +506,7 @@ impl Store {
     ) -> Result<(), ApiError> {
         let index = self.resolve(who, id, profile_group_id)?;
         self.profiles.remove(index);
+        self.index = ProfileIndex::build(&self.profiles);
         Ok(())
     }
 
@@ -661,6 +702,39 @@ mod tests {
             &Number::from_f64(0.25).unwrap(),
         );
         assert_eq!(float.as_f64(), Some(0.75));
+    }
+
+    #[test]
+    fn lookups_by_id_and_group_follow_removals() {
+        let mut store = Store::new(&Fixtures::demo(), 0);
+        let who = store
+            .authenticate(Some(crate::DEMO_FULL_ACCESS_KEY))
+            .unwrap();
+        let resolves_all = |store: &Store| {
+            for p in store.list_profiles(&who, None).unwrap() {
+                assert_eq!(store.get_profile(&who, &p.id, None).unwrap().id, p.id);
+                let group = store
+                    .list_profiles(&who, Some(&p.profile_group_id))
+                    .unwrap();
+                assert!(group
+                    .iter()
+                    .all(|q| q.profile_group_id == p.profile_group_id));
+                let count = store.get_group(&who, &p.profile_group_id).unwrap();
+                assert_eq!(count.profiles_count, i64::try_from(group.len()).unwrap());
+            }
+        };
+        resolves_all(&store);
+        // The first profile of the list goes: every later position shifts.
+        store.delete_profile(&who, "prof123abc", None).unwrap();
+        assert!(store.get_profile(&who, "prof123abc", None).is_err());
+        assert_eq!(
+            store.list_profiles(&who, Some("grp456xyz")).unwrap().len(),
+            4
+        );
+        resolves_all(&store);
+        store.delete_group(&who, "grp123abc").unwrap();
+        assert!(store.get_profile(&who, "prof_th_001", None).is_err());
+        resolves_all(&store);
     }
 
     #[test]
