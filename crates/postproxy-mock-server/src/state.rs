@@ -93,6 +93,7 @@ struct ProfileRow {
     account_id: String,
     profile: Profile,
     placements: Vec<Placement>,
+    /// Sorted by time at load (stably: equal times keep fixture order), never changed after.
     snapshots: Vec<Snapshot>,
 }
 
@@ -203,7 +204,7 @@ impl Store {
                     name: group.name.clone(),
                 });
                 for p in &group.profiles {
-                    let snapshots = p
+                    let mut snapshots: Vec<Snapshot> = p
                         .stats
                         .iter()
                         .filter_map(|s| {
@@ -216,6 +217,7 @@ impl Store {
                             })
                         })
                         .collect();
+                    snapshots.sort_by_key(|s| s.at);
                     store.profiles.push(ProfileRow {
                         account_id: account.id.clone(),
                         profile: Profile {
@@ -474,14 +476,15 @@ impl Store {
         } else {
             None
         };
-        let mut records: Vec<&Snapshot> = row
-            .snapshots
+        // The snapshots are sorted by time: the window is found by binary search, so its cost
+        // follows the records in it, not the length of the series.
+        let series = &row.snapshots;
+        let start = from.map_or(0, |f| series.partition_point(|s| s.at < f));
+        let end = to.map_or(series.len(), |t| series.partition_point(|s| s.at <= t));
+        let records: Vec<&Snapshot> = series[start..end.max(start)]
             .iter()
             .filter(|s| placement_id.is_none() || s.placement_id == placement_id)
-            .filter(|s| from.is_none_or(|f| s.at >= f))
-            .filter(|s| to.is_none_or(|t| s.at <= t))
             .collect();
-        records.sort_by_key(|s| s.at);
         Ok(ProfileStats {
             profile_id: row.profile.id.clone(),
             platform,
@@ -628,8 +631,8 @@ fn latest_stats(row: &ProfileRow) -> Vec<&Snapshot> {
     let newest = |placement: Option<&str>| {
         row.snapshots
             .iter()
-            .filter(|s| placement.is_none() || s.placement_id.as_deref() == placement)
-            .max_by_key(|s| s.at)
+            .rev()
+            .find(|s| placement.is_none() || s.placement_id.as_deref() == placement)
     };
     if stats_per_placement(row.profile.platform) {
         row.placements
@@ -735,6 +738,68 @@ mod tests {
         store.delete_group(&who, "grp123abc").unwrap();
         assert!(store.get_profile(&who, "prof_th_001", None).is_err());
         resolves_all(&store);
+    }
+
+    #[test]
+    fn stats_windows_of_an_unordered_series_are_ascending_and_inclusive() {
+        // Hours 0..40 listed out of order, with hour 7 twice (the first listed comes first).
+        let mut stats: Vec<serde_json::Value> = (0..40u32)
+            .map(|h| (h * 17) % 40)
+            .map(|h| {
+                serde_json::json!({
+                    "stats": {"h": h},
+                    "recorded_at": format!("2026-01-0{}T{:02}:00:00Z", 1 + h / 24, h % 24),
+                })
+            })
+            .collect();
+        stats.push(serde_json::json!({"stats": {"h": 7, "dup": true}, "recorded_at": "2026-01-01T07:00:00Z"}));
+        let fixtures = Fixtures::from_json(
+            &serde_json::json!({"accounts": [{"id": "a", "api_keys": [{"key": "k"}],
+                "profile_groups": [{"id": "g", "name": "G", "profiles": [{"id": "p",
+                "name": "P", "platform": "twitter", "status": "active", "stats": stats}]}]}]})
+            .to_string(),
+        )
+        .unwrap();
+        let store = Store::new(&fixtures, 0);
+        let who = store.authenticate(Some("k")).unwrap();
+        let window = |from: Option<&str>, to: Option<&str>| -> Vec<String> {
+            let query = crate::GetProfileStatsQuery {
+                from: from.map(String::from),
+                to: to.map(String::from),
+                ..Default::default()
+            };
+            let stats = store.stats(&who, "p", &query).unwrap();
+            stats
+                .records
+                .iter()
+                .map(|r| r.stats.0.to_owned())
+                .map(|m| serde_json::Value::Object(m).to_string())
+                .collect()
+        };
+        let all = window(None, None);
+        assert_eq!(all.len(), 41);
+        assert_eq!(all[7], r#"{"h":7}"#);
+        assert_eq!(all[8], r#"{"dup":true,"h":7}"#);
+        let some = window(
+            Some("2026-01-01T06:00:00Z"),
+            Some("2026-01-01T09:00:00+00:00"),
+        );
+        assert_eq!(
+            some,
+            [
+                r#"{"h":6}"#,
+                r#"{"h":7}"#,
+                r#"{"dup":true,"h":7}"#,
+                r#"{"h":8}"#,
+                r#"{"h":9}"#
+            ]
+        );
+        assert_eq!(window(Some("2026-01-02T15:00:00Z"), None), [r#"{"h":39}"#]);
+        assert_eq!(window(None, Some("2026-01-01T00:59:59Z")), [r#"{"h":0}"#]);
+        assert!(window(Some("2026-01-01T09:00:00Z"), Some("2026-01-01T06:00:00Z")).is_empty());
+        let latest = store.get_profile(&who, "p", None).unwrap().latest_stats;
+        assert_eq!(latest.len(), 1);
+        assert_eq!(latest[0].recorded_at, "2026-01-02T15:00:00Z");
     }
 
     #[test]
