@@ -530,6 +530,9 @@ pub fn render(r: &Results) -> String {
         o,
         "- wrk's percentiles are of the latency it saw on each connection, without correction \
          for coordinated omission; at 1 connection p50 is the cost of one request.\n\
+         - At 1 connection every server waits on the loopback round trip and on wrk, so \
+         the gap between servers shrinks there: the throughput ratios say most at 10 and 50 \
+         connections.\n\
          - wrk, the servers and this harness share the machine's cores: on a 2-core machine a \
          server gets about one core while wrk uses the other, so req/s are a lower bound of the \
          server's own capacity, and the floor ratio compares like with like.\n\
