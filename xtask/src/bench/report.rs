@@ -130,6 +130,7 @@ pub struct Results {
     pub note: Option<String>,
     pub duration_s: u64,
     pub threads: u32,
+    pub rounds: usize,
     pub list_bytes: usize,
     pub series_window: (usize, usize),
     pub runs: Vec<Run>,
@@ -335,8 +336,17 @@ pub fn render(r: &Results) -> String {
             "### List profiles: mock, floor and Prism\n\n`GET /api/profiles` with the demo \
              full-access key ({} bytes). The floor is a bare axum server (`bench/src/bin/floor.rs`, \
              release) answering the same route with the same bytes. Prism answers from the spec's \
-             example.\n",
-            fmt_int(r.list_bytes as f64)
+             example. {}\n",
+            fmt_int(r.list_bytes as f64),
+            if r.rounds > 1 {
+                format!(
+                    "The three take turns in each of {} rounds; each cell is the best round of \
+                     its server (other work on the machine only slows a run down).",
+                    r.rounds
+                )
+            } else {
+                String::new()
+            }
         );
         let _ = writeln!(
             o,
