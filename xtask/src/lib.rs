@@ -6,6 +6,7 @@
 //! formatted with prettyplease, LF line endings, and a header naming the spec and its hash.
 //! `--check` (and the `regen_is_fresh` test) compares that output with what is on disk.
 
+pub mod bench;
 pub mod lint;
 mod mock;
 mod progen;

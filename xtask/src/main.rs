@@ -13,6 +13,9 @@ tasks:
   regen --check --diff
                    the same, with a unified diff of each stale file
   lint             only check the spec against the generator rules
+  bench [options]  benchmark the mock with wrk (release build) against a bare axum floor
+                   and Prism, startup and scale; writes bench/RESULTS.md
+                   (`cargo xtask bench --help` for the options)
   help             this text";
 
 fn main() -> ExitCode {
@@ -28,6 +31,11 @@ fn main() -> ExitCode {
             }
         }
         ["lint"] => lint(),
+        ["bench", "--help" | "-h"] => {
+            println!("{}", xtask::bench::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        ["bench", rest @ ..] => xtask::bench::run(rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -142,6 +142,7 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
         }
     };
 
+    release_freed_memory();
     println!("postproxy-mock listening on http://{}", server.addr());
     println!("base URL: {}", server.base_url());
     println!(
@@ -174,6 +175,20 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
     server.shutdown().await;
     ExitCode::SUCCESS
 }
+
+/// Hands the memory freed since startup back to the OS. Parsing a fixture file takes more
+/// memory than the state built from it, and glibc keeps freed heap pages resident: with
+/// 100 000 profiles that was half of the server's resident memory.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    // SAFETY: malloc_trim has no preconditions; it only returns free heap pages to the OS.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}
 
 async fn shutdown_signal() {
     let ctrl_c = async {

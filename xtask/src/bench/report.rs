@@ -1,0 +1,734 @@
+//! The results of a run and their Markdown rendering (`bench/RESULTS.md`).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use super::fixtures::Scale;
+use super::wrk::{median_p90, script_value, WrkReport};
+
+/// One wrk run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub server: String,
+    pub scenario: String,
+    pub path: String,
+    pub conns: u32,
+    pub report: WrkReport,
+    /// The body size of the checking request (not for scripted runs).
+    pub bytes: Option<usize>,
+    /// The status every response must have; 0 for the churn script.
+    pub expect: u16,
+}
+
+impl Run {
+    /// What went wrong in the run, if anything: errors, unexpected statuses.
+    pub fn problem(&self) -> Option<String> {
+        let r = &self.report;
+        let mut problems = Vec::new();
+        if r.requests == 0 {
+            problems.push("no request completed".to_string());
+        }
+        if r.socket_errors > 0 {
+            problems.push(format!("{} socket errors", r.socket_errors));
+        }
+        match self.expect {
+            0 => {
+                let failures = script_value(r, "failures");
+                let creates = script_value(r, "creates").unwrap_or(0);
+                if failures != Some(0) || creates == 0 {
+                    problems.push(format!(
+                        "churn: {creates} creates, failures {failures:?} (expected 0)"
+                    ));
+                }
+            }
+            200 if r.non_2xx > 0 => problems.push(format!("{} non-2xx responses", r.non_2xx)),
+            401 if r.non_2xx != r.requests => problems.push(format!(
+                "{} of {} responses were errors, expected all to be 401",
+                r.non_2xx, r.requests
+            )),
+            _ => {}
+        }
+        (!problems.is_empty()).then(|| problems.join("; "))
+    }
+
+    fn checks(&self) -> String {
+        if let Some(problem) = self.problem() {
+            return format!("**{problem}**");
+        }
+        let r = &self.report;
+        match self.expect {
+            0 => format!(
+                "{} creates (201), {} deletes (200)",
+                fmt_int(script_value(r, "creates").unwrap_or(0) as f64),
+                fmt_int(script_value(r, "deletes").unwrap_or(0) as f64)
+            ),
+            401 => format!("all {} answered 401", fmt_int(r.requests as f64)),
+            _ => format!(
+                "all {} answered 200{}",
+                fmt_int(r.requests as f64),
+                self.bytes
+                    .map(|b| format!(", {} bytes each", fmt_int(b as f64)))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StartupResults {
+    pub binary_ms: Vec<f64>,
+    pub inproc_start_us: Vec<f64>,
+    pub inproc_first_us: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScaleResults {
+    pub scale: Scale,
+    pub fixture_bytes: usize,
+    pub load_ms: f64,
+    pub tiny_rss_kib: u64,
+    pub big_rss_kib: u64,
+    pub big_hwm_kib: u64,
+    pub whole_list_bytes: usize,
+    pub whole_list_count: usize,
+    pub runs: Vec<Run>,
+}
+
+impl Default for ScaleResults {
+    fn default() -> Self {
+        Self {
+            scale: Scale::FULL,
+            fixture_bytes: 0,
+            load_ms: 0.0,
+            tiny_rss_kib: 0,
+            big_rss_kib: 0,
+            big_hwm_kib: 0,
+            whole_list_bytes: 0,
+            whole_list_count: 0,
+            runs: Vec::new(),
+        }
+    }
+}
+
+impl ScaleResults {
+    fn run(&self, scenario: &str) -> Option<&Run> {
+        self.runs.iter().find(|r| r.scenario == scenario)
+    }
+
+    /// Resident bytes per profile: (VmRSS with the scale fixture - with the tiny one) / profiles.
+    pub fn bytes_per_profile(&self) -> f64 {
+        self.big_rss_kib.saturating_sub(self.tiny_rss_kib) as f64 * 1024.0
+            / self.scale.profiles as f64
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub machine: Vec<(String, String)>,
+    pub invocation: String,
+    pub note: Option<String>,
+    pub duration_s: u64,
+    pub threads: u32,
+    pub rounds: usize,
+    pub list_bytes: usize,
+    pub series_window: (usize, usize),
+    pub runs: Vec<Run>,
+    pub prism_skipped: Option<String>,
+    pub startup: Option<StartupResults>,
+    pub scale: Option<ScaleResults>,
+    pub load_after: String,
+    pub elapsed_s: u64,
+    pub commands: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Results {
+    fn run(&self, server: &str, scenario: &str, conns: u32) -> Option<&Run> {
+        self.runs
+            .iter()
+            .find(|r| r.server == server && r.scenario == scenario && r.conns == conns)
+    }
+
+    fn levels(&self) -> Vec<u32> {
+        let mut levels: Vec<u32> = self.runs.iter().map(|r| r.conns).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        levels
+    }
+}
+
+/// A target of issue 6 and the figure measured for it.
+pub struct Target {
+    pub what: String,
+    pub target: String,
+    pub figure: String,
+    pub met: Option<bool>,
+}
+
+pub fn targets(r: &Results) -> Vec<Target> {
+    let mut t = Vec::new();
+    for c in r.levels() {
+        let (Some(mock), Some(floor)) = (
+            r.run("mock", "list profiles", c),
+            r.run("floor", "list profiles", c),
+        ) else {
+            continue;
+        };
+        let ratio = mock.report.rps / floor.report.rps;
+        t.push(Target {
+            what: format!("list profiles vs floor, {c} conn"),
+            target: "≥ 0.75 × floor req/s".into(),
+            figure: format!(
+                "{ratio:.2} × ({} vs {} req/s)",
+                fmt_int(mock.report.rps),
+                fmt_int(floor.report.rps)
+            ),
+            met: Some(ratio >= 0.75),
+        });
+    }
+    for c in r.levels() {
+        let (Some(mock), Some(prism)) = (
+            r.run("mock", "list profiles", c),
+            r.run("Prism", "list profiles", c),
+        ) else {
+            continue;
+        };
+        let ratio = mock.report.rps / prism.report.rps;
+        t.push(Target {
+            what: format!("list profiles vs Prism, {c} conn"),
+            target: "≥ 15 × Prism req/s".into(),
+            figure: format!(
+                "{ratio:.1} × ({} vs {} req/s)",
+                fmt_int(mock.report.rps),
+                fmt_int(prism.report.rps)
+            ),
+            met: Some(ratio >= 15.0),
+        });
+    }
+    if let Some(&top) = r.levels().last() {
+        let floor = r
+            .run("floor", "list profiles", top)
+            .map(|f| format!(" (floor: {})", us(f.report.p99_us)))
+            .unwrap_or_default();
+        for run in r
+            .runs
+            .iter()
+            .filter(|x| x.server == "mock" && x.conns == top)
+        {
+            t.push(Target {
+                what: format!("p99, {}, {top} conn", run.scenario),
+                target: "< 2 ms (at 50 connections)".into(),
+                figure: format!("{}{floor}", us(run.report.p99_us)),
+                met: Some(run.report.p99_us < 2000.0),
+            });
+        }
+    }
+    if let Some(s) = &r.startup {
+        if let Some((median, p90)) = median_p90(&s.binary_ms) {
+            t.push(Target {
+                what: "standalone start to first response".into(),
+                target: "< 50 ms".into(),
+                figure: format!("median {median:.1} ms, p90 {p90:.1} ms"),
+                met: Some(median < 50.0),
+            });
+        }
+        if let Some((median, p90)) = median_p90(&s.inproc_start_us) {
+            t.push(Target {
+                what: "in-process `MockServer::start()`".into(),
+                target: "< 2 ms".into(),
+                figure: format!("median {}, p90 {}", us(median), us(p90)),
+                met: Some(median < 2000.0),
+            });
+        }
+    }
+    if let Some(s) = &r.scale {
+        if let (Some(demo), Some(big)) = (
+            s.run("demo: get profile by id"),
+            s.run("scale: get profile by id (last)"),
+        ) {
+            let ratio = big.report.p50_us / demo.report.p50_us;
+            t.push(Target {
+                what: format!(
+                    "get by id p50 at {} profiles",
+                    fmt_int(s.scale.profiles as f64)
+                ),
+                target: "≤ 1.5 × demo p50".into(),
+                figure: format!(
+                    "{ratio:.2} × ({} vs {})",
+                    us(big.report.p50_us),
+                    us(demo.report.p50_us)
+                ),
+                met: Some(ratio <= 1.5),
+            });
+        }
+        if let (Some(long), Some(short)) = (
+            s.run("scale: stats, 10 of 10 000"),
+            s.run("scale: stats, 10 of 100"),
+        ) {
+            let ratio = long.report.p50_us / short.report.p50_us;
+            t.push(Target {
+                what: "stats window: cost follows records returned, not series length".into(),
+                target: "10 of 10 000 ≤ 1.5 × 10 of 100 (p50)".into(),
+                figure: format!(
+                    "{ratio:.2} × ({} vs {})",
+                    us(long.report.p50_us),
+                    us(short.report.p50_us)
+                ),
+                met: Some(ratio <= 1.5),
+            });
+        }
+        let per = s.bytes_per_profile();
+        t.push(Target {
+            what: "resident memory per profile".into(),
+            target: "< 2 KB (2 048 bytes)".into(),
+            figure: format!("{} bytes", fmt_int(per)),
+            met: Some(per < 2048.0),
+        });
+    }
+    t
+}
+
+/// The targets as a Markdown table.
+pub fn targets_table(r: &Results) -> String {
+    let mut out = String::from("| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
+    for t in targets(r) {
+        let met = match t.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "–",
+        };
+        let _ = writeln!(out, "| {} | {} | {} | {met} |", t.what, t.target, t.figure);
+    }
+    out
+}
+
+/// The whole results file.
+pub fn render(r: &Results) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# Benchmark results\n");
+    let _ = writeln!(
+        o,
+        "Written by `{}` (the whole run took {} s). Figures are measured, not asserted: the \
+         targets of issue 6 are printed beside them. Rerun the command to replace this file.\n",
+        r.invocation, r.elapsed_s
+    );
+    if let Some(note) = &r.note {
+        let _ = writeln!(o, "> **Note:** {note}\n");
+    }
+    let _ = writeln!(o, "## Machine\n\n| | |\n| --- | --- |");
+    for (k, v) in &r.machine {
+        let _ = writeln!(o, "| {k} | {v} |");
+    }
+    let _ = writeln!(o, "| load average after the run | {} |", r.load_after);
+    let _ = writeln!(o, "\n## Targets\n\n{}", targets_table(r));
+
+    if !r.runs.is_empty() {
+        let _ = writeln!(o, "## Throughput and latency\n");
+        let _ = writeln!(
+            o,
+            "wrk on 127.0.0.1, {} s per run, {} threads (never more than the connections), \
+             keep-alive connections; latency percentiles from `wrk --latency`. The mock runs with \
+             `--log-level warn` on the demo data plus one extra account holding a {}-snapshot \
+             series (the demo account, and so its list body, is unchanged).\n",
+            r.duration_s,
+            r.threads,
+            fmt_int(r.series_window.1 as f64)
+        );
+        let _ = writeln!(
+            o,
+            "### List profiles: mock, floor and Prism\n\n`GET /api/profiles` with the demo \
+             full-access key ({} bytes). The floor is a bare axum server (`bench/src/bin/floor.rs`, \
+             release) answering the same route with the same bytes. Prism answers from the spec's \
+             example. {}\n",
+            fmt_int(r.list_bytes as f64),
+            if r.rounds > 1 {
+                format!(
+                    "The three take turns in each of {} rounds; each cell is the best round of \
+                     its server (other work on the machine only slows a run down).",
+                    r.rounds
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            o,
+            "| connections | mock req/s | floor req/s | mock / floor | Prism req/s | mock / Prism | mock p50 | mock p99 | floor p99 | Prism p99 |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        );
+        for c in r.levels() {
+            let mock = r.run("mock", "list profiles", c);
+            let floor = r.run("floor", "list profiles", c);
+            let prism = r.run("Prism", "list profiles", c);
+            let rps = |x: Option<&Run>| x.map_or("–".into(), |x| fmt_int(x.report.rps));
+            let p = |x: Option<&Run>, f: fn(&WrkReport) -> f64| {
+                x.map_or("–".into(), |x| us(f(&x.report)))
+            };
+            let ratio = |a: Option<&Run>, b: Option<&Run>, digits: usize| match (a, b) {
+                (Some(a), Some(b)) => format!("{:.*} ×", digits, a.report.rps / b.report.rps),
+                _ => "–".into(),
+            };
+            if mock.is_none() {
+                continue;
+            }
+            let _ = writeln!(
+                o,
+                "| {c} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                rps(mock),
+                rps(floor),
+                ratio(mock, floor, 2),
+                rps(prism),
+                ratio(mock, prism, 1),
+                p(mock, |x| x.p50_us),
+                p(mock, |x| x.p99_us),
+                p(floor, |x| x.p99_us),
+                p(prism, |x| x.p99_us),
+            );
+        }
+        if let Some(skipped) = &r.prism_skipped {
+            let _ = writeln!(o, "\n{skipped}.");
+        }
+        let _ = writeln!(o, "\n### Every scenario on the mock\n");
+        let _ = writeln!(
+            o,
+            "| scenario | request | conn | req/s | p50 | p90 | p99 | checks |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+        );
+        for run in r.runs.iter().filter(|x| x.server == "mock") {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                run.scenario,
+                request_cell(run),
+                run.conns,
+                fmt_int(run.report.rps),
+                us(run.report.p50_us),
+                us(run.report.p90_us),
+                us(run.report.p99_us),
+                run.checks()
+            );
+        }
+        let _ = writeln!(o);
+    }
+
+    if let Some(s) = &r.startup {
+        let _ = writeln!(o, "## Startup\n");
+        let _ = writeln!(
+            o,
+            "| what | runs | median | p90 | min | max |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+        );
+        let row = |o: &mut String, what: &str, samples: &[f64], unit_us: f64| {
+            if let Some((m, p)) = median_p90(samples) {
+                let min = samples.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = samples.iter().copied().fold(0.0, f64::max);
+                let _ = writeln!(
+                    o,
+                    "| {what} | {} | {} | {} | {} | {} |",
+                    samples.len(),
+                    us(m * unit_us),
+                    us(p * unit_us),
+                    us(min * unit_us),
+                    us(max * unit_us)
+                );
+            }
+        };
+        row(
+            &mut o,
+            "`postproxy-mock --port 0` (release, demo data): spawn to the first 200 of `GET /api/profiles`",
+            &s.binary_ms,
+            1e3,
+        );
+        row(
+            &mut o,
+            "`MockServer::start().await` in-process (current-thread runtime, demo data)",
+            &s.inproc_start_us,
+            1.0,
+        );
+        row(
+            &mut o,
+            "in-process: before `start()` to the complete first response on a new connection",
+            &s.inproc_first_us,
+            1.0,
+        );
+        let _ = writeln!(o);
+    }
+
+    if let Some(s) = &r.scale {
+        let _ = writeln!(o, "## Scale\n");
+        let _ = writeln!(
+            o,
+            "A generated fixture (`xtask/src/bench/fixtures.rs`, deterministic, {} MB of JSON): \
+             one account, {} profiles in {} groups of {}, each profile with one stats snapshot, \
+             except `{}` ({}-snapshot hourly series) and `{}` ({} snapshots). Every load run \
+             here is wrk with 1 thread and 1 connection for {} s, so p50 is the cost of one \
+             request.\n",
+            fmt_int(s.fixture_bytes as f64 / 1e6),
+            fmt_int(s.scale.profiles as f64),
+            fmt_int(s.scale.groups as f64),
+            s.scale.group_size(),
+            s.scale.long_series_profile(),
+            fmt_int(s.scale.long_series as f64),
+            s.scale.short_series_profile(),
+            s.scale.short_series,
+            r.duration_s
+        );
+        let _ = writeln!(
+            o,
+            "| scenario | request | req/s | p50 | p99 | checks |\n| --- | --- | ---: | ---: | ---: | --- |"
+        );
+        for run in &s.runs {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} |",
+                run.scenario,
+                request_cell(run),
+                fmt_int(run.report.rps),
+                us(run.report.p50_us),
+                us(run.report.p99_us),
+                run.checks()
+            );
+        }
+        let _ = writeln!(o);
+        if let (Some(group), Some(whole)) = (
+            s.run("scale: list, group of 100"),
+            s.run("scale: list, whole account"),
+        ) {
+            let _ = writeln!(
+                o,
+                "- List cost vs group size: a {}-profile group costs {} (p50, {:.2} µs per profile \
+                 returned); the whole account ({} profiles, {} MB in one response: list has no \
+                 pagination) costs {} ({:.2} µs per profile).",
+                s.scale.group_size(),
+                us(group.report.p50_us),
+                group.report.p50_us / s.scale.group_size() as f64,
+                fmt_int(s.whole_list_count as f64),
+                fmt_int(s.whole_list_bytes as f64 / 1e6),
+                us(whole.report.p50_us),
+                whole.report.p50_us / s.whole_list_count.max(1) as f64
+            );
+        }
+        if let (Some(a), Some(b)) = (
+            s.run("scale: stats, 10 of 10 000"),
+            s.run("scale: stats, 1 000 of 10 000"),
+        ) {
+            let _ = writeln!(
+                o,
+                "- Stats windows: 1 000 records cost {:.1} × what 10 records cost on the same \
+                 10 000-snapshot series ({} vs {}).",
+                b.report.p50_us / a.report.p50_us,
+                us(b.report.p50_us),
+                us(a.report.p50_us)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "- Loading the fixture (`--fixtures`, spawn to the first 200): {:.0} ms.",
+            s.load_ms
+        );
+        let _ = writeln!(
+            o,
+            "- Resident memory: VmRSS {} KiB with the scale fixture (peak VmHWM {} KiB, while \
+             parsing), {} KiB with a tiny one (one account, one key, one empty group): {} bytes \
+             per profile (the difference over {} profiles; it includes the groups and the \
+             {}-snapshot series).\n",
+            fmt_int(s.big_rss_kib as f64),
+            fmt_int(s.big_hwm_kib as f64),
+            fmt_int(s.tiny_rss_kib as f64),
+            fmt_int(s.bytes_per_profile()),
+            fmt_int(s.scale.profiles as f64),
+            fmt_int(s.scale.long_series as f64)
+        );
+    }
+
+    let _ = writeln!(o, "## How to read these figures\n");
+    let _ = writeln!(
+        o,
+        "- wrk's percentiles are of the latency it saw on each connection, without correction \
+         for coordinated omission; at 1 connection p50 is the cost of one request.\n\
+         - At 1 connection every server waits on the loopback round trip and on wrk, so \
+         the gap between servers shrinks there: the throughput ratios say most at 10 and 50 \
+         connections.\n\
+         - Read the p99 target against the floor's p99 in the same run: with wrk on the same \
+         cores, 50 connections queue behind each other (at 20 000 req/s the mean wait alone is \
+         2.5 ms), and the floor may miss it too.\n\
+         - wrk, the servers and this harness share the machine's cores: on a 2-core machine a \
+         server gets about one core while wrk uses the other, so req/s are a lower bound of the \
+         server's own capacity, and the floor ratio compares like with like.\n\
+         - Every figure is from one run: reruns on a quiet machine differ by several percent, \
+         more when other work shares the machine (see the load average above).\n\
+         - Raw wrk output of each run: `$TARGET/bench/logs/` (`$TARGET` is Cargo's target \
+         directory)."
+    );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n## Warnings\n");
+        for w in &r.warnings {
+            let _ = writeln!(o, "- {w}");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n## Commands\n\nIn the order they ran (ports are the ones bound in this run):\n\n```sh"
+    );
+    for c in &r.commands {
+        let _ = writeln!(o, "{c}");
+    }
+    let _ = writeln!(o, "```");
+    o
+}
+
+fn request_cell(run: &Run) -> String {
+    if run.expect == 0 {
+        "`POST /api/profile_groups`, then `DELETE` of the id it returned".into()
+    } else {
+        format!("`GET {}`", run.path)
+    }
+}
+
+/// A latency in µs, as `812 µs`, `1.21 ms` or `2.5 s`.
+pub fn us(value: f64) -> String {
+    if value < 1_000.0 {
+        format!("{value:.0} µs")
+    } else if value < 1_000_000.0 {
+        format!("{:.2} ms", value / 1e3)
+    } else {
+        format!("{:.2} s", value / 1e6)
+    }
+}
+
+/// A number rounded to an integer, with thin thousands separators (`14 066`).
+pub fn fmt_int(value: f64) -> String {
+    let n = value.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Shell-quotes an argument when it needs it.
+pub fn quote(arg: &str) -> String {
+    if !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=,@%+$".contains(c))
+    {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// `/proc/loadavg`'s three averages.
+pub fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn command_line(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| {
+            let text = if o.stdout.is_empty() {
+                o.stderr
+            } else {
+                o.stdout
+            };
+            String::from_utf8_lossy(&text)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// What the figures were measured on.
+pub fn machine(root: &Path) -> Vec<(String, String)> {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or("unknown".into(), |kib| {
+            format!("{:.1} GiB", kib / 1024.0 / 1024.0)
+        });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into());
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let dirty = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    vec![
+        (
+            "date (UTC)".into(),
+            command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S"]),
+        ),
+        ("CPU".into(), cpu),
+        ("cores".into(), cores.to_string()),
+        ("memory".into(), memory),
+        ("kernel".into(), kernel),
+        ("rustc".into(), command_line("rustc", &["--version"])),
+        ("wrk".into(), command_line("wrk", &["-v"])),
+        (
+            "commit".into(),
+            format!(
+                "{commit}{}",
+                if dirty { " (with local changes)" } else { "" }
+            ),
+        ),
+        ("load average before the run".into(), loadavg()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_latencies_and_arguments() {
+        assert_eq!(fmt_int(14065.57), "14 066");
+        assert_eq!(fmt_int(999.0), "999");
+        assert_eq!(fmt_int(1_000_000.0), "1 000 000");
+        assert_eq!(us(554.0), "554 µs");
+        assert_eq!(us(1210.0), "1.21 ms");
+        assert_eq!(us(2.5e6), "2.50 s");
+        assert_eq!(quote("-c10"), "-c10");
+        assert_eq!(
+            quote("Authorization: Bearer k"),
+            "'Authorization: Bearer k'"
+        );
+        assert_eq!(quote("it's"), r"'it'\''s'");
+    }
+}
