@@ -756,54 +756,55 @@ async fn initialize_connection_rules() {
             .send()
             .await,
     );
-    t.record(
-        "initialize_connection without platform",
-        c.initialize_connection()
-            .id("grp123abc")
-            .body(connect(None, cb))
-            .send()
-            .await,
-    );
-    t.record(
-        "initialize_connection without redirect_url",
-        c.initialize_connection()
-            .id("grp123abc")
-            .body(connect(Some("instagram"), None))
-            .send()
-            .await,
-    );
-    t.record(
-        "initialize_connection platform: myspace",
-        c.initialize_connection()
-            .id("grp123abc")
-            .body(connect(Some("myspace"), cb))
-            .send()
-            .await,
-    );
-    t.record(
-        "initialize_connection platform: bluesky (no OAuth connect)",
-        c.initialize_connection()
-            .id("grp123abc")
-            .body(connect(Some("bluesky"), cb))
-            .send()
-            .await,
-    );
-    t.record(
-        "initialize_connection grp_unknown",
-        c.initialize_connection()
-            .id("grp_unknown")
-            .body(connect(Some("instagram"), cb))
-            .send()
-            .await,
-    );
-    t.record(
-        "initialize_connection with a 2 MiB redirect_url",
-        c.initialize_connection()
-            .id("grp123abc")
-            .body(connect(Some("instagram"), Some(&"x".repeat(2 << 20))))
-            .send()
-            .await,
-    );
+    let huge = "x".repeat(2 << 20);
+    let refused = [
+        (
+            "initialize_connection without platform",
+            "grp123abc",
+            None,
+            cb,
+        ),
+        (
+            "initialize_connection without redirect_url",
+            "grp123abc",
+            Some("instagram"),
+            None,
+        ),
+        (
+            "initialize_connection platform: myspace",
+            "grp123abc",
+            Some("myspace"),
+            cb,
+        ),
+        (
+            "initialize_connection platform: bluesky (no OAuth connect)",
+            "grp123abc",
+            Some("bluesky"),
+            cb,
+        ),
+        (
+            "initialize_connection grp_unknown",
+            "grp_unknown",
+            Some("instagram"),
+            cb,
+        ),
+        (
+            "initialize_connection with a 2 MiB redirect_url",
+            "grp123abc",
+            Some("instagram"),
+            Some(huge.as_str()),
+        ),
+    ];
+    for (call, group, platform, redirect_url) in refused {
+        t.record(
+            call,
+            c.initialize_connection()
+                .id(group)
+                .body(connect(platform, redirect_url))
+                .send()
+                .await,
+        );
+    }
 
     insta::assert_yaml_snapshot!("initialize_connection", t.steps);
 }

@@ -56,6 +56,14 @@ async fn control_http(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// A fault answering with `status`.
+fn answer(status: u16) -> FaultSpec {
+    FaultSpec {
+        status: Some(status),
+        ..Default::default()
+    }
+}
+
 fn demo_account() -> AccountFixture {
     let mut account = Fixtures::demo().accounts.remove(0);
     // Without ids and keys: the server generates fresh ones, so copies never collide.
@@ -633,16 +641,7 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     assert_eq!(control.faults(DEMO).await.unwrap().len(), 1);
     control.remove_fault(DEMO, &armed.id).await.unwrap();
     assert_eq!(refused(control.remove_fault(DEMO, &armed.id).await).0, 404);
-    control
-        .add_fault(
-            DEMO,
-            &FaultSpec {
-                status: Some(503),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    control.add_fault(DEMO, &answer(503)).await.unwrap();
     control.clear_faults(DEMO).await.unwrap();
     assert_eq!(
         call(&mock, "GET", "/api/profile_groups", FULL, None)
@@ -652,16 +651,7 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     );
 
     // Unauthenticated requests belong to no account: never faulted.
-    control
-        .add_fault(
-            DEMO,
-            &FaultSpec {
-                status: Some(503),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    control.add_fault(DEMO, &answer(503)).await.unwrap();
     assert_eq!(
         call(&mock, "GET", "/api/profile_groups", "nope", None)
             .await
