@@ -6,7 +6,7 @@
 //! Each operation checks everything before it changes anything, so a rejected request leaves
 //! the account as it was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use axum::http::StatusCode;
 use postproxy_models::{
@@ -25,6 +25,10 @@ use crate::fixtures::{
     GroupFixture, ProfileFixture, SnapshotFixture,
 };
 use crate::journal::Journal;
+use crate::limits::{
+    self, MAX_GROUPS, MAX_IDEMPOTENCY_KEYS, MAX_PENDING_CONNECTIONS, MAX_PLACEMENTS, MAX_PROFILES,
+    MAX_SNAPSHOTS,
+};
 use crate::polling::{self, Rng, POLL_INTERVAL};
 
 /// The platforms initialize_connection supports (the OAuth networks of the reference).
@@ -135,10 +139,14 @@ struct ProfileRow {
 }
 
 impl ProfileRow {
-    /// Adds a snapshot in time order, after any with the same time.
+    /// Adds a snapshot in time order, after any with the same time. Beyond
+    /// [`MAX_SNAPSHOTS`] the oldest is dropped (polling never fails; injection checks first).
     fn insert_snapshot(&mut self, snapshot: Snapshot) {
         let at = self.snapshots.partition_point(|s| s.at <= snapshot.at);
         self.snapshots.insert(at, snapshot);
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            self.snapshots.remove(0);
+        }
     }
 }
 
@@ -210,6 +218,9 @@ struct IdempotencyEntry {
     fingerprint: String,
     response: Value,
     at: OffsetDateTime,
+    /// Position in [`Account::idempotency_order`], to tell a key's current entry from an
+    /// older one of the same key still queued.
+    seq: u64,
 }
 
 /// What a clock move did to an account.
@@ -242,6 +253,10 @@ pub struct Account {
     index: ProfileIndex,
     connections: Vec<Connection>,
     idempotency: HashMap<String, IdempotencyEntry>,
+    /// Keys in the order their entries were stored (with each entry's `seq`), oldest first:
+    /// expired and surplus keys are dropped from the front.
+    idempotency_order: VecDeque<(u64, String)>,
+    idempotency_seq: u64,
     ids: IdGenerator,
     /// The account's own clock: moving it affects no other account.
     pub clock: Clock,
@@ -304,6 +319,8 @@ impl Account {
             index: ProfileIndex::default(),
             connections: Vec::new(),
             idempotency: HashMap::new(),
+            idempotency_order: VecDeque::new(),
+            idempotency_seq: 0,
             clock,
             anchor: now,
             ticked_at: now,
@@ -354,6 +371,22 @@ impl Account {
     /// Numbers of groups and profiles.
     pub fn counts(&self) -> (usize, usize) {
         (self.groups.len(), self.profiles.len())
+    }
+
+    /// Number of `Idempotency-Key`s remembered (at most [`MAX_IDEMPOTENCY_KEYS`]).
+    pub fn idempotency_keys(&self) -> usize {
+        self.idempotency.len()
+    }
+
+    /// Number of pending connections (at most [`MAX_PENDING_CONNECTIONS`]).
+    pub fn pending_connections(&self) -> usize {
+        self.connections.len()
+    }
+
+    /// Number of stats snapshots of a profile (at most [`MAX_SNAPSHOTS`]).
+    pub fn snapshot_count(&self, profile_id: &str) -> Option<usize> {
+        let &i = self.index.by_id.get(profile_id)?;
+        Some(self.profiles[i].snapshots.len())
     }
 
     /// The account's current state in the fixture format (keys included; snapshots in time
@@ -566,6 +599,9 @@ impl Account {
             .or(body.name.as_deref())
             .filter(|n| !n.trim().is_empty())
             .ok_or_else(|| unprocessable("Name can't be blank"))?;
+        if self.groups.len() >= MAX_GROUPS {
+            return Err(unprocessable(limits::full(MAX_GROUPS, "profile groups")));
+        }
         Ok(self.insert_group(None, name))
     }
 
@@ -823,6 +859,16 @@ impl Account {
         {
             return Err(unprocessable("Platform already connected"));
         }
+        // Expired invitations can never be used again: drop them before counting.
+        let now = self.clock.now();
+        self.connections
+            .retain(|c| parse_timestamp(&c.expires_at).is_none_or(|e| now <= e));
+        if self.connections.len() >= MAX_PENDING_CONNECTIONS {
+            return Err(unprocessable(limits::full(
+                MAX_PENDING_CONNECTIONS,
+                "pending connections",
+            )));
+        }
         let connection = Connection {
             token,
             account_id: self.id.clone(),
@@ -863,21 +909,49 @@ impl Account {
             }
         }
         let response = operation(self)?;
-        // Expired entries go when a key is next used, and in bulk here, so the map stays
-        // bounded by a day's keys.
-        self.idempotency.retain(|_, e| now - e.at < IDEMPOTENCY_TTL);
         // Our response types always serialise; one that did not would just not be replayed.
         if let Ok(value) = serde_json::to_value(&response) {
+            self.idempotency_seq += 1;
+            let seq = self.idempotency_seq;
             self.idempotency.insert(
                 key.to_string(),
                 IdempotencyEntry {
                     fingerprint,
                     response: value,
                     at: now,
+                    seq,
                 },
             );
+            self.idempotency_order.push_back((seq, key.to_string()));
         }
+        self.forget_idempotency_keys(now);
         Ok(response)
+    }
+
+    /// Drops expired keys and, beyond [`MAX_IDEMPOTENCY_KEYS`], the oldest ones, from the
+    /// front of the insertion order. The cost is amortised O(1) per stored key (a full scan
+    /// per request, as before, made a long run quadratic). Entries are in clock order unless
+    /// the clock was set back; an unexpired entry at the front then holds older expired ones
+    /// back, but the cap still bounds them.
+    fn forget_idempotency_keys(&mut self, now: OffsetDateTime) {
+        while let Some((seq, key)) = self.idempotency_order.front() {
+            let current = self.idempotency.get(key).filter(|e| e.seq == *seq);
+            let drop = match current {
+                // A stale position: the key was stored again since.
+                None => true,
+                Some(entry) => {
+                    self.idempotency.len() > MAX_IDEMPOTENCY_KEYS
+                        || now - entry.at >= IDEMPOTENCY_TTL
+                }
+            };
+            if !drop {
+                break;
+            }
+            if current.is_some() {
+                self.idempotency.remove(key);
+            }
+            self.idempotency_order.pop_front();
+        }
     }
 
     // ------------------------------------------------------------------ connect flow
@@ -929,6 +1003,7 @@ impl Account {
                 row.profile.expires_at = expires_at;
                 row.profile.clone()
             }
+            _ if self.profiles.len() >= MAX_PROFILES => return Err(ConnectError::Full),
             _ => {
                 let id = loop {
                     let id = self.ids.next_id("prof_", 10);
@@ -1024,6 +1099,9 @@ impl Account {
                 return Err(format!("conflict: profile group {id:?} already exists"));
             }
         }
+        if self.groups.len() >= MAX_GROUPS {
+            return Err(limits::full(MAX_GROUPS, "profile groups"));
+        }
         Ok(self.insert_group(id, name))
     }
 
@@ -1053,6 +1131,9 @@ impl Account {
         }
         if self.index.by_id.contains_key(&fixture.id) {
             return Err(format!("conflict: profile {:?} already exists", fixture.id));
+        }
+        if self.profiles.len() >= MAX_PROFILES {
+            return Err(limits::full(MAX_PROFILES, "profiles"));
         }
         let row = profile_row(fixture, group_id);
         let profile = row.profile.clone();
@@ -1128,6 +1209,11 @@ impl Account {
             }
             _ => {}
         }
+        if row.placements.len() >= MAX_PLACEMENTS {
+            return Err(format!(
+                "This profile has {MAX_PLACEMENTS} placements, the most it can"
+            ));
+        }
         row.placements.push(placement);
         Ok(row.placements.clone())
     }
@@ -1155,6 +1241,11 @@ impl Account {
                 ))
             }
             _ => {}
+        }
+        if row.snapshots.len() >= MAX_SNAPSHOTS {
+            return Err(format!(
+                "This profile holds {MAX_SNAPSHOTS} stats snapshots, the most it can"
+            ));
         }
         row.insert_snapshot(Snapshot {
             placement_id: snapshot.placement_id.clone(),
@@ -1214,6 +1305,8 @@ pub enum ConnectError {
     Unknown,
     /// The token's hour has passed.
     Expired,
+    /// The account holds [`MAX_PROFILES`] profiles: no new one can be connected.
+    Full,
 }
 
 fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {

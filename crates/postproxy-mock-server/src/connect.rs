@@ -69,6 +69,11 @@ fn token_problem(e: ConnectError) -> Response {
             "Expired connection link",
             "<h1>Expired connection link</h1><p>Ask the app for a new one.</p>",
         ),
+        ConnectError::Full => page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Account full",
+            "<h1>Account full</h1><p>This account holds the most profiles it can.</p>",
+        ),
     }
 }
 

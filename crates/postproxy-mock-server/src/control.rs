@@ -274,6 +274,10 @@ pub fn router(api: Arc<MockApi>) -> Router {
             "/__mock/accounts/{account}/connections/{token}/deny",
             post(deny_connection),
         )
+        // Explicit, and named in the 413's message (axum's implicit default is 2 MB).
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::limits::CONTROL_BODY_LIMIT,
+        ))
         .with_state(api)
 }
 
@@ -626,7 +630,15 @@ async fn add_fault(
 ) -> Answer {
     spec.validate()
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    on_account(&api, &id, StatusCode::CREATED, |a| Ok(a.faults.add(spec)))
+    on_account(&api, &id, StatusCode::CREATED, |a| {
+        if a.faults.list().len() >= crate::limits::MAX_FAULTS {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::limits::full(crate::limits::MAX_FAULTS, "armed faults"),
+            ));
+        }
+        Ok(a.faults.add(spec))
+    })
 }
 
 /// Disarms every fault of the account.
@@ -713,6 +725,10 @@ fn connect_error(e: crate::account::ConnectError) -> ApiError {
         crate::account::ConnectError::Expired => {
             ApiError::new(StatusCode::GONE, "This connection link has expired")
         }
+        crate::account::ConnectError::Full => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::limits::full(crate::limits::MAX_PROFILES, "profiles"),
+        ),
     }
 }
 

@@ -122,15 +122,18 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // The limit is set per router (DefaultBodyLimit); name the one that applies.
+        let limit = if req.uri().path().starts_with("/__mock/") {
+            crate::limits::CONTROL_BODY_LIMIT
+        } else {
+            crate::BODY_LIMIT
+        };
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     status,
-                    format!(
-                        "Request body is too large (limit {} bytes)",
-                        crate::BODY_LIMIT
-                    ),
+                    format!("Request body is too large (limit {limit} bytes)"),
                 )
             } else {
                 ApiError::new(

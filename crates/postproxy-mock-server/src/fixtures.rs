@@ -348,6 +348,27 @@ impl AccountFixture {
                     }
                 }
             }
+            let caps = crate::limits::MAX_GROUPS;
+            if account.profile_groups.len() > caps {
+                return Err(err(
+                    "profile_groups".into(),
+                    format!("at most {caps} profile groups per account"),
+                ));
+            }
+            let profile_count: usize = account
+                .profile_groups
+                .iter()
+                .map(|g| g.profiles.len())
+                .sum();
+            if profile_count > crate::limits::MAX_PROFILES {
+                return Err(err(
+                    "profile_groups".into(),
+                    format!(
+                        "at most {} profiles per account, not {profile_count}",
+                        crate::limits::MAX_PROFILES
+                    ),
+                ));
+            }
             for (g, group) in account.profile_groups.iter().enumerate() {
                 let gp = format!("profile_groups[{g}]");
                 if group.id.trim().is_empty() {
@@ -402,6 +423,24 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
         }
     }
     let platform = profile.platform;
+    if profile.placements.len() > crate::limits::MAX_PLACEMENTS {
+        return Err(err(
+            format!("{pp}.placements"),
+            format!(
+                "at most {} placements per profile",
+                crate::limits::MAX_PLACEMENTS
+            ),
+        ));
+    }
+    if profile.stats.len() > crate::limits::MAX_SNAPSHOTS {
+        return Err(err(
+            format!("{pp}.stats"),
+            format!(
+                "at most {} snapshots per profile",
+                crate::limits::MAX_SNAPSHOTS
+            ),
+        ));
+    }
     if !has_placements(platform) && !profile.placements.is_empty() {
         return Err(err(
             format!("{pp}.placements"),

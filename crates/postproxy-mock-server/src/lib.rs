@@ -33,6 +33,10 @@
 //! [`journal`]. [`MockServer::control`] returns a typed [`control_client::ControlClient`].
 //! The URLs initialize_connection returns open a real consent page ([`connect`]).
 //!
+//! Everything one request or one account can make the mock hold is bounded: bodies, headers,
+//! accounts, groups, profiles, placements, snapshots, faults, pending connections, remembered
+//! idempotency keys and journal entries. [`limits`] lists each cap and what exceeding it does.
+//!
 //! ## The generated layer
 //!
 //! The routing layer is generated from `openapi/postproxy.yaml` ([`generated`]): the
@@ -105,6 +109,7 @@ pub mod faults;
 pub mod fixtures;
 pub mod intercept;
 pub mod journal;
+pub mod limits;
 pub mod polling;
 pub mod respond;
 pub mod server;
@@ -124,7 +129,8 @@ pub use server::{MockServer, MockServerBuilder};
 /// The largest request body accepted; larger bodies are answered with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// [`router`] with the request body limit the spec documents ([`BODY_LIMIT`]).
+/// [`router`] with the request body limit the spec documents ([`BODY_LIMIT`]). Every cap the
+/// mock applies is listed in [`limits`].
 pub fn app<A: PostproxyApi>(api: std::sync::Arc<A>) -> axum::Router {
     router(api).layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
 }

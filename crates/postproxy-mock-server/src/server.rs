@@ -2,7 +2,8 @@
 //!
 //! Besides the API it serves the spec (`/openapi.yaml`, `/openapi.json`) and the connect URLs
 //! initialize_connection hands out (`/connect/{token}`), and it accepts paths with a trailing
-//! slash (`GET /api/profile_groups/`) as real clients send them.
+//! slash (`GET /api/profile_groups/`) as real clients send them. Request headers are capped
+//! at [`crate::limits::HEADER_LIMIT`] bytes (431 with a JSON body; see [`crate::limits`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -59,6 +60,11 @@ pub fn service(
         .merge(crate::control::router(api.clone()))
         .merge(crate::connect::router(api))
         .merge(docs())
+        // The generated router's 405 fallback covers only its own routes; this one covers
+        // the control API, the spec and the connect pages too (axum's default is an empty
+        // body).
+        .method_not_allowed_fallback(crate::error::method_not_allowed)
+        .layer(axum::middleware::from_fn(limit_headers))
         .layer(axum::middleware::from_fn(log_request));
     tower::ServiceExt::map_request(router, trim_trailing_slash)
 }
@@ -83,6 +89,29 @@ fn trim_trailing_slash(mut request: Request) -> Request {
         }
     }
     request
+}
+
+/// 431 with the spec's error body when the request's headers (names and values) exceed
+/// [`crate::limits::HEADER_LIMIT`]. hyper itself refuses more than
+/// [`crate::limits::MAX_HEADERS`] headers, or a request head over its read buffer, with a bare
+/// 431 before the request gets here.
+async fn limit_headers(request: Request, next: axum::middleware::Next) -> Response {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > crate::limits::HEADER_LIMIT {
+        return crate::error::ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "Request headers are too large (limit {} bytes)",
+                crate::limits::HEADER_LIMIT
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 async fn log_request(request: Request, next: axum::middleware::Next) -> Response {

@@ -1,0 +1,62 @@
+//! Every bound the mock puts on what one request or one account may make it hold, so a long
+//! or hostile test run cannot make it grow without limit. Each refusal is the spec's JSON error
+//! body, `{"error": "..."}`; nothing already stored is changed by a refused request.
+//!
+//! | what | cap | when exceeded |
+//! | --- | --- | --- |
+//! | product-API request body | [`BODY_LIMIT`] (1 MiB) | 413 |
+//! | control-API request body | [`CONTROL_BODY_LIMIT`] (16 MiB: fixtures are larger) | 413 |
+//! | request header bytes (names + values) | [`HEADER_LIMIT`] (64 KiB) | 431 |
+//! | request headers (count) | [`MAX_HEADERS`] (100, hyper's own parser limit) | 431 (empty body, from hyper) |
+//! | accounts per server | [`MAX_ACCOUNTS`] | 422 |
+//! | profile groups per account | [`MAX_GROUPS`] | 422 |
+//! | profiles per account | [`MAX_PROFILES`] | 422 |
+//! | placements per profile | [`MAX_PLACEMENTS`] | 422 |
+//! | stats snapshots per profile | [`MAX_SNAPSHOTS`] | 422 on injection; polling drops the oldest |
+//! | armed faults per account | [`MAX_FAULTS`] | 422 |
+//! | pending connections per account | [`MAX_PENDING_CONNECTIONS`] (expired ones are dropped first) | 422 |
+//! | idempotency keys remembered per account | [`MAX_IDEMPOTENCY_KEYS`] | the oldest key is forgotten |
+//! | journal entries per account | [`JOURNAL_CAP`] | the oldest entry is dropped (and counted) |
+//!
+//! Fixtures (at start, on account creation and on import) are checked against the same caps.
+
+pub use crate::journal::JOURNAL_CAP;
+pub use crate::state::MAX_ACCOUNTS;
+pub use crate::BODY_LIMIT;
+
+/// The largest control-API request body (fixture imports can be large).
+pub const CONTROL_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The most bytes of request headers (names and values) accepted; more is 431 with a JSON
+/// body. hyper's own read buffer (about 400 KiB for the request head) stays as a backstop.
+pub const HEADER_LIMIT: usize = 64 * 1024;
+
+/// The most request headers hyper parses; more is answered by hyper itself with 431.
+pub const MAX_HEADERS: usize = 100;
+
+/// The most profile groups one account holds.
+pub const MAX_GROUPS: usize = 10_000;
+
+/// The most profiles one account holds.
+pub const MAX_PROFILES: usize = 100_000;
+
+/// The most placements one profile has.
+pub const MAX_PLACEMENTS: usize = 1_000;
+
+/// The most stats snapshots one profile keeps.
+pub const MAX_SNAPSHOTS: usize = 10_000;
+
+/// The most faults armed in one account at a time.
+pub const MAX_FAULTS: usize = 1_000;
+
+/// The most pending connection invitations one account holds.
+pub const MAX_PENDING_CONNECTIONS: usize = 1_000;
+
+/// The most `Idempotency-Key`s one account remembers; beyond it the oldest is forgotten
+/// (besides the 24-hour expiry), so a long run within a day stays bounded.
+pub const MAX_IDEMPOTENCY_KEYS: usize = 10_000;
+
+/// The error of a full account: e.g. `This account holds 10000 profile groups, the most it can`.
+pub fn full(cap: usize, what: &str) -> String {
+    format!("This account holds {cap} {what}, the most it can")
+}
