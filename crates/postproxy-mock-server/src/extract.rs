@@ -144,6 +144,11 @@ where
                 "Missing request body: expected a JSON object",
             ));
         }
+        if let Some(path) = null_field::<T>(&bytes) {
+            return Err(ApiError::bad_request(format!(
+                "Invalid request body at {path}: null is not allowed (omit the field instead)"
+            )));
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
@@ -158,6 +163,52 @@ where
             .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
         Ok(Self(value))
     }
+}
+
+/// The path of a documented field of `T` that the body sets to `null`, if any.
+///
+/// No field of a request body in the spec is nullable, so `"name": null` has the wrong type
+/// and is 400 like `"name": 5`. Serde reads a `null` into an `Option` as if the field were
+/// absent, so to tell the two apart every `null` is replaced by a stand-in and the body is
+/// read again: an error exactly where a `null` stood names a documented field. Two stand-ins,
+/// `[]` (refused by strings, numbers and booleans) and `true` (refused by strings, numbers,
+/// objects and arrays), cover every field type but free-form JSON. A `null` in an unknown
+/// field is ignored, like the field itself.
+fn null_field<T: DeserializeOwned>(bytes: &[u8]) -> Option<String> {
+    fn replace_nulls(value: &mut serde_json::Value, with: &serde_json::Value) {
+        match value {
+            serde_json::Value::Null => *value = with.clone(),
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| replace_nulls(v, with))
+            }
+            serde_json::Value::Object(members) => {
+                members.values_mut().for_each(|v| replace_nulls(v, with))
+            }
+            _ => {}
+        }
+    }
+    if !bytes.windows(4).any(|w| w == b"null") {
+        return None;
+    }
+    let original: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let stand_ins = [serde_json::json!([]), serde_json::json!(true)];
+    stand_ins.iter().find_map(|with| {
+        let mut probe = original.clone();
+        replace_nulls(&mut probe, with);
+        let error = serde_path_to_error::deserialize::<_, T>(probe).err()?;
+        let mut at = &original;
+        let mut segments = 0;
+        for segment in error.path().iter() {
+            segments += 1;
+            at = match segment {
+                serde_path_to_error::Segment::Map { key } => at.get(key)?,
+                serde_path_to_error::Segment::Seq { index } => at.get(index)?,
+                _ => return None,
+            };
+        }
+        // A body that is `null` itself is left to the ordinary error.
+        (segments > 0 && at.is_null()).then(|| error.path().to_string())
+    })
 }
 
 /// Reads a documented request header: absent is `None`; present twice, not visible ASCII, or
