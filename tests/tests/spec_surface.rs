@@ -217,5 +217,5 @@ fn links_point_at_real_operations_parameters_and_fields() {
             }
         }
     }
-    assert_eq!(links, 7);
+    assert_eq!(links, 3);
 }
