@@ -109,8 +109,9 @@ where
     }
 }
 
-/// A JSON request body. The `Content-Type` is not checked (clients differ), the body must be
-/// one JSON value of the expected shape; errors name the offending field.
+/// A JSON request body of the product API. The `Content-Type` is not checked (clients differ),
+/// the body must be one JSON value of the expected shape; errors name the offending field. No
+/// request field of the spec is nullable, so a `null` for a documented field is 400 too.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -122,47 +123,74 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            let status = rejection.status();
-            if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    status,
-                    format!(
-                        "Request body is too large (limit {} bytes)",
-                        crate::BODY_LIMIT
-                    ),
-                )
-            } else {
-                ApiError::new(
-                    status,
-                    format!("Could not read the request body: {}", rejection.body_text()),
-                )
-            }
-        })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::bad_request(
-                "Missing request body: expected a JSON object",
-            ));
+        read_json(req, state, true).await.map(Self)
+    }
+}
+
+/// A JSON request body of the control API: as [`ApiJson`], but `null` is a value there (a
+/// fixture's `expires_at`, a patch clearing a field).
+#[derive(Debug)]
+pub struct ControlJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ControlJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_json(req, state, false).await.map(Self)
+    }
+}
+
+async fn read_json<T: DeserializeOwned, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    reject_nulls: bool,
+) -> Result<T, ApiError> {
+    let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+        let status = rejection.status();
+        if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                format!(
+                    "Request body is too large (limit {} bytes)",
+                    crate::BODY_LIMIT
+                ),
+            )
+        } else {
+            ApiError::new(
+                status,
+                format!("Could not read the request body: {}", rejection.body_text()),
+            )
         }
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "Missing request body: expected a JSON object",
+        ));
+    }
+    if reject_nulls {
         if let Some(path) = null_field::<T>(&bytes) {
             return Err(ApiError::bad_request(format!(
                 "Invalid request body at {path}: null is not allowed (omit the field instead)"
             )));
         }
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if path == "." {
-                ApiError::bad_request(format!("Invalid request body: {inner}"))
-            } else {
-                ApiError::bad_request(format!("Invalid request body at {path}: {inner}"))
-            }
-        })?;
-        de.end()
-            .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-        Ok(Self(value))
     }
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            ApiError::bad_request(format!("Invalid request body: {inner}"))
+        } else {
+            ApiError::bad_request(format!("Invalid request body at {path}: {inner}"))
+        }
+    })?;
+    de.end()
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    Ok(value)
 }
 
 /// The path of a documented field of `T` that the body sets to `null`, if any.
