@@ -83,6 +83,24 @@ fn api_surface() {
                     format!(" headers {headers:?}")
                 };
                 out.push_str(&format!("  {status} {}{headers}\n", body_text(&spec, resp)));
+                for (name, link) in resp_d
+                    .get("links")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let params: Vec<String> = link["parameters"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()))
+                        .collect();
+                    out.push_str(&format!(
+                        "    link {name} -> {}({})\n",
+                        link["operationId"].as_str().unwrap(),
+                        params.join(", ")
+                    ));
+                }
             }
         }
     }
@@ -131,4 +149,73 @@ fn schemas_surface() {
         }
     }
     insta::assert_snapshot!(out);
+}
+
+/// Every response link (which the stateful phase of the schemathesis suite follows) names an
+/// operation of the spec and only parameters that operation has, fed from a field the
+/// response schema has.
+#[test]
+fn links_point_at_real_operations_parameters_and_fields() {
+    let spec = common::spec();
+    let mut operations = std::collections::BTreeMap::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for (method, op) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            let names: Vec<String> = item["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(op["parameters"].as_array().into_iter().flatten())
+                .map(|p| {
+                    common::deref(&spec, p)["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            operations.insert(op["operationId"].as_str().unwrap().to_string(), names);
+        }
+    }
+    let mut links = 0;
+    for item in spec["paths"].as_object().unwrap().values() {
+        for (method, op) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            for resp in op["responses"].as_object().unwrap().values() {
+                let resp = common::deref(&spec, resp);
+                for (name, link) in resp
+                    .get("links")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    links += 1;
+                    let target = link["operationId"].as_str().unwrap();
+                    let params = operations
+                        .get(target)
+                        .unwrap_or_else(|| panic!("link {name}: no operation {target}"));
+                    for (param, expr) in link["parameters"].as_object().unwrap() {
+                        assert!(
+                            params.contains(param),
+                            "link {name}: {target} has no {param}"
+                        );
+                        let pointer = expr
+                            .as_str()
+                            .unwrap()
+                            .strip_prefix("$response.body#")
+                            .unwrap();
+                        let example = &resp["content"]["application/json"]["example"];
+                        assert!(
+                            example.pointer(pointer).is_some_and(Value::is_string),
+                            "link {name}: {pointer} is not a string in the response example"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(links, 3);
 }

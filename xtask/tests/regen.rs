@@ -46,8 +46,9 @@ fn edited(find: &str, replace: &str) -> (String, serde_json::Value) {
 #[test]
 fn a_new_optional_query_parameter_makes_the_client_mock_and_spec_copy_stale() {
     let (text, spec) = edited(
-        "      operationId: get_profile_group\n",
-        "      operationId: get_profile_group\n      parameters:\n        - name: include_counts\n          in: query\n          required: false\n          schema:\n            type: boolean\n",
+        // The operation itself, not the create-group response's link (indented deeper).
+        "\n      operationId: get_profile_group\n",
+        "\n      operationId: get_profile_group\n      parameters:\n        - name: include_counts\n          in: query\n          required: false\n          schema:\n            type: boolean\n",
     );
     let files = xtask::generate(&text, &spec).unwrap();
     let stale: Vec<_> = xtask::check(&xtask::workspace_root(), &files)

@@ -22,7 +22,7 @@ use crate::account::{
 use crate::api::MockApi;
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, ControlJson};
 use crate::faults::{Fault, FaultSpec};
 use crate::fixtures::{
     parse_timestamp, validate_profile, AccountFixture, ProfileFixture, SnapshotFixture,
@@ -340,7 +340,10 @@ async fn list_accounts(State(api): Api) -> Response {
         (status = 409, body = ControlError, description = "The id or a key is taken"),
         (status = 422, body = ControlError, description = "Invalid fixture: the field path and the problem"),
     ))]
-async fn create_account(State(api): Api, ApiJson(fixture): ApiJson<AccountFixture>) -> Answer {
+async fn create_account(
+    State(api): Api,
+    ControlJson(fixture): ControlJson<AccountFixture>,
+) -> Answer {
     let mut store = api.store();
     let account = store.create_account(fixture, Clock::real())?;
     Ok(json(StatusCode::CREATED, &info(account)))
@@ -393,7 +396,7 @@ async fn export_fixture(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer
 async fn import_fixture(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ApiJson(fixture): ApiJson<AccountFixture>,
+    ControlJson(fixture): ControlJson<AccountFixture>,
 ) -> Answer {
     let mut store = api.store();
     Ok(json(StatusCode::OK, &info(store.import(&id, fixture)?)))
@@ -408,7 +411,7 @@ async fn import_fixture(
 async fn add_group(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ApiJson(body): ApiJson<GroupInject>,
+    ControlJson(body): ControlJson<GroupInject>,
 ) -> Answer {
     on_account(
         &api,
@@ -430,7 +433,7 @@ async fn add_group(
 async fn rename_group(
     State(api): Api,
     ApiPath((id, group)): ApiPath<(String, String)>,
-    ApiJson(body): ApiJson<GroupPatch>,
+    ControlJson(body): ControlJson<GroupPatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
         a.rename_group(&group, &body.name).map_err(refused)
@@ -447,7 +450,7 @@ async fn rename_group(
 async fn add_profile(
     State(api): Api,
     ApiPath((id, group)): ApiPath<(String, String)>,
-    ApiJson(body): ApiJson<ProfileFixture>,
+    ControlJson(body): ControlJson<ProfileFixture>,
 ) -> Answer {
     validate_profile(&body, "profile").map_err(|e| {
         ApiError::new(
@@ -478,7 +481,7 @@ async fn add_profile(
 async fn patch_profile(
     State(api): Api,
     ApiPath((id, profile)): ApiPath<(String, String)>,
-    ApiJson(body): ApiJson<ProfilePatch>,
+    ControlJson(body): ControlJson<ProfilePatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
         a.patch_profile(&profile, &body).map_err(refused)
@@ -494,7 +497,7 @@ async fn patch_profile(
 async fn add_placement(
     State(api): Api,
     ApiPath((id, profile)): ApiPath<(String, String)>,
-    ApiJson(body): ApiJson<Placement>,
+    ControlJson(body): ControlJson<Placement>,
 ) -> Answer {
     on_account(
         &api,
@@ -514,7 +517,7 @@ async fn add_placement(
 async fn add_snapshot(
     State(api): Api,
     ApiPath((id, profile)): ApiPath<(String, String)>,
-    ApiJson(body): ApiJson<SnapshotFixture>,
+    ControlJson(body): ControlJson<SnapshotFixture>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
         a.inject_snapshot(&profile, &body).map_err(refused)?;
@@ -539,7 +542,7 @@ async fn get_clock(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 async fn set_clock(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ApiJson(body): ApiJson<ClockUpdate>,
+    ControlJson(body): ControlJson<ClockUpdate>,
 ) -> Answer {
     let now = match body.now.as_deref() {
         Some(text) => Some(parse_timestamp(text).ok_or_else(|| {
@@ -581,7 +584,7 @@ async fn set_clock(
 async fn advance_clock(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ApiJson(body): ApiJson<ClockAdvance>,
+    ControlJson(body): ControlJson<ClockAdvance>,
 ) -> Answer {
     let seconds = [
         (body.seconds, 1),
@@ -626,7 +629,7 @@ async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 async fn add_fault(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ApiJson(spec): ApiJson<FaultSpec>,
+    ControlJson(spec): ControlJson<FaultSpec>,
 ) -> Answer {
     spec.validate()
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
@@ -700,7 +703,7 @@ async fn clear_journal(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer 
 async fn journal_settings(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ApiJson(body): ApiJson<JournalSettings>,
+    ControlJson(body): ControlJson<JournalSettings>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
         a.journal.record_bodies = body.record_bodies;

@@ -109,8 +109,9 @@ where
     }
 }
 
-/// A JSON request body. The `Content-Type` is not checked (clients differ), the body must be
-/// one JSON value of the expected shape; errors name the offending field.
+/// A JSON request body of the product API. The `Content-Type` is not checked (clients differ),
+/// the body must be one JSON value of the expected shape; errors name the offending field. No
+/// request field of the spec is nullable, so a `null` for a documented field is 400 too.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -122,45 +123,123 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        // The limit is set per router (DefaultBodyLimit); name the one that applies.
-        let limit = if req.uri().path().starts_with("/__mock/") {
-            crate::limits::CONTROL_BODY_LIMIT
-        } else {
-            crate::BODY_LIMIT
-        };
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            let status = rejection.status();
-            if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    status,
-                    format!("Request body is too large (limit {limit} bytes)"),
-                )
-            } else {
-                ApiError::new(
-                    status,
-                    format!("Could not read the request body: {}", rejection.body_text()),
-                )
-            }
-        })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::bad_request(
-                "Missing request body: expected a JSON object",
-            ));
-        }
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if path == "." {
-                ApiError::bad_request(format!("Invalid request body: {inner}"))
-            } else {
-                ApiError::bad_request(format!("Invalid request body at {path}: {inner}"))
-            }
-        })?;
-        de.end()
-            .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-        Ok(Self(value))
+        read_json(req, state, true).await.map(Self)
     }
+}
+
+/// A JSON request body of the control API: as [`ApiJson`], but `null` is a value there (a
+/// fixture's `expires_at`, a patch clearing a field).
+#[derive(Debug)]
+pub struct ControlJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ControlJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_json(req, state, false).await.map(Self)
+    }
+}
+
+async fn read_json<T: DeserializeOwned, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    reject_nulls: bool,
+) -> Result<T, ApiError> {
+    // The limit is set per router (DefaultBodyLimit); name the one that applies.
+    let limit = if req.uri().path().starts_with("/__mock/") {
+        crate::limits::CONTROL_BODY_LIMIT
+    } else {
+        crate::BODY_LIMIT
+    };
+    let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+        let status = rejection.status();
+        if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                format!("Request body is too large (limit {limit} bytes)"),
+            )
+        } else {
+            ApiError::new(
+                status,
+                format!("Could not read the request body: {}", rejection.body_text()),
+            )
+        }
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "Missing request body: expected a JSON object",
+        ));
+    }
+    if reject_nulls {
+        if let Some(path) = null_field::<T>(&bytes) {
+            return Err(ApiError::bad_request(format!(
+                "Invalid request body at {path}: null is not allowed (omit the field instead)"
+            )));
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            ApiError::bad_request(format!("Invalid request body: {inner}"))
+        } else {
+            ApiError::bad_request(format!("Invalid request body at {path}: {inner}"))
+        }
+    })?;
+    de.end()
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    Ok(value)
+}
+
+/// The path of a documented field of `T` that the body sets to `null`, if any.
+///
+/// No field of a request body in the spec is nullable, so `"name": null` has the wrong type
+/// and is 400 like `"name": 5`. Serde reads a `null` into an `Option` as if the field were
+/// absent, so to tell the two apart every `null` is replaced by a stand-in and the body is
+/// read again: an error exactly where a `null` stood names a documented field. Two stand-ins,
+/// `[]` (refused by strings, numbers and booleans) and `true` (refused by strings, numbers,
+/// objects and arrays), cover every field type but free-form JSON. A `null` in an unknown
+/// field is ignored, like the field itself.
+fn null_field<T: DeserializeOwned>(bytes: &[u8]) -> Option<String> {
+    fn replace_nulls(value: &mut serde_json::Value, with: &serde_json::Value) {
+        match value {
+            serde_json::Value::Null => *value = with.clone(),
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| replace_nulls(v, with))
+            }
+            serde_json::Value::Object(members) => {
+                members.values_mut().for_each(|v| replace_nulls(v, with))
+            }
+            _ => {}
+        }
+    }
+    if !bytes.windows(4).any(|w| w == b"null") {
+        return None;
+    }
+    let original: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let stand_ins = [serde_json::json!([]), serde_json::json!(true)];
+    stand_ins.iter().find_map(|with| {
+        let mut probe = original.clone();
+        replace_nulls(&mut probe, with);
+        let error = serde_path_to_error::deserialize::<_, T>(probe).err()?;
+        let mut at = &original;
+        let mut segments = 0;
+        for segment in error.path().iter() {
+            segments += 1;
+            at = match segment {
+                serde_path_to_error::Segment::Map { key } => at.get(key)?,
+                serde_path_to_error::Segment::Seq { index } => at.get(index)?,
+                _ => return None,
+            };
+        }
+        // A body that is `null` itself is left to the ordinary error.
+        (segments > 0 && at.is_null()).then(|| error.path().to_string())
+    })
 }
 
 /// Reads a documented request header: absent is `None`; present twice, not visible ASCII, or

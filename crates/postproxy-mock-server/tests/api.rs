@@ -1028,6 +1028,59 @@ async fn malformed_json_is_400_and_changes_nothing() {
     assert_eq!(mock.group_ids(FULL).await.len(), 4);
 }
 
+/// Found by schemathesis (negative data accepted): `"name": null` created a group and
+/// `"force_no_redirect": null` an invitation, because serde reads a `null` into an `Option` as
+/// an absent field. No request field of the spec is nullable, so a `null` is a wrong type.
+#[tokio::test]
+async fn null_for_a_documented_body_field_is_400_naming_it() {
+    let mock = Mock::start().await;
+    for (body, field) in [
+        (
+            json!({"profile_group": {"name": "A"}, "name": null}),
+            "name",
+        ),
+        (json!({"name": "A", "profile_group": null}), "profile_group"),
+        (
+            json!({"profile_group": {"name": null}}),
+            "profile_group.name",
+        ),
+    ] {
+        let reply = mock.post("/api/profile_groups", FULL, body.clone()).await;
+        assert_eq!(reply.status, 400, "{body}");
+        let message = reply.error();
+        assert!(
+            message.contains(&format!("at {field}:")) && message.contains("null"),
+            "{body}: {message}"
+        );
+    }
+    assert_eq!(mock.group_ids(FULL).await.len(), 4);
+    for field in [
+        "platform",
+        "redirect_url",
+        "onboarding",
+        "refresh_connection",
+        "force_no_redirect",
+    ] {
+        let mut body = json!({"platform": "instagram", "redirect_url": "https://example.com/cb"});
+        body[field] = Value::Null;
+        let reply = mock.post(INIT, FULL, body).await;
+        assert_eq!(reply.status, 400, "{field}");
+        assert!(reply.error().contains(field), "{field}");
+    }
+    // A null in a field the spec does not know is ignored, like the field.
+    let created = mock
+        .post(
+            "/api/profile_groups",
+            FULL,
+            json!({"profile_group": {"name": "A", "color": null}, "extra": null}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let body = json!({"platform": "instagram", "redirect_url": "https://example.com/cb", "bot_token": null});
+    let connected = mock.post(INIT, FULL, body).await;
+    assert_eq!(connected.status, 200, "{}", connected.body);
+}
+
 #[tokio::test]
 async fn unknown_route_and_wrong_method() {
     let mock = Mock::start().await;

@@ -1,0 +1,66 @@
+"""A check that narrows schemathesis.toml's allowances of 400/422 for schema-valid requests.
+
+For the operations listed below, `positive_data_acceptance` accepts the status the spec
+documents for a business rule the schema cannot express. This check makes sure such a rejection
+of schema-valid data is exactly that rule: the `error` message must be one the spec documents
+for it on that operation (the examples in openapi/postproxy.yaml). Any other 400 or 422 on
+schema-valid data fails here, as it would without the allowance.
+"""
+import re
+
+import schemathesis
+
+REUSED_KEY = r"Idempotency-Key has already been used with a different request"
+
+DOCUMENTED_REJECTIONS = {
+    "create_profile_group": {
+        422: [r"Name can't be blank", REUSED_KEY],
+    },
+    "delete_profile_group": {
+        422: [REUSED_KEY],
+    },
+    "delete_profile": {
+        422: [REUSED_KEY],
+    },
+    "initialize_connection": {
+        422: [
+            r"Missing platform",
+            r"Missing redirect_url",
+            r"Platform already connected",
+            r"Unsupported platform: .*\. Supported platforms: facebook, instagram, tiktok, "
+            r"linkedin, youtube, twitter, threads",
+        ],
+    },
+    "list_profile_placements": {
+        422: [
+            r"Placements are not available for \w+ profiles; they are available for facebook, "
+            r"linkedin, pinterest, telegram and google_business profiles",
+        ],
+    },
+    "get_profile_stats": {
+        400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
+    },
+}
+
+
+@schemathesis.check
+def only_documented_business_rule_rejections(ctx, response, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if response.status_code not in (400, 422):
+        return None
+    operation_id = case.operation.definition.raw.get("operationId")
+    allowed = DOCUMENTED_REJECTIONS.get(operation_id, {}).get(response.status_code)
+    if allowed is None:
+        return None  # positive_data_acceptance reports it
+    try:
+        message = response.json().get("error")
+    except Exception:
+        message = None
+    if not isinstance(message, str) or not any(re.fullmatch(p, message) for p in allowed):
+        raise AssertionError(
+            f"Schema-valid request rejected with {response.status_code} {message!r}, which is not "
+            f"a business rule the spec documents for {operation_id}"
+        )
+    return None
