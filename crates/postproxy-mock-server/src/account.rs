@@ -264,6 +264,10 @@ pub struct Account {
     anchor: OffsetDateTime,
     /// Polling and expiry have been applied up to here.
     ticked_at: OffsetDateTime,
+    /// The earliest `expires_at` after `ticked_at` of an active profile, so that a tick with
+    /// nothing due does not look at every profile; `None` when it must be found again (a
+    /// profile was added or changed).
+    next_expiry: Option<Option<OffsetDateTime>>,
     /// The request journal.
     pub journal: Journal,
     /// Armed faults.
@@ -324,6 +328,7 @@ impl Account {
             clock,
             anchor: now,
             ticked_at: now,
+            next_expiry: None,
             journal: Journal::default(),
             faults: Faults::default(),
         };
@@ -354,6 +359,7 @@ impl Account {
     }
 
     fn push_profile(&mut self, row: ProfileRow) {
+        self.next_expiry = None;
         self.index.add(&row, self.profiles.len());
         self.profiles.push(row);
     }
@@ -452,6 +458,7 @@ impl Account {
         let now = self.clock.now();
         self.anchor = now;
         self.ticked_at = now;
+        self.next_expiry = None;
     }
 
     /// Applies what happened between the last tick and the clock's now: every polling round
@@ -483,20 +490,29 @@ impl Account {
 
     /// Expires active profiles whose `expires_at` is after the last tick and not after `until`.
     fn expire(&mut self, until: OffsetDateTime) -> u64 {
-        let since = self.ticked_at;
-        let mut n = 0;
-        for row in &mut self.profiles {
-            let due = row
-                .profile
-                .expires_at
-                .as_deref()
-                .and_then(parse_timestamp)
-                .is_some_and(|e| e > since && e <= until);
-            if due && row.profile.status == ProfileStatus::Active {
-                row.profile.status = ProfileStatus::Expired;
-                n += 1;
+        if let Some(next) = self.next_expiry {
+            if next.is_none_or(|next| next > until) {
+                return 0;
             }
         }
+        let since = self.ticked_at;
+        let mut n = 0;
+        let mut next: Option<OffsetDateTime> = None;
+        for row in &mut self.profiles {
+            if row.profile.status != ProfileStatus::Active {
+                continue;
+            }
+            let Some(e) = row.profile.expires_at.as_deref().and_then(parse_timestamp) else {
+                continue;
+            };
+            if e > since && e <= until {
+                row.profile.status = ProfileStatus::Expired;
+                n += 1;
+            } else if e > until {
+                next = Some(next.map_or(e, |n| n.min(e)));
+            }
+        }
+        self.next_expiry = Some(next);
         n
     }
 
@@ -998,6 +1014,7 @@ impl Account {
         });
         let profile = match existing {
             Some(index) if connection.refresh_connection => {
+                self.next_expiry = None;
                 let row = &mut self.profiles[index];
                 row.profile.status = ProfileStatus::Active;
                 row.profile.expires_at = expires_at;
@@ -1164,6 +1181,7 @@ impl Account {
         if patch.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
             return Err("name must not be blank".into());
         }
+        self.next_expiry = None;
         let row = self.profile_mut(id)?;
         let p = &mut row.profile;
         if let Some(name) = &patch.name {

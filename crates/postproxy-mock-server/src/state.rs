@@ -7,6 +7,7 @@
 //! or disturb each other.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::account::{Account, IdGenerator};
 use crate::auth::{self, ApiKey, Principal};
@@ -50,8 +51,6 @@ impl std::fmt::Display for StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     seed: u64,
-    /// The fixtures the server started with, for a reset.
-    initial: Fixtures,
     /// Accounts in creation order; `index` maps ids to positions.
     accounts: Vec<Account>,
     index: HashMap<String, usize>,
@@ -59,8 +58,14 @@ pub struct Store {
     keys: HashMap<String, Principal>,
     /// Connect tokens to the account that issued them.
     tokens: HashMap<String, String>,
-    /// The fixture each account was created from, for an account reset.
-    origins: HashMap<String, AccountFixture>,
+    /// The fixture each account was created from (ids and keys resolved), for an account
+    /// reset. Kept as JSON text: a third of the memory of the parsed form, and read only on
+    /// a reset.
+    origins: HashMap<String, Arc<str>>,
+    /// The origins of the accounts the server started with, in order, and the id generator
+    /// as it stood after creating them: a server reset rebuilds exactly that.
+    startup: Vec<Arc<str>>,
+    ids_after_start: IdGenerator,
     /// Generated account ids, keys and tokens.
     ids: IdGenerator,
 }
@@ -69,27 +74,50 @@ impl Store {
     /// The state described by validated `fixtures`, with ids generated from `seed`. Every
     /// account's clock runs in real time.
     pub fn new(fixtures: &Fixtures, seed: u64) -> Self {
-        let mut store = Self::empty(fixtures.clone(), seed);
+        let mut store = Self::empty(seed);
         for account in &fixtures.accounts {
             // Validated fixtures have unique ids and keys, and fewer accounts than the cap.
-            if let Err(e) = store.create_account(account.clone(), Clock::real()) {
-                tracing::error!(error = %e, "fixture account not loaded");
+            match store.create_account(account.clone(), Clock::real()) {
+                Ok(created) => {
+                    let id = created.id().to_string();
+                    store.startup.push(store.origins[&id].clone());
+                }
+                Err(e) => tracing::error!(error = %e, "fixture account not loaded"),
             }
         }
+        store.ids_after_start = store.ids.clone();
         store
     }
 
-    fn empty(initial: Fixtures, seed: u64) -> Self {
+    fn empty(seed: u64) -> Self {
+        let ids = IdGenerator::labelled(seed, "server");
         Self {
             seed,
-            initial,
             accounts: Vec::new(),
             index: HashMap::new(),
             keys: HashMap::new(),
             tokens: HashMap::new(),
             origins: HashMap::new(),
-            ids: IdGenerator::labelled(seed, "server"),
+            startup: Vec::new(),
+            ids_after_start: ids.clone(),
+            ids,
         }
+    }
+
+    /// An account's origin, parsed.
+    fn origin(&self, id: &str) -> Result<AccountFixture, StoreError> {
+        let text = self
+            .origins
+            .get(id)
+            .ok_or_else(|| StoreError::NoAccount(id.to_string()))?;
+        // Written by `create_account` from a validated fixture; it always reads back.
+        serde_json::from_str(text).map_err(|e| {
+            StoreError::Invalid(FixtureError {
+                file: None,
+                path: ".".into(),
+                message: format!("the stored origin does not parse: {e}"),
+            })
+        })
     }
 
     /// The seed ids are generated from.
@@ -171,7 +199,8 @@ impl Store {
         self.register_keys(&account);
         self.index.insert(id.clone(), self.accounts.len());
         self.accounts.push(account);
-        self.origins.insert(id.clone(), fixture);
+        let origin = serde_json::to_string(&fixture).unwrap_or_default();
+        self.origins.insert(id.clone(), Arc::from(origin));
         self.account(&id)
     }
 
@@ -305,11 +334,7 @@ impl Store {
     /// Puts one account back as it was created: its data and keys, a real-time clock, an empty
     /// journal and no faults.
     pub fn reset_account(&mut self, id: &str) -> Result<&Account, StoreError> {
-        let origin = self
-            .origins
-            .get(id)
-            .cloned()
-            .ok_or_else(|| StoreError::NoAccount(id.to_string()))?;
+        let origin = self.origin(id)?;
         self.replace(id, origin, |_, new| {
             new.clock = Clock::real();
             new.restart_polling();
@@ -318,7 +343,22 @@ impl Store {
 
     /// Everything back to how the server started: accounts created since are removed.
     pub fn reset_all(&mut self) {
-        *self = Self::new(&self.initial.clone(), self.seed);
+        let mut fresh = Self::empty(self.seed);
+        for text in &self.startup {
+            // Origins are written from validated fixtures with their ids and keys resolved.
+            match serde_json::from_str::<AccountFixture>(text) {
+                Ok(fixture) => {
+                    if let Err(e) = fresh.create_account(fixture, Clock::real()) {
+                        tracing::error!(error = %e, "startup account not restored");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "startup account not restored"),
+            }
+        }
+        fresh.startup = std::mem::take(&mut self.startup);
+        fresh.ids = self.ids_after_start.clone();
+        fresh.ids_after_start = self.ids_after_start.clone();
+        *self = fresh;
     }
 }
 
@@ -408,6 +448,28 @@ mod tests {
             .key
             .clone();
         assert_eq!(ka, kb);
+    }
+
+    #[test]
+    fn a_server_reset_is_a_fresh_start_ids_included() {
+        let mut store = Store::new(&Fixtures::demo(), 3);
+        let first = store
+            .create_account(small(None, None), Clock::real())
+            .unwrap()
+            .id()
+            .to_string();
+        store
+            .create_account(small(None, None), Clock::real())
+            .unwrap();
+        store.reset_all();
+        assert_eq!(store.accounts().len(), 1);
+        let again = store
+            .create_account(small(None, None), Clock::real())
+            .unwrap()
+            .id()
+            .to_string();
+        assert_eq!(again, first, "the same ids as after a fresh start");
+        assert!(store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).is_ok());
     }
 
     #[test]

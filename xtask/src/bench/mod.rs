@@ -375,10 +375,10 @@ fn build(ctx: &mut Ctx) -> Result<(), String> {
         "--locked",
         "-p",
         "postproxy-mock-server",
-        "--bin",
-        "postproxy-mock",
         "-p",
         "postproxy-bench",
+        // `--bin NAME` would select that name in every package and skip the bench's binaries.
+        "--bins",
     ];
     ctx.record(format!("cargo {}", args.join(" ")));
     let status = Command::new(cargo())
