@@ -21,9 +21,10 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::faults::Faults;
 use crate::fixtures::{
-    has_placements, parse_timestamp, stats_per_placement, AccountFixture, ApiKeyFixture,
-    GroupFixture, ProfileFixture, SnapshotFixture,
+    has_placements, parse_timestamp, stats_per_placement, validate_profile, AccountFixture,
+    ApiKeyFixture, GroupFixture, ProfileFixture, SnapshotFixture,
 };
+use crate::ids::IdGenerator;
 use crate::journal::Journal;
 use crate::limits::{
     self, MAX_GROUPS, MAX_IDEMPOTENCY_KEYS, MAX_PENDING_CONNECTIONS, MAX_PLACEMENTS, MAX_PROFILES,
@@ -50,70 +51,6 @@ pub const CONNECTION_TTL: Duration = Duration::hours(1);
 
 /// How long a newly connected profile's token lasts on networks whose tokens expire.
 pub const TOKEN_LIFETIME: Duration = Duration::days(60);
-
-/// Deterministic ids: a SplitMix64 stream rendered in base 36.
-#[derive(Debug, Clone)]
-pub struct IdGenerator {
-    state: u64,
-}
-
-impl IdGenerator {
-    /// A stream determined by `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { state: seed }
-    }
-
-    /// A stream determined by `seed` and a label (e.g. an account id), so that accounts draw
-    /// from independent streams.
-    pub fn labelled(seed: u64, label: &str) -> Self {
-        let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
-        for b in label.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        Self::new(h)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// `prefix` followed by `len` base-36 characters.
-    pub fn next_id(&mut self, prefix: &str, len: usize) -> String {
-        self.next_in(prefix, len, b"0123456789abcdefghijklmnopqrstuvwxyz")
-    }
-
-    /// `prefix` followed by `len` decimal digits (the first not 0).
-    pub fn next_digits(&mut self, prefix: &str, len: usize) -> String {
-        let mut id = self.next_in(prefix, len, b"0123456789");
-        if id[prefix.len()..].starts_with('0') {
-            id.replace_range(prefix.len()..=prefix.len(), "1");
-        }
-        id
-    }
-
-    fn next_in(&mut self, prefix: &str, len: usize, alphabet: &[u8]) -> String {
-        let base = alphabet.len() as u64;
-        let mut id = String::with_capacity(prefix.len() + len);
-        id.push_str(prefix);
-        let mut bits = self.next_u64();
-        let mut left = 12; // 36^12 < 2^64: at least twelve digits per draw
-        for _ in 0..len {
-            if left == 0 {
-                bits = self.next_u64();
-                left = 12;
-            }
-            id.push(char::from(alphabet[(bits % base) as usize]));
-            bits /= base;
-            left -= 1;
-        }
-        id
-    }
-}
 
 #[derive(Debug, Clone)]
 struct GroupRow {
@@ -279,7 +216,7 @@ fn not_found() -> ApiError {
 }
 
 fn unprocessable(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    ApiError::unprocessable(message)
 }
 
 /// A query parameter that SDKs may send with an empty value, which means "not given".
@@ -406,10 +343,7 @@ impl Account {
                 .iter()
                 .map(|k| ApiKeyFixture {
                     key: Some(k.key.clone()),
-                    profile_group_id: match &k.principal.scope {
-                        auth::Scope::FullAccess => None,
-                        auth::Scope::Group(g) => Some(g.clone()),
-                    },
+                    profile_group_id: k.principal.scope.group().map(str::to_string),
                     description: None,
                 })
                 .collect(),
@@ -452,6 +386,30 @@ impl Account {
     }
 
     // ------------------------------------------------------------------ time
+
+    /// Freezes or resumes the clock and moves it to `now`, then applies what the move did.
+    /// Set back in time, the account starts polling (and expiring) over from there.
+    pub fn set_clock(&mut self, now: Option<OffsetDateTime>, frozen: Option<bool>) -> TickReport {
+        let before = self.clock.now();
+        match frozen {
+            Some(true) => self.clock.freeze(),
+            Some(false) => self.clock.resume(),
+            None => {}
+        }
+        if let Some(now) = now {
+            self.clock.set(now);
+        }
+        if self.clock.now() < before {
+            self.restart_polling();
+        }
+        self.tick()
+    }
+
+    /// Moves the clock forward by `by` and applies what passed in between.
+    pub fn advance_clock(&mut self, by: Duration) -> TickReport {
+        self.clock.advance(by);
+        self.tick()
+    }
 
     /// Polling counts from the clock's now again (after the clock was replaced).
     pub fn restart_polling(&mut self) {
@@ -688,6 +646,16 @@ impl Account {
         })
     }
 
+    /// The position of the group's profile on `platform`, if it has one.
+    fn connected(&self, group_id: &str, platform: Platform) -> Option<usize> {
+        self.index
+            .by_group
+            .get(group_id)?
+            .iter()
+            .copied()
+            .find(|&i| self.profiles[i].profile.platform == platform)
+    }
+
     /// Profile resolution: with `profile_group_id` the profile must belong to that group;
     /// without it, to any group the key can access. Otherwise 404.
     fn resolve(
@@ -867,12 +835,7 @@ impl Account {
             .filter(|u| !u.is_empty())
             .ok_or_else(|| unprocessable("Missing redirect_url"))?;
         let refresh = body.refresh_connection == Some(true);
-        if !refresh
-            && self
-                .profiles
-                .iter()
-                .any(|p| p.profile.profile_group_id == group && p.profile.platform == supported)
-        {
+        if !refresh && self.connected(&group, supported).is_some() {
             return Err(unprocessable("Platform already connected"));
         }
         // Expired invitations can never be used again: drop them before counting.
@@ -1008,10 +971,7 @@ impl Account {
             Platform::Facebook | Platform::Instagram | Platform::Threads | Platform::Linkedin
         )
         .then(|| format_timestamp(now + TOKEN_LIFETIME));
-        let existing = self.profiles.iter().position(|p| {
-            p.profile.profile_group_id == connection.profile_group_id
-                && p.profile.platform == connection.platform
-        });
+        let existing = self.connected(&connection.profile_group_id, connection.platform);
         let profile = match existing {
             Some(index) if connection.refresh_connection => {
                 self.next_expiry = None;
@@ -1104,53 +1064,71 @@ impl Account {
     // ------------------------------------------------------------------ injection
 
     /// Adds a group; 409 if `id` is taken.
-    pub fn inject_group(&mut self, id: Option<&str>, name: &str) -> Result<ProfileGroup, String> {
+    pub fn inject_group(&mut self, id: Option<&str>, name: &str) -> Result<ProfileGroup, ApiError> {
         if name.trim().is_empty() {
-            return Err("name must not be blank".into());
+            return Err(unprocessable("name must not be blank"));
         }
         if let Some(id) = id {
             if id.trim().is_empty() {
-                return Err("id must not be blank".into());
+                return Err(unprocessable("id must not be blank"));
             }
             if self.groups.iter().any(|g| g.id == id) {
-                return Err(format!("conflict: profile group {id:?} already exists"));
+                return Err(ApiError::conflict(format!(
+                    "profile group {id:?} already exists"
+                )));
             }
         }
         if self.groups.len() >= MAX_GROUPS {
-            return Err(limits::full(MAX_GROUPS, "profile groups"));
+            return Err(unprocessable(limits::full(MAX_GROUPS, "profile groups")));
         }
         Ok(self.insert_group(id, name))
     }
 
+    /// A group's name.
+    pub fn group_name(&self, id: &str) -> Option<&str> {
+        self.groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.name.as_str())
+    }
+
     /// Renames a group.
-    pub fn rename_group(&mut self, id: &str, name: &str) -> Result<ProfileGroup, String> {
+    pub fn rename_group(&mut self, id: &str, name: &str) -> Result<ProfileGroup, ApiError> {
         if name.trim().is_empty() {
-            return Err("name must not be blank".into());
+            return Err(unprocessable("name must not be blank"));
         }
         let group = self
             .groups
             .iter_mut()
             .find(|g| g.id == id)
-            .ok_or_else(|| format!("not found: no profile group {id:?}"))?;
+            .ok_or_else(|| ApiError::missing(format!("no profile group {id:?}")))?;
         group.name = name.to_string();
         let group = group.clone();
         Ok(self.group_view(&group))
     }
 
-    /// Adds a validated profile fixture to a group.
+    /// Adds a profile to a group, checked as a fixture profile is.
     pub fn inject_profile(
         &mut self,
         group_id: &str,
         fixture: &ProfileFixture,
-    ) -> Result<Profile, String> {
+    ) -> Result<Profile, ApiError> {
+        validate_profile(fixture, "profile")
+            .map_err(|e| unprocessable(format!("{}: {}", e.path, e.message)))?;
+        if fixture.id.trim().is_empty() {
+            return Err(unprocessable("profile.id: must not be blank"));
+        }
         if !self.groups.iter().any(|g| g.id == group_id) {
-            return Err(format!("not found: no profile group {group_id:?}"));
+            return Err(ApiError::missing(format!("no profile group {group_id:?}")));
         }
         if self.index.by_id.contains_key(&fixture.id) {
-            return Err(format!("conflict: profile {:?} already exists", fixture.id));
+            return Err(ApiError::conflict(format!(
+                "profile {:?} already exists",
+                fixture.id
+            )));
         }
         if self.profiles.len() >= MAX_PROFILES {
-            return Err(limits::full(MAX_PROFILES, "profiles"));
+            return Err(unprocessable(limits::full(MAX_PROFILES, "profiles")));
         }
         let row = profile_row(fixture, group_id);
         let profile = row.profile.clone();
@@ -1159,27 +1137,27 @@ impl Account {
     }
 
     /// The profile row by id, for the control API.
-    fn profile_mut(&mut self, id: &str) -> Result<&mut ProfileRow, String> {
+    fn profile_mut(&mut self, id: &str) -> Result<&mut ProfileRow, ApiError> {
         match self.index.by_id.get(id) {
             Some(&i) => Ok(&mut self.profiles[i]),
-            None => Err(format!("not found: no profile {id:?}")),
+            None => Err(ApiError::missing(format!("no profile {id:?}"))),
         }
     }
 
     /// Changes fields of a profile; `patch` is applied only if all of it is valid.
-    pub fn patch_profile(&mut self, id: &str, patch: &ProfilePatch) -> Result<Profile, String> {
+    pub fn patch_profile(&mut self, id: &str, patch: &ProfilePatch) -> Result<Profile, ApiError> {
         if let Some(Some(expires_at)) = &patch.expires_at {
             if parse_timestamp(expires_at).is_none() {
-                return Err(format!(
+                return Err(unprocessable(format!(
                     "expires_at: {expires_at:?} is not an RFC 3339 timestamp"
-                ));
+                )));
             }
         }
         if patch.post_count.is_some_and(|n| n < 0) {
-            return Err("post_count must not be negative".into());
+            return Err(unprocessable("post_count must not be negative"));
         }
         if patch.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
-            return Err("name must not be blank".into());
+            return Err(unprocessable("name must not be blank"));
         }
         self.next_expiry = None;
         let row = self.profile_mut(id)?;
@@ -1207,63 +1185,77 @@ impl Account {
         &mut self,
         id: &str,
         placement: Placement,
-    ) -> Result<Vec<Placement>, String> {
+    ) -> Result<Vec<Placement>, ApiError> {
         let row = self.profile_mut(id)?;
         let platform = row.profile.platform;
         if !has_placements(platform) {
-            return Err(format!("{platform} profiles have no placements"));
+            return Err(unprocessable(format!(
+                "{platform} profiles have no placements"
+            )));
         }
         match &placement.id {
             None if platform != Platform::Linkedin => {
-                return Err(
-                    "only the LinkedIn personal profile placement may have a null id".into(),
-                )
+                return Err(unprocessable(
+                    "only the LinkedIn personal profile placement may have a null id",
+                ))
             }
             Some(pid) if row.placements.iter().any(|p| p.id.as_deref() == Some(pid)) => {
-                return Err(format!("conflict: placement {pid:?} already exists"))
+                return Err(ApiError::conflict(format!(
+                    "placement {pid:?} already exists"
+                )))
             }
             None if row.placements.iter().any(|p| p.id.is_none()) => {
-                return Err("conflict: the personal profile placement already exists".into())
+                return Err(ApiError::conflict(
+                    "the personal profile placement already exists",
+                ))
             }
             _ => {}
         }
         if row.placements.len() >= MAX_PLACEMENTS {
-            return Err(format!(
+            return Err(unprocessable(format!(
                 "This profile has {MAX_PLACEMENTS} placements, the most it can"
-            ));
+            )));
         }
         row.placements.push(placement);
         Ok(row.placements.clone())
     }
 
     /// Adds a stats snapshot, checked as a fixture snapshot is.
-    pub fn inject_snapshot(&mut self, id: &str, snapshot: &SnapshotFixture) -> Result<(), String> {
+    pub fn inject_snapshot(
+        &mut self,
+        id: &str,
+        snapshot: &SnapshotFixture,
+    ) -> Result<(), ApiError> {
         let row = self.profile_mut(id)?;
         let platform = row.profile.platform;
         let at = parse_timestamp(&snapshot.recorded_at).ok_or_else(|| {
-            format!(
+            unprocessable(format!(
                 "recorded_at: {:?} is not an RFC 3339 timestamp",
                 snapshot.recorded_at
-            )
+            ))
         })?;
         match (&snapshot.placement_id, stats_per_placement(platform)) {
             (None, true) => {
-                return Err(format!("placement_id is required for {platform} profiles"))
+                return Err(unprocessable(format!(
+                    "placement_id is required for {platform} profiles"
+                )))
             }
             (Some(pid), true) if !row.placements.iter().any(|p| p.id.as_deref() == Some(pid)) => {
-                return Err(format!("not found: no placement {pid:?} on profile {id:?}"))
+                return Err(ApiError::missing(format!(
+                    "no placement {pid:?} on profile {id:?}"
+                )))
             }
             (Some(_), false) => {
-                return Err(format!(
+                return Err(unprocessable(format!(
                     "placement_id must be null: {platform} stats are not kept per placement"
-                ))
+                )))
             }
             _ => {}
         }
         if row.snapshots.len() >= MAX_SNAPSHOTS {
-            return Err(format!(
+            return Err(unprocessable(format!(
                 "This profile holds {MAX_SNAPSHOTS} stats snapshots, the most it can"
-            ));
+            )));
         }
         row.insert_snapshot(Snapshot {
             placement_id: snapshot.placement_id.clone(),
@@ -1325,6 +1317,32 @@ pub enum ConnectError {
     Expired,
     /// The account holds [`MAX_PROFILES`] profiles: no new one can be connected.
     Full,
+}
+
+impl ConnectError {
+    /// The status the control API and the consent page answer with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::Unknown => StatusCode::NOT_FOUND,
+            Self::Expired => StatusCode::GONE,
+            Self::Full => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// What went wrong, in a sentence.
+    pub fn message(self) -> String {
+        match self {
+            Self::Unknown => "No pending connection with this token".into(),
+            Self::Expired => "This connection link has expired".into(),
+            Self::Full => limits::full(MAX_PROFILES, "profiles"),
+        }
+    }
+}
+
+impl From<ConnectError> for ApiError {
+    fn from(e: ConnectError) -> Self {
+        ApiError::new(e.status(), e.message())
+    }
 }
 
 fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
@@ -1421,8 +1439,8 @@ fn latest_stats(row: &ProfileRow) -> Vec<&Snapshot> {
     }
 }
 
-/// Numeric values summed across `latest` (keys in first-seen order), non-numeric values dropped,
-/// `recorded_at` the newest included; `None` without snapshots.
+/// Numeric values summed across `latest` (keys sorted, as in every JSON object here),
+/// non-numeric values dropped, `recorded_at` the newest included; `None` without snapshots.
 fn summary_stats(latest: &[&Snapshot]) -> Option<SummaryStats> {
     let newest = latest.iter().max_by_key(|s| s.at)?;
     let mut sums: Map<String, Value> = Map::new();
@@ -1497,26 +1515,6 @@ mod tests {
             &Number::from_f64(0.25).unwrap(),
         );
         assert_eq!(float.as_f64(), Some(0.75));
-    }
-
-    #[test]
-    fn ids_are_prefixed_base36_and_seeded() {
-        let mut a = IdGenerator::new(1);
-        let mut b = IdGenerator::new(1);
-        let id = a.next_id("grp_", 10);
-        assert_eq!(id, b.next_id("grp_", 10));
-        assert_eq!(id.len(), 14);
-        assert!(id[4..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
-        assert_ne!(id, a.next_id("grp_", 10));
-        assert_eq!(a.next_id("inv_", 30).len(), 34);
-        let digits = a.next_digits("", 15);
-        assert!(digits.len() == 15 && !digits.starts_with('0'));
-        assert_ne!(
-            IdGenerator::labelled(1, "a").next_id("", 8),
-            IdGenerator::labelled(1, "b").next_id("", 8)
-        );
     }
 
     #[test]

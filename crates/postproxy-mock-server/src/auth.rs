@@ -14,6 +14,16 @@ pub enum Scope {
     Group(String),
 }
 
+impl Scope {
+    /// The group a scoped key is limited to; `None` for full access.
+    pub fn group(&self) -> Option<&str> {
+        match self {
+            Scope::FullAccess => None,
+            Scope::Group(group) => Some(group),
+        }
+    }
+}
+
 /// The holder of a valid API key: its account and scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {

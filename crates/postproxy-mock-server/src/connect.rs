@@ -58,23 +58,16 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 fn token_problem(e: ConnectError) -> Response {
-    match e {
-        ConnectError::Unknown => page(
-            StatusCode::NOT_FOUND,
-            "Unknown connection link",
-            "<h1>Unknown connection link</h1><p>This link is not valid or was already used.</p>",
-        ),
-        ConnectError::Expired => page(
-            StatusCode::GONE,
-            "Expired connection link",
-            "<h1>Expired connection link</h1><p>Ask the app for a new one.</p>",
-        ),
-        ConnectError::Full => page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Account full",
-            "<h1>Account full</h1><p>This account holds the most profiles it can.</p>",
-        ),
-    }
+    let title = match e {
+        ConnectError::Unknown => "Unknown connection link",
+        ConnectError::Expired => "Expired connection link",
+        ConnectError::Full => "Account full",
+    };
+    page(
+        e.status(),
+        title,
+        &format!("<h1>{title}</h1><p>{}.</p>", escape(&e.message())),
+    )
 }
 
 /// Looks a token up in the account that issued it.
@@ -98,14 +91,10 @@ fn with_token<T>(
 async fn consent_page(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {
     let found = with_token(&api, &token, |account| {
         let c = account.pending_connection(&token)?.clone();
-        let who = account
-            .api_keys()
-            .iter()
-            .find(|k| k.principal.scope == crate::auth::Scope::FullAccess)
-            .map(|k| k.principal.clone());
-        let group = who
-            .and_then(|who| account.get_group(&who, &c.profile_group_id).ok())
-            .map_or_else(|| c.profile_group_id.clone(), |g| g.name);
+        let group = account
+            .group_name(&c.profile_group_id)
+            .unwrap_or(&c.profile_group_id)
+            .to_string();
         Ok((c, group))
     });
     let (c, group) = match found {

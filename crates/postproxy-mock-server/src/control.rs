@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use postproxy_models::{Placement, Profile, ProfileGroup};
+use postproxy_models::Placement;
 use serde::{Deserialize, Serialize};
 use time::Duration;
 use utoipa::{OpenApi, ToSchema};
@@ -24,9 +24,7 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery, ControlJson};
 use crate::faults::{Fault, FaultSpec};
-use crate::fixtures::{
-    parse_timestamp, validate_profile, AccountFixture, ProfileFixture, SnapshotFixture,
-};
+use crate::fixtures::{parse_timestamp, AccountFixture, ProfileFixture, SnapshotFixture};
 use crate::journal::{JournalFilter, JournalPage};
 use crate::respond::json;
 
@@ -95,6 +93,24 @@ pub struct ClockAdvance {
     pub days: i64,
 }
 
+impl ClockAdvance {
+    /// The parts added up, if that is 0 to 100 years.
+    pub fn duration(&self) -> Option<Duration> {
+        [
+            (self.seconds, 1),
+            (self.minutes, 60),
+            (self.hours, 3600),
+            (self.days, 86_400),
+        ]
+        .iter()
+        .try_fold(0i64, |sum, (n, unit)| {
+            n.checked_mul(*unit).and_then(|s| sum.checked_add(s))
+        })
+        .filter(|s| (0..=100 * 365 * 86_400).contains(s))
+        .map(Duration::seconds)
+    }
+}
+
 /// The clock after a change, and what time did to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ClockReport {
@@ -131,7 +147,7 @@ pub struct JournalSettings {
     pub record_bodies: bool,
 }
 
-/// `{"deleted": true}` and the like.
+/// `{"ok": true}`: the change was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Done {
     /// Always true.
@@ -155,10 +171,7 @@ fn info(account: &Account) -> AccountInfo {
             .map(|k| KeyInfo {
                 key: k.key.clone(),
                 key_id: k.principal.key_id.clone(),
-                profile_group_id: match &k.principal.scope {
-                    crate::auth::Scope::FullAccess => None,
-                    crate::auth::Scope::Group(g) => Some(g.clone()),
-                },
+                profile_group_id: k.principal.scope.group().map(str::to_string),
             })
             .collect(),
         profile_groups: groups,
@@ -171,17 +184,6 @@ fn clock_info(clock: &Clock) -> ClockInfo {
     ClockInfo {
         now: format_timestamp(clock.now()),
         frozen: clock.is_frozen(),
-    }
-}
-
-/// Maps an account-level message ("not found: …", "conflict: …", else invalid) to a status.
-fn refused(message: String) -> ApiError {
-    if let Some(rest) = message.strip_prefix("not found: ") {
-        ApiError::new(StatusCode::NOT_FOUND, rest)
-    } else if let Some(rest) = message.strip_prefix("conflict: ") {
-        ApiError::new(StatusCode::CONFLICT, rest)
-    } else {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 }
 
@@ -413,15 +415,9 @@ async fn add_group(
     ApiPath(id): ApiPath<String>,
     ControlJson(body): ControlJson<GroupInject>,
 ) -> Answer {
-    on_account(
-        &api,
-        &id,
-        StatusCode::CREATED,
-        |a| -> Result<ProfileGroup, ApiError> {
-            a.inject_group(body.id.as_deref(), &body.name)
-                .map_err(refused)
-        },
-    )
+    on_account(&api, &id, StatusCode::CREATED, |a| {
+        a.inject_group(body.id.as_deref(), &body.name)
+    })
 }
 
 /// Renames a profile group.
@@ -436,7 +432,7 @@ async fn rename_group(
     ControlJson(body): ControlJson<GroupPatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
-        a.rename_group(&group, &body.name).map_err(refused)
+        a.rename_group(&group, &body.name)
     })
 }
 
@@ -452,24 +448,9 @@ async fn add_profile(
     ApiPath((id, group)): ApiPath<(String, String)>,
     ControlJson(body): ControlJson<ProfileFixture>,
 ) -> Answer {
-    validate_profile(&body, "profile").map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{}: {}", e.path, e.message),
-        )
-    })?;
-    if body.id.trim().is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "profile.id: must not be blank",
-        ));
-    }
-    on_account(
-        &api,
-        &id,
-        StatusCode::CREATED,
-        |a| -> Result<Profile, ApiError> { a.inject_profile(&group, &body).map_err(refused) },
-    )
+    on_account(&api, &id, StatusCode::CREATED, |a| {
+        a.inject_profile(&group, &body)
+    })
 }
 
 /// Changes a profile's name, status, `expires_at`, `post_count` or `avatar_url`.
@@ -484,7 +465,7 @@ async fn patch_profile(
     ControlJson(body): ControlJson<ProfilePatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
-        a.patch_profile(&profile, &body).map_err(refused)
+        a.patch_profile(&profile, &body)
     })
 }
 
@@ -499,14 +480,9 @@ async fn add_placement(
     ApiPath((id, profile)): ApiPath<(String, String)>,
     ControlJson(body): ControlJson<Placement>,
 ) -> Answer {
-    on_account(
-        &api,
-        &id,
-        StatusCode::CREATED,
-        |a| -> Result<Vec<Placement>, ApiError> {
-            a.inject_placement(&profile, body).map_err(refused)
-        },
-    )
+    on_account(&api, &id, StatusCode::CREATED, |a| {
+        a.inject_placement(&profile, body)
+    })
 }
 
 /// Adds a stats snapshot.
@@ -520,7 +496,7 @@ async fn add_snapshot(
     ControlJson(body): ControlJson<SnapshotFixture>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
-        a.inject_snapshot(&profile, &body).map_err(refused)?;
+        a.inject_snapshot(&profile, &body)?;
         Ok(Done { ok: true })
     })
 }
@@ -554,20 +530,7 @@ async fn set_clock(
         None => None,
     };
     on_account(&api, &id, StatusCode::OK, |a| {
-        let before = a.clock.now();
-        match body.frozen {
-            Some(true) => a.clock.freeze(),
-            Some(false) => a.clock.resume(),
-            None => {}
-        }
-        if let Some(now) = now {
-            a.clock.set(now);
-        }
-        // Set back in time, the account starts polling (and expiring) over from there.
-        if a.clock.now() < before {
-            a.restart_polling();
-        }
-        let effects = a.tick();
+        let effects = a.set_clock(now, body.frozen);
         Ok(ClockReport {
             clock: clock_info(&a.clock),
             effects,
@@ -586,26 +549,11 @@ async fn advance_clock(
     ApiPath(id): ApiPath<String>,
     ControlJson(body): ControlJson<ClockAdvance>,
 ) -> Answer {
-    let seconds = [
-        (body.seconds, 1),
-        (body.minutes, 60),
-        (body.hours, 3600),
-        (body.days, 86_400),
-    ]
-    .iter()
-    .try_fold(0i64, |sum, (n, unit)| {
-        n.checked_mul(*unit).and_then(|s| sum.checked_add(s))
-    })
-    .filter(|s| (0..=100 * 365 * 86_400).contains(s))
-    .ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the clock moves forward by 0 to 100 years",
-        )
-    })?;
+    let by = body
+        .duration()
+        .ok_or_else(|| ApiError::unprocessable("the clock moves forward by 0 to 100 years"))?;
     on_account(&api, &id, StatusCode::OK, |a| {
-        a.clock.advance(Duration::seconds(seconds));
-        let effects = a.tick();
+        let effects = a.advance_clock(by);
         Ok(ClockReport {
             clock: clock_info(&a.clock),
             effects,
@@ -631,16 +579,8 @@ async fn add_fault(
     ApiPath(id): ApiPath<String>,
     ControlJson(spec): ControlJson<FaultSpec>,
 ) -> Answer {
-    spec.validate()
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     on_account(&api, &id, StatusCode::CREATED, |a| {
-        if a.faults.list().len() >= crate::limits::MAX_FAULTS {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::limits::full(crate::limits::MAX_FAULTS, "armed faults"),
-            ));
-        }
-        Ok(a.faults.add(spec))
+        a.faults.add(spec).map_err(ApiError::unprocessable)
     })
 }
 
@@ -664,10 +604,7 @@ async fn remove_fault(State(api): Api, ApiPath((id, fault)): ApiPath<(String, St
         if a.faults.remove(&fault) {
             Ok(Done { ok: true })
         } else {
-            Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("No fault {fault:?}"),
-            ))
+            Err(ApiError::missing(format!("No fault {fault:?}")))
         }
     })
 }
@@ -719,22 +656,6 @@ async fn list_connections(State(api): Api, ApiPath(id): ApiPath<String>) -> Answ
     on_account(&api, &id, StatusCode::OK, |a| Ok(a.connections()))
 }
 
-fn connect_error(e: crate::account::ConnectError) -> ApiError {
-    match e {
-        crate::account::ConnectError::Unknown => ApiError::new(
-            StatusCode::NOT_FOUND,
-            "No pending connection with this token",
-        ),
-        crate::account::ConnectError::Expired => {
-            ApiError::new(StatusCode::GONE, "This connection link has expired")
-        }
-        crate::account::ConnectError::Full => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            crate::limits::full(crate::limits::MAX_PROFILES, "profiles"),
-        ),
-    }
-}
-
 /// Completes a pending connection as if the user clicked Authorize: the profile is created in
 /// the group; the answer says where the user would be redirected.
 #[utoipa::path(post, path = "/__mock/accounts/{account}/connections/{token}/authorize", tag = "connections",
@@ -744,9 +665,7 @@ async fn authorize_connection(
     State(api): Api,
     ApiPath((id, token)): ApiPath<(String, String)>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
-        a.authorize(&token).map_err(connect_error)
-    })
+    on_account(&api, &id, StatusCode::OK, |a| Ok(a.authorize(&token)?))
 }
 
 /// Ends a pending connection as if the user clicked Deny.
@@ -757,7 +676,5 @@ async fn deny_connection(
     State(api): Api,
     ApiPath((id, token)): ApiPath<(String, String)>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
-        a.deny(&token).map_err(connect_error)
-    })
+    on_account(&api, &id, StatusCode::OK, |a| Ok(a.deny(&token)?))
 }

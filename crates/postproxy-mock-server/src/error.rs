@@ -29,6 +29,29 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "Not found")
     }
 
+    /// 404 with a message naming what is missing (the control API says which object).
+    pub fn missing(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 409: the object already exists.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// 413, naming the body limit that applies.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Request body is too large (limit {limit} bytes)"),
+        )
+    }
+
+    /// 422: the request is well formed but cannot be carried out.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

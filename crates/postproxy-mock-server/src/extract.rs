@@ -158,10 +158,7 @@ async fn read_json<T: DeserializeOwned, S: Send + Sync>(
     let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
         let status = rejection.status();
         if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                status,
-                format!("Request body is too large (limit {limit} bytes)"),
-            )
+            ApiError::payload_too_large(limit)
         } else {
             ApiError::new(
                 status,

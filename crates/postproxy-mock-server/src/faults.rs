@@ -154,8 +154,16 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Adds a validated fault.
-    pub fn add(&mut self, spec: FaultSpec) -> Fault {
+    /// Adds a fault, if its spec is valid and fewer than [`crate::limits::MAX_FAULTS`] are
+    /// armed; the message says what is wrong.
+    pub fn add(&mut self, spec: FaultSpec) -> Result<Fault, String> {
+        spec.validate()?;
+        if self.list.len() >= crate::limits::MAX_FAULTS {
+            return Err(crate::limits::full(
+                crate::limits::MAX_FAULTS,
+                "armed faults",
+            ));
+        }
         self.last_id += 1;
         let fault = Fault {
             id: format!("fault_{}", self.last_id),
@@ -163,7 +171,7 @@ impl Faults {
             spec,
         };
         self.list.push(fault.clone());
-        fault
+        Ok(fault)
     }
 
     /// The faults still armed.
@@ -237,8 +245,7 @@ mod tests {
             status: Some(429),
             ..Default::default()
         };
-        spec.validate().unwrap();
-        faults.add(spec);
+        faults.add(spec).unwrap();
         assert_eq!(faults.take("POST", "/api/profiles"), None);
         let first = faults.take("GET", "/api/profiles").unwrap();
         assert_eq!(
@@ -278,8 +285,10 @@ mod tests {
                 ..Default::default()
             },
         ];
+        let mut faults = Faults::default();
         for spec in bad {
-            assert!(spec.validate().is_err(), "{spec:?}");
+            assert!(faults.add(spec.clone()).is_err(), "{spec:?}");
         }
+        assert!(faults.list().is_empty(), "nothing refused is armed");
     }
 }

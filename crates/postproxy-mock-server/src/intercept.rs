@@ -49,14 +49,7 @@ pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: 
                 (Request::from_parts(parts, Body::from(bytes)), text)
             }
             Err(_) => {
-                let response = ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "Request body is too large (limit {} bytes)",
-                        crate::BODY_LIMIT
-                    ),
-                )
-                .into_response();
+                let response = ApiError::payload_too_large(crate::BODY_LIMIT).into_response();
                 record(&api, &who, method, path, query, response.status(), None);
                 return response;
             }

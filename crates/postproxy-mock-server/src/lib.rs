@@ -107,6 +107,7 @@ pub mod error;
 pub mod extract;
 pub mod faults;
 pub mod fixtures;
+pub mod ids;
 pub mod intercept;
 pub mod journal;
 pub mod limits;

@@ -6,6 +6,8 @@ use postproxy_models::Platform;
 use serde_json::{Map, Number, Value};
 use time::Duration;
 
+use crate::ids::IdGenerator;
+
 /// How often a profile is polled for stats ("about every 23 hours").
 pub const POLL_INTERVAL: Duration = Duration::hours(23);
 
@@ -123,27 +125,14 @@ fn grow_value(value: &Value, rng: &mut Rng) -> Value {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for made-up stats.
+/// A deterministic stream of made-up numbers for one series and polling round.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(IdGenerator);
 
 impl Rng {
     /// A stream for one series and round: the same inputs give the same numbers.
     pub fn for_round(seed: u64, series: &str, round: i64) -> Self {
-        let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
-        for b in series.bytes().chain(round.to_le_bytes()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        Self(h)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        Self(IdGenerator::labelled(seed, &format!("{series}@{round}")))
     }
 
     /// A number in `0..n` (0 when `n` is 0).
@@ -151,7 +140,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            self.next() % n
+            self.0.next_u64() % n
         }
     }
 }

@@ -9,11 +9,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::account::{Account, IdGenerator};
+use crate::account::Account;
 use crate::auth::{self, ApiKey, Principal};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::fixtures::{AccountFixture, FixtureError, Fixtures};
+use crate::ids::IdGenerator;
 
 pub use crate::account::{Connection, CONNECTABLE_PLATFORMS, IDEMPOTENCY_TTL};
 

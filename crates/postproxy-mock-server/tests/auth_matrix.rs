@@ -3,9 +3,11 @@
 //! control API), so destructive cases cannot affect each other; a refused case must leave the
 //! account exactly as it was.
 
-use postproxy_mock_server::fixtures::{AccountFixture, Fixtures};
 use postproxy_mock_server::MockServer;
 use serde_json::Value;
+
+mod common;
+use common::fresh_demo;
 
 /// The credential a case sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,15 +93,6 @@ const MATRIX: [Op; 10] = [
          expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "url"),
                   (ScopedOwn, 200, "url"), (ScopedOther, 404, NOT_FOUND)] },
 ];
-
-fn fresh_demo() -> AccountFixture {
-    let mut account = Fixtures::demo().accounts.remove(0);
-    account.id = None;
-    for key in &mut account.api_keys {
-        key.key = None;
-    }
-    account
-}
 
 #[tokio::test]
 async fn every_operation_with_every_credential() {

@@ -7,39 +7,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use postproxy_mock_server::fixtures::{AccountFixture, Fixtures, ProfileFixture};
 use postproxy_mock_server::journal::JournalFilter;
 use postproxy_mock_server::MockServer;
-use postproxy_models::{Platform, ProfileStatus};
+use postproxy_models::Platform;
 use serde_json::{json, Value};
+
+mod common;
+use common::{fresh_demo, profile};
 
 /// Tasks on one account, and rounds per task (each round is about seven requests: five
 /// product-API, two control-API), so about 200 requests per task.
 const TASKS: usize = 16;
 const ROUNDS: usize = 30;
-
-fn fresh_demo() -> AccountFixture {
-    let mut account = Fixtures::demo().accounts.remove(0);
-    account.id = None;
-    for key in &mut account.api_keys {
-        key.key = None;
-    }
-    account
-}
-
-fn profile(id: &str) -> ProfileFixture {
-    ProfileFixture {
-        id: id.into(),
-        name: format!("@{id}"),
-        platform: Platform::Bluesky,
-        status: ProfileStatus::Active,
-        expires_at: None,
-        post_count: 0,
-        avatar_url: None,
-        placements: Vec::new(),
-        stats: Vec::new(),
-    }
-}
 
 #[derive(Clone)]
 struct Client {
@@ -99,7 +78,7 @@ async fn worker(
         let (a, b) = (format!("p{task}_{round}_a"), format!("p{task}_{round}_b"));
         for id in [&a, &b] {
             control
-                .add_profile(&account, &group_id, &profile(id))
+                .add_profile(&account, &group_id, &profile(id, Platform::Bluesky))
                 .await
                 .unwrap();
         }

@@ -6,55 +6,16 @@ use std::time::{Duration as StdDuration, Instant};
 
 use postproxy_mock_server::account::ProfilePatch;
 use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, GroupInject};
-use postproxy_mock_server::control_client::{ControlClient, ControlClientError};
+use postproxy_mock_server::control_client::ControlClient;
 use postproxy_mock_server::faults::FaultSpec;
-use postproxy_mock_server::fixtures::{AccountFixture, Fixtures, ProfileFixture, SnapshotFixture};
+use postproxy_mock_server::fixtures::{ProfileFixture, SnapshotFixture};
 use postproxy_mock_server::journal::JournalFilter;
 use postproxy_mock_server::MockServer;
 use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};
 
-const DEMO: &str = "acct_demo";
-const FULL: &str = "pp_demo_full_0123456789abcdef";
-
-/// A product-API call: status and JSON body.
-async fn call(
-    mock: &MockServer,
-    method: &str,
-    path: &str,
-    key: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", mock.base_url()))
-        .bearer_auth(key);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// A control-API call over plain HTTP.
-async fn control_http(
-    mock: &MockServer,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", mock.base_url()));
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+mod common;
+use common::{call, control_http, fresh_demo, refused, DEMO, FULL_KEY as FULL};
 
 /// A fault answering with `status`.
 fn answer(status: u16) -> FaultSpec {
@@ -64,29 +25,12 @@ fn answer(status: u16) -> FaultSpec {
     }
 }
 
-fn demo_account() -> AccountFixture {
-    let mut account = Fixtures::demo().accounts.remove(0);
-    // Without ids and keys: the server generates fresh ones, so copies never collide.
-    account.id = None;
-    for key in &mut account.api_keys {
-        key.key = None;
-    }
-    account
-}
-
-fn refused(result: Result<impl std::fmt::Debug, ControlClientError>) -> (u16, String) {
-    match result {
-        Err(ControlClientError::Refused { status, error }) => (status, error),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn two_accounts_on_one_server_never_see_each_other() {
     let mock = MockServer::start().await;
     let control = mock.control();
-    let a = control.create_account(&demo_account()).await.unwrap();
-    let b = control.create_account(&demo_account()).await.unwrap();
+    let a = control.create_account(&fresh_demo()).await.unwrap();
+    let b = control.create_account(&fresh_demo()).await.unwrap();
     assert_ne!(a.id, b.id);
     assert_eq!((a.profile_groups, a.profiles), (4, 15));
     let (ka, kb) = (a.api_keys[0].key.clone(), b.api_keys[0].key.clone());

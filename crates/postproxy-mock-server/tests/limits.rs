@@ -4,54 +4,15 @@
 
 use postproxy_mock_server::control::ClockAdvance;
 use postproxy_mock_server::control::{ClockUpdate, GroupInject};
-use postproxy_mock_server::control_client::ControlClientError;
 use postproxy_mock_server::faults::FaultSpec;
-use postproxy_mock_server::fixtures::{
-    AccountFixture, GroupFixture, ProfileFixture, SnapshotFixture,
-};
+use postproxy_mock_server::fixtures::{AccountFixture, GroupFixture, SnapshotFixture};
 use postproxy_mock_server::limits::*;
 use postproxy_mock_server::MockServer;
-use postproxy_models::{CreateProfileGroupRequest, Placement, Platform, ProfileStatus};
-use serde_json::{json, Value};
+use postproxy_models::{CreateProfileGroupRequest, Placement, Platform};
+use serde_json::json;
 
-const FULL: &str = "pp_demo_full_0123456789abcdef";
-const DEMO: &str = "acct_demo";
-
-fn refused<T: std::fmt::Debug>(result: Result<T, ControlClientError>) -> (u16, String) {
-    match result {
-        Err(ControlClientError::Refused { status, error }) => (status, error),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-async fn call(mock: &MockServer, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(
-            method.parse().unwrap(),
-            format!("{}{path}", mock.base_url()),
-        )
-        .bearer_auth(FULL);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn profile(id: &str, platform: Platform) -> ProfileFixture {
-    ProfileFixture {
-        id: id.into(),
-        name: format!("@{id}"),
-        platform,
-        status: ProfileStatus::Active,
-        expires_at: None,
-        post_count: 0,
-        avatar_url: None,
-        placements: Vec::new(),
-        stats: Vec::new(),
-    }
-}
+mod common;
+use common::{call, profile, refused, DEMO, FULL_KEY};
 
 fn vm_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -79,6 +40,7 @@ async fn groups_are_capped_per_account() {
             &mock,
             "POST",
             "/api/profile_groups",
+            FULL_KEY,
             Some(json!({"name": "one more"}))
         )
         .await,
@@ -111,12 +73,13 @@ async fn groups_are_capped_per_account() {
         "{error}"
     );
     // Deleting one makes room again.
-    let (status, _) = call(&mock, "DELETE", "/api/profile_groups/g9999", None).await;
+    let (status, _) = call(&mock, "DELETE", "/api/profile_groups/g9999", FULL_KEY, None).await;
     assert_eq!(status, 200);
     let (status, _) = call(
         &mock,
         "POST",
         "/api/profile_groups",
+        FULL_KEY,
         Some(json!({"name": "fits"})),
     )
     .await;
@@ -201,6 +164,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
         &mock,
         "POST",
         "/api/profile_groups/grp789ghi/initialize_connection",
+        FULL_KEY,
         Some(json!({"platform": "youtube", "redirect_url": "https://e.x/cb"})),
     )
     .await;
@@ -249,7 +213,7 @@ async fn faults_and_pending_connections_are_capped() {
         let mut store = mock.api().store();
         let account = store.account_mut(DEMO).unwrap();
         for _ in 0..MAX_FAULTS {
-            account.faults.add(spec.clone());
+            account.faults.add(spec.clone()).unwrap();
         }
     }
     let (status, error) = refused(control.add_fault(DEMO, &spec).await);
@@ -276,6 +240,7 @@ async fn faults_and_pending_connections_are_capped() {
             &mock,
             "POST",
             "/api/profile_groups/grp789ghi/initialize_connection",
+            FULL_KEY,
             Some(connect.clone()),
         )
         .await;
@@ -285,6 +250,7 @@ async fn faults_and_pending_connections_are_capped() {
         &mock,
         "POST",
         "/api/profile_groups/grp789ghi/initialize_connection",
+        FULL_KEY,
         Some(connect.clone()),
     )
     .await;
@@ -310,6 +276,7 @@ async fn faults_and_pending_connections_are_capped() {
         &mock,
         "POST",
         "/api/profile_groups/grp789ghi/initialize_connection",
+        FULL_KEY,
         Some(connect),
     )
     .await;
@@ -329,7 +296,7 @@ async fn the_journal_and_the_accounts_are_capped() {
     let mock = MockServer::start().await;
     let control = mock.control();
     for _ in 0..JOURNAL_CAP + 20 {
-        let (status, _) = call(&mock, "GET", "/api/profiles/nothing", None).await;
+        let (status, _) = call(&mock, "GET", "/api/profiles/nothing", FULL_KEY, None).await;
         assert_eq!(status, 404);
     }
     let page = control.journal(DEMO, &Default::default()).await.unwrap();
@@ -368,7 +335,7 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
     let cycles = 50_000;
     {
         let mut store = mock.api().store();
-        let who = store.authenticate(Some(FULL)).unwrap();
+        let who = store.authenticate(Some(FULL_KEY)).unwrap();
         let account = store.account_mut(DEMO).unwrap();
         account.clock.freeze();
         let body = CreateProfileGroupRequest {
@@ -401,7 +368,7 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
     let replay = |key: &str| {
         reqwest::Client::new()
             .post(format!("{}/api/profile_groups", mock.base_url()))
-            .bearer_auth(FULL)
+            .bearer_auth(FULL_KEY)
             .header("idempotency-key", key)
             .json(&json!({"name": "cycle"}))
     };
@@ -416,7 +383,7 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
     assert_eq!(evicted.status().as_u16(), 201);
     let again = replay("create-0").send().await.unwrap();
     assert_eq!(again.status().as_u16(), 201);
-    let (_, groups) = call(&mock, "GET", "/api/profile_groups", None).await;
+    let (_, groups) = call(&mock, "GET", "/api/profile_groups", FULL_KEY, None).await;
     assert_eq!(
         groups["data"].as_array().unwrap().len(),
         5,

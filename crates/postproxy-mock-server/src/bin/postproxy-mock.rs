@@ -142,6 +142,7 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
         }
     };
 
+    let stop = shutdown_signal();
     release_freed_memory();
     println!("postproxy-mock listening on http://{}", server.addr());
     println!("base URL: {}", server.base_url());
@@ -170,7 +171,7 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
     );
     tracing::info!(addr = %server.addr(), seed = cli.seed, "postproxy-mock started");
 
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("shutting down");
     server.shutdown().await;
     ExitCode::SUCCESS
@@ -190,25 +191,32 @@ fn release_freed_memory() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release_freed_memory() {}
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Registers for SIGINT and SIGTERM at once, and resolves when one arrives. Called before the
+/// server says it is ready, so a signal sent right after the address is printed is never lost
+/// (an unregistered SIGTERM would kill the process without a clean shutdown).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        async fn arrival(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            tokio::select! {
+                () = arrival(interrupt) => {}
+                () = arrival(terminate) => {}
+            }
+        }
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

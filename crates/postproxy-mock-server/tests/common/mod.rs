@@ -1,12 +1,98 @@
 //! Helpers shared by the integration tests: a started mock and a tiny HTTP client.
 #![allow(dead_code)] // each test binary uses a different subset
 
+use postproxy_mock_server::control_client::ControlClientError;
+use postproxy_mock_server::fixtures::{AccountFixture, Fixtures, ProfileFixture};
 use postproxy_mock_server::{MockServer, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
+use postproxy_models::{Platform, ProfileStatus};
 use reqwest::Method;
 use serde_json::Value;
 
 pub const FULL: Option<&str> = Some(DEMO_FULL_ACCESS_KEY);
 pub const SCOPED: Option<&str> = Some(DEMO_SCOPED_KEY);
+/// The demo full-access key, for helpers that take a key as such.
+pub const FULL_KEY: &str = DEMO_FULL_ACCESS_KEY;
+/// The demo data's account, for the control API.
+pub const DEMO: &str = postproxy_mock_server::fixtures::DEMO_ACCOUNT_ID;
+
+/// The demo account without its id and keys: the server generates fresh ones, so copies
+/// never collide.
+pub fn fresh_demo() -> AccountFixture {
+    let mut account = Fixtures::demo().accounts.remove(0);
+    account.id = None;
+    for key in &mut account.api_keys {
+        key.key = None;
+    }
+    account
+}
+
+/// An active profile with nothing else set.
+pub fn profile(id: &str, platform: Platform) -> ProfileFixture {
+    ProfileFixture {
+        id: id.into(),
+        name: format!("@{id}"),
+        platform,
+        status: ProfileStatus::Active,
+        expires_at: None,
+        post_count: 0,
+        avatar_url: None,
+        placements: Vec::new(),
+        stats: Vec::new(),
+    }
+}
+
+/// The status and message of a control call that must be refused.
+#[track_caller]
+pub fn refused<T: std::fmt::Debug>(result: Result<T, ControlClientError>) -> (u16, String) {
+    match result {
+        Err(ControlClientError::Refused { status, error }) => (status, error),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// An HTTP call with an optional JSON body and bearer key: status and JSON body (`Null` if
+/// the body is not JSON).
+pub async fn call(
+    mock: &MockServer,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(
+            Method::from_bytes(method.as_bytes()).expect("a method"),
+            format!("{}{path}", mock.base_url()),
+        )
+        .bearer_auth(key);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("the mock answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// A control-API call over plain HTTP, with a raw body: status and JSON body.
+pub async fn control_http(
+    mock: &MockServer,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(
+        Method::from_bytes(method.as_bytes()).expect("a method"),
+        format!("{}{path}", mock.base_url()),
+    );
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.expect("the mock answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
 
 /// A response: status, headers and the body parsed as JSON (`Value::Null` if it is not JSON).
 #[derive(Debug)]
