@@ -957,14 +957,8 @@ impl Account {
     /// Completes a connection as if the user authorised it: the profile is created (or, for a
     /// refresh, reactivated) in the group and the token is used up.
     pub fn authorize(&mut self, token: &str) -> Result<ConnectionOutcome, ConnectError> {
+        // Deleting a group drops its invitations, so a pending one's group exists.
         let connection = self.pending_connection(token)?.clone();
-        if !self
-            .groups
-            .iter()
-            .any(|g| g.id == connection.profile_group_id)
-        {
-            return Err(ConnectError::Unknown);
-        }
         let now = self.clock.now();
         let expires_at = matches!(
             connection.platform,

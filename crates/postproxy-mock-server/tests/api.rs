@@ -822,13 +822,38 @@ async fn initialize_connection_returns_a_unique_url_on_this_mock() {
 #[tokio::test]
 async fn refresh_connection_reconnects_an_existing_platform() {
     let mock = Mock::start().await;
-    mock.post(
-        INIT,
-        FULL,
-        json!({"platform": "threads", "redirect_url": "https://x.test/cb", "refresh_connection": true}),
-    )
-    .await
-    .assert_ok();
+    let control = mock.server.control();
+    let account = mock.server.demo_account_id();
+    // The group's threads profile has expired; a refresh reconnects that very profile.
+    let patch = postproxy_mock_server::account::ProfilePatch {
+        status: Some(postproxy_models::ProfileStatus::Expired),
+        ..Default::default()
+    };
+    control
+        .patch_profile(account, "prof_th_001", &patch)
+        .await
+        .unwrap();
+    let reply = mock
+        .post(
+            INIT,
+            FULL,
+            json!({"platform": "threads", "redirect_url": "https://x.test/cb", "refresh_connection": true}),
+        )
+        .await;
+    let url = reply.assert_ok()["url"].as_str().unwrap().to_string();
+    let token = url.rsplit('/').next().unwrap();
+    let outcome = control.authorize_connection(account, token).await.unwrap();
+    let profile = outcome.profile.unwrap();
+    assert_eq!(
+        profile.id, "prof_th_001",
+        "the existing profile, not a new one"
+    );
+    assert!(outcome.redirect_to.contains("profile_id=prof_th_001"));
+    let now = mock.get("/api/profiles/prof_th_001", FULL).await;
+    assert_eq!(now.body["status"], "active");
+    assert!(now.body["expires_at"].is_string(), "a fresh token lifetime");
+    let group = mock.get("/api/profile_groups/grp123abc", FULL).await;
+    assert_eq!(group.body["profiles_count"], 5, "no profile added");
 }
 
 // ---------------------------------------------------------------- idempotency

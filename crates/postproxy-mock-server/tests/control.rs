@@ -904,50 +904,69 @@ async fn connect_flow_through_the_consent_page() {
 async fn control_api_bad_input_and_documents() {
     let mock = MockServer::start().await;
     let before = mock.control().export_fixture(DEMO).await.unwrap();
-    let cases: [(&str, &str, Option<&str>, u16); 8] = [
-        ("POST", "/__mock/accounts", Some("{"), 400),
+    let cases: [(&str, &str, Option<&str>, u16, &str); 8] = [
+        (
+            "POST",
+            "/__mock/accounts",
+            Some("{"),
+            400,
+            "Invalid request body",
+        ),
         (
             "POST",
             "/__mock/accounts",
             Some(r#"{"profile_groups": 5}"#),
             400,
+            "profile_groups",
         ),
         (
             "POST",
             "/__mock/accounts",
             Some(r#"{"api_keys": [{"key": "pp_demo_full_0123456789abcdef"}]}"#),
             409,
+            "is already in use",
         ),
         (
             "POST",
             "/__mock/accounts",
             Some(r#"{"id": "acct_demo"}"#),
             409,
+            "Account \"acct_demo\" already exists",
         ),
         (
             "POST",
             "/__mock/accounts",
             Some(r#"{"profile_groups": [{"id": "g", "name": " "}]}"#),
             422,
+            "profile_groups[0].name",
         ),
-        ("GET", "/__mock/accounts/acct_nope/clock", None, 404),
+        (
+            "GET",
+            "/__mock/accounts/acct_nope/clock",
+            None,
+            404,
+            "No account \"acct_nope\"",
+        ),
         (
             "PUT",
             "/__mock/accounts/acct_demo/fixture",
             Some(r#"{"id": "acct_other"}"#),
             422,
+            "must be absent or \"acct_demo\"",
         ),
         (
             "POST",
             "/__mock/accounts/acct_demo/profile_groups/grp_nope/profiles",
             Some(r#"{"id": "p", "name": "P", "platform": "twitter", "status": "active"}"#),
             404,
+            "no profile group \"grp_nope\"",
         ),
     ];
-    for (method, path, body, expected) in cases {
+    for (method, path, body, expected, message) in cases {
         let (status, answer) = control_http(&mock, method, path, body).await;
         assert_eq!(status, expected, "{method} {path} {body:?}: {answer}");
-        assert!(answer["error"].is_string(), "{answer}");
+        let error = answer["error"].as_str().unwrap_or_default();
+        assert!(error.contains(message), "{method} {path}: {error:?}");
     }
     assert!(
         mock.control().export_fixture(DEMO).await.unwrap() == before,
@@ -993,4 +1012,184 @@ async fn a_typed_client_from_a_url_works_like_the_handle() {
     let accounts = control.accounts().await.unwrap();
     assert_eq!(accounts[0].id, DEMO);
     assert_eq!(accounts[0].api_keys[0].key, FULL);
+}
+
+#[tokio::test]
+async fn injection_refusals_name_the_problem_and_change_nothing() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let before = control.export_fixture(DEMO).await.unwrap();
+    let snapshot = |placement: &str| {
+        format!(
+            r#"{{"placement_id": {placement}, "stats": {{}}, "recorded_at": "2026-06-01T00:00:00Z"}}"#
+        )
+    };
+    let long_error = format!(r#"{{"status": 500, "error": "{}"}}"#, "x".repeat(1025));
+    let base = "/__mock/accounts/acct_demo";
+    let cases: Vec<(&str, String, String, u16, &str)> = vec![
+        ("POST", format!("{base}/profile_groups"), r#"{"name": " "}"#.into(), 422, "name must not be blank"),
+        ("POST", format!("{base}/profile_groups"), r#"{"id": " ", "name": "G"}"#.into(), 422, "id must not be blank"),
+        ("POST", format!("{base}/profile_groups"), r#"{"id": "grp123abc", "name": "G"}"#.into(), 409, "already exists"),
+        ("PATCH", format!("{base}/profile_groups/grp_nope"), r#"{"name": "G"}"#.into(), 404, "no profile group"),
+        ("POST", format!("{base}/profile_groups/grp123abc/profiles"),
+            r#"{"id": "prof_yt_001", "name": "Y", "platform": "youtube", "status": "active"}"#.into(), 409, "already exists"),
+        ("POST", format!("{base}/profile_groups/grp123abc/profiles"),
+            r#"{"id": " ", "name": "Y", "platform": "youtube", "status": "active"}"#.into(), 422, "profile.id: must not be blank"),
+        ("POST", format!("{base}/profile_groups/grp123abc/profiles"),
+            r#"{"id": "p", "name": "Y", "platform": "youtube", "status": "active", "post_count": -1}"#.into(), 422, "post_count"),
+        ("PATCH", format!("{base}/profiles/prof_yt_001"), r#"{"expires_at": "soon"}"#.into(), 422, "expires_at"),
+        ("PATCH", format!("{base}/profiles/prof_yt_001"), r#"{"name": ""}"#.into(), 422, "name must not be blank"),
+        ("PATCH", format!("{base}/profiles/prof_nope"), r#"{"name": "N"}"#.into(), 404, "no profile \"prof_nope\""),
+        ("POST", format!("{base}/profiles/prof_fb_001/placements"), r#"{"id": null, "name": "P"}"#.into(), 422,
+            "only the LinkedIn personal profile placement may have a null id"),
+        ("POST", format!("{base}/profiles/prof_fb_001/placements"), r#"{"id": "200000000000001", "name": "P"}"#.into(), 409,
+            "placement \"200000000000001\" already exists"),
+        ("POST", format!("{base}/profiles/prof_li_001/placements"), r#"{"id": null, "name": "P"}"#.into(), 409,
+            "the personal profile placement already exists"),
+        ("POST", format!("{base}/profiles/prof_yt_001/placements"), r#"{"id": "1", "name": "P"}"#.into(), 422,
+            "youtube profiles have no placements"),
+        ("POST", format!("{base}/profiles/prof_fb_001/stats"), snapshot("null"), 422, "placement_id is required for facebook profiles"),
+        ("POST", format!("{base}/profiles/prof_fb_001/stats"), snapshot(r#""9""#), 404, "no placement \"9\""),
+        ("POST", format!("{base}/profiles/prof_yt_001/stats"), snapshot(r#""9""#), 422, "placement_id must be null"),
+        ("POST", format!("{base}/profiles/prof_yt_001/stats"),
+            r#"{"stats": {}, "recorded_at": "yesterday"}"#.into(), 422, "recorded_at"),
+        ("POST", format!("{base}/faults"), r#"{"status": 500, "times": 100001}"#.into(), 422, "times must be 1"),
+        ("POST", format!("{base}/faults"), long_error, 422, "error must be at most 1024 bytes"),
+        ("POST", format!("{base}/faults"), r#"{"status": 200}"#.into(), 422, "status must be 400"),
+        ("DELETE", "/__mock/accounts/acct_nope".into(), String::new(), 404, "No account"),
+        ("POST", "/__mock/accounts/acct_nope/reset".into(), String::new(), 404, "No account"),
+        ("PUT", "/__mock/accounts/acct_nope/fixture".into(), "{}".into(), 404, "No account"),
+        ("POST", format!("{base}/connections/inv_nope/deny"), String::new(), 404, "No pending connection"),
+    ];
+    for (method, path, body, expected, message) in cases {
+        let body = (!body.is_empty()).then_some(body.as_str());
+        let (status, answer) = control_http(&mock, method, &path, body).await;
+        assert_eq!(status, expected, "{method} {path} {body:?}: {answer}");
+        let error = answer["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains(message),
+            "{method} {path}: {error:?} lacks {message:?}"
+        );
+    }
+    assert!(
+        control.export_fixture(DEMO).await.unwrap() == before,
+        "nothing changed"
+    );
+    assert!(control.faults(DEMO).await.unwrap().is_empty());
+
+    // A key another account holds cannot be imported.
+    let other = control.create_account(&Default::default()).await.unwrap();
+    let mut taken = before.clone();
+    taken.api_keys[0].key = Some(other.api_keys[0].key.clone());
+    let (status, error) = refused(control.import_fixture(DEMO, &taken).await);
+    assert_eq!(status, 409);
+    assert!(error.contains("is already in use"), "{error}");
+    assert!(control.export_fixture(DEMO).await.unwrap() == before);
+}
+
+#[tokio::test]
+async fn connections_die_with_their_group_and_their_hour() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let init = |group: &'static str| {
+        let mock = &mock;
+        async move {
+            let path = format!("/api/profile_groups/{group}/initialize_connection");
+            let body = json!({"platform": "tiktok", "redirect_url": "https://app.example/cb"});
+            let (status, body) = call(mock, "POST", &path, FULL, Some(body)).await;
+            assert_eq!(status, 200, "{body}");
+            body["url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        }
+    };
+    // Deleting the group drops its pending invitation.
+    let gone = init("grp789ghi").await;
+    assert_eq!(
+        call(&mock, "DELETE", "/api/profile_groups/grp789ghi", FULL, None)
+            .await
+            .0,
+        200
+    );
+    assert!(control.connections(DEMO).await.unwrap().is_empty());
+    assert_eq!(
+        refused(control.authorize_connection(DEMO, &gone).await).0,
+        404
+    );
+    let page = reqwest::get(format!("{}/connect/{gone}", mock.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+
+    // An expired link can be neither denied through the control API nor on the page.
+    let late = init("grp456def").await;
+    control
+        .advance_clock(
+            DEMO,
+            &ClockAdvance {
+                minutes: 61,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (status, error) = refused(control.deny_connection(DEMO, &late).await);
+    assert_eq!(
+        (status, error.as_str()),
+        (410, "This connection link has expired")
+    );
+    let denied = reqwest::Client::new()
+        .post(format!("{}/connect/{late}/deny", mock.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), 410);
+    assert!(
+        denied.headers().get("location").is_none(),
+        "no redirect for a dead link"
+    );
+}
+
+#[tokio::test]
+async fn a_journaled_body_over_the_limit_is_413_and_recorded() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    control.record_bodies(DEMO, true).await.unwrap();
+    let huge = json!({"name": "x".repeat(postproxy_mock_server::BODY_LIMIT)});
+    let (status, body) = call(&mock, "POST", "/api/profile_groups", FULL, Some(huge)).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(
+        body["error"],
+        "Request body is too large (limit 1048576 bytes)"
+    );
+    let journal = control
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(journal.entries.len(), 1);
+    assert_eq!(
+        (
+            journal.entries[0].status,
+            journal.entries[0].body.as_deref()
+        ),
+        (413, None)
+    );
+    assert_eq!(control.account(DEMO).await.unwrap().profile_groups, 4);
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_an_http_error_not_a_refusal() {
+    // Port 1 (tcpmux) has no listener here, and no test server can be given it.
+    let result = ControlClient::new("http://127.0.0.1:1").accounts().await;
+    assert!(
+        matches!(
+            result,
+            Err(postproxy_mock_server::control_client::ControlClientError::Http(_))
+        ),
+        "{result:?}"
+    );
 }

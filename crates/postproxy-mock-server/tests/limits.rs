@@ -178,7 +178,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
     assert_eq!(control.account(DEMO).await.unwrap().profiles, MAX_PROFILES);
     // Polling never fails: at the cap it drops the oldest snapshot for each new one.
     let update = ClockUpdate {
-        now: None,
+        now: Some("2026-06-01T00:00:00Z".into()),
         frozen: Some(true),
     };
     control.set_clock(DEMO, &update).await.unwrap();
@@ -193,6 +193,19 @@ async fn profiles_placements_and_snapshots_are_capped() {
         .await
         .unwrap();
     assert!(report.effects.snapshots_recorded > 0);
+    let stats = |query: String| {
+        let mock = &mock;
+        async move {
+            let path = format!("/api/profiles/prof_yt_001/stats?{query}");
+            let (status, body) = call(mock, "GET", &path, FULL_KEY, None).await;
+            assert_eq!(status, 200, "{body}");
+            body["data"]["records"].as_array().unwrap().len()
+        }
+    };
+    // The new snapshot is kept and the oldest (injected first, at 00:00:03) is gone.
+    assert_eq!(stats("from=2026-06-01T00:00:00Z".into()).await, 1);
+    assert_eq!(stats("to=2020-01-01T00:00:03Z".into()).await, 0);
+    assert_eq!(stats("to=2020-01-01T00:00:04Z".into()).await, 1);
     let store = mock.api().store();
     assert_eq!(
         store.account(DEMO).unwrap().snapshot_count("prof_yt_001"),
