@@ -506,7 +506,21 @@ async fn the_scoped_key_sees_only_its_group() {
         .unwrap()
         .into_inner();
     assert_eq!(groups.data.len(), 4);
-    assert!(full.get_profile().id("prof_li_001").send().await.is_ok());
+    let li = full.get_profile().id("prof_li_001").send().await.unwrap();
+    assert_eq!(li.profile_group_id, "grp456xyz");
+    // Only the invitation to its own group was made.
+    let pending = mock
+        .control()
+        .connections(mock.demo_account_id())
+        .await
+        .unwrap();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|c| c.profile_group_id.as_str())
+            .collect::<Vec<_>>(),
+        ["grp456def"]
+    );
 
     insta::assert_yaml_snapshot!("scoped_key", t.steps);
 }
@@ -566,15 +580,31 @@ async fn every_operation_refuses_a_missing_or_unknown_key() {
     }
     assert!(t.statuses().iter().all(|s| *s == 401));
     assert_eq!(t.steps.len(), 20);
-    // Nothing changed.
-    let full = client(&mock, Some(FULL));
-    assert!(full.get_profile().id("prof_li_001").send().await.is_ok());
-    assert!(full
-        .get_profile_group()
-        .id("grp123abc")
-        .send()
+    // Nothing changed: the account is exactly as the demo data made it, with no invitation.
+    let control = mock.control();
+    let fixture = control
+        .export_fixture(mock.demo_account_id())
         .await
-        .is_ok());
+        .unwrap();
+    let (groups, profiles) = (
+        fixture.profile_groups.len(),
+        fixture
+            .profile_groups
+            .iter()
+            .map(|g| g.profiles.len())
+            .sum::<usize>(),
+    );
+    assert_eq!((groups, profiles), (4, 15));
+    assert!(fixture
+        .profile_groups
+        .iter()
+        .flat_map(|g| &g.profiles)
+        .any(|p| p.id == "prof_li_001"));
+    assert!(control
+        .connections(mock.demo_account_id())
+        .await
+        .unwrap()
+        .is_empty());
 
     insta::assert_yaml_snapshot!("unauthenticated", t.steps);
 }

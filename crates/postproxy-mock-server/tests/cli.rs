@@ -2,9 +2,44 @@
 //! and shutdown on SIGTERM.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_postproxy-mock");
+
+/// A started binary that is killed if the test ends (or fails) before it has stopped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The process's stdout lines up to and including the first for which `last` is true; fails
+/// after 30 s rather than hanging if the line never comes.
+fn read_until(child: &mut Child, last: impl Fn(&str) -> bool + Send + 'static) -> Vec<String> {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (lines, arrived) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut read = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let done = last(&line);
+            read.push(line);
+            if done {
+                break;
+            }
+        }
+        let _ = lines.send(read);
+    });
+    arrived
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the expected output line within 30 s")
+}
 
 #[test]
 fn fixture_schema_prints_json_schema() {
@@ -61,24 +96,16 @@ fn invalid_fixture_file_exits_non_zero_naming_file_and_field() {
 #[cfg(unix)]
 #[test]
 fn serves_prints_address_and_keys_and_stops_on_sigterm() {
-    let mut child = Command::new(BIN)
-        .env("POSTPROXY_MOCK_PORT", "0")
-        .env("POSTPROXY_MOCK_LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let mut printed = Vec::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        let done = line.starts_with("try:");
-        printed.push(line);
-        if done {
-            break;
-        }
-    }
+    let mut child = Running(
+        Command::new(BIN)
+            .env("POSTPROXY_MOCK_PORT", "0")
+            .env("POSTPROXY_MOCK_LOG_LEVEL", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let printed = read_until(&mut child.0, |line| line.starts_with("try:"));
     let text = printed.join("\n");
     assert!(
         text.contains(postproxy_mock_server::DEMO_FULL_ACCESS_KEY),
@@ -115,10 +142,10 @@ fn serves_prints_address_and_keys_and_stops_on_sigterm() {
     assert_eq!(status["data"][0]["id"], "grp456def");
 
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let exit = child.wait().unwrap();
+    let exit = child.0.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
 }
