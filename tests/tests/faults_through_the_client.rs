@@ -66,7 +66,14 @@ async fn every_status_fault_is_its_error_kind() {
         let e = client.profile_groups().list().send().await.unwrap_err();
         assert_eq!(e.kind(), kind, "{code}");
         assert_eq!(e.status().map(|s| s.as_u16()), Some(code));
-        assert!(!e.to_string().is_empty());
+        // The message is read from the body even for statuses the spec does not document
+        // for this operation (403, 409, 502).
+        let message = postproxy_mock_server::faults::default_message(code);
+        assert_eq!(e.to_string(), message, "{code}");
+        assert_eq!(
+            e.body(),
+            Some(serde_json::json!({ "error": message }).to_string().as_str())
+        );
     }
     fault(
         &mock,
@@ -120,8 +127,13 @@ async fn slow_answers_time_out_and_dropped_connections_are_transport_errors() {
         },
     )
     .await;
+    let started = std::time::Instant::now();
     let e = client.profile_groups().list().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "gave up at the timeout"
+    );
 
     fault(
         &mock,
@@ -132,11 +144,7 @@ async fn slow_answers_time_out_and_dropped_connections_are_transport_errors() {
     )
     .await;
     let e = client.profile_groups().list().send().await.unwrap_err();
-    assert!(
-        matches!(e.kind(), ErrorKind::Transport | ErrorKind::Decode),
-        "{:?}: {e}",
-        e.kind()
-    );
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
 }
 
 #[tokio::test]

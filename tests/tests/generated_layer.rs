@@ -113,8 +113,8 @@ impl PostproxyApi for Canned {
         self.record(
             &ctx,
             format!(
-                "get_profile_stats id={} placement={:?} from={:?} to={:?}",
-                p.id, q.placement_id, q.from, q.to
+                "get_profile_stats id={} group={:?} placement={:?} from={:?} to={:?}",
+                p.id, q.profile_group_id, q.placement_id, q.from, q.to
             ),
         );
         if q.placement_id.is_none() {
@@ -294,7 +294,7 @@ async fn every_operation_round_trips_through_client_and_router() {
         "list_profiles group=None".to_string(),
         "get_profile id=prof_li_001 group=None".into(),
         "list_profile_placements id=prof_li_001 group=None".into(),
-        "get_profile_stats id=prof_li_001 placement=Some(\"108520199\") from=Some(\"2026-04-01T00:00:00Z\") to=None".into(),
+        "get_profile_stats id=prof_li_001 group=None placement=Some(\"108520199\") from=Some(\"2026-04-01T00:00:00Z\") to=None".into(),
         "delete_profile id=prof123abc group=None key=Some(\"k-1\")".into(),
         "create_profile_group name=Some(\"New Client Project\") key=None".into(),
         "get_profile_group id=grp123abc".into(),
@@ -326,12 +326,24 @@ async fn default_group_is_sent_on_profile_operations_and_can_be_overridden() {
         .send()
         .await
         .unwrap();
+    client.profiles().placements("p1").send().await.unwrap();
+    client
+        .profiles()
+        .stats("p1")
+        .placement_id("108520199")
+        .send()
+        .await
+        .unwrap();
+    client.profiles().delete("p1").send().await.unwrap();
     client.profile_groups().get("grp_a").send().await.unwrap();
     assert_eq!(
         api.calls(),
         [
             "list_profiles group=Some(\"grp_a\") key=k ua=my-app/1",
             "get_profile id=p1 group=Some(\"grp_b\") key=k ua=my-app/1",
+            "list_profile_placements id=p1 group=Some(\"grp_a\") key=k ua=my-app/1",
+            "get_profile_stats id=p1 group=Some(\"grp_a\") placement=Some(\"108520199\") from=None to=None key=k ua=my-app/1",
+            "delete_profile id=p1 group=Some(\"grp_a\") key=None key=k ua=my-app/1",
             "get_profile_group id=grp_a key=k ua=my-app/1",
         ]
     );

@@ -68,7 +68,7 @@ pub enum ErrorKind {
     },
     /// 5xx: the server failed.
     Server,
-    /// Another status: one the operation does not document as an error (e.g. 405, 413), or a
+    /// Another status: a 4xx not listed above (e.g. 405, or 413 for a body over 1 MiB), or a
     /// success status other than the documented one.
     UnexpectedStatus,
     /// No response in time ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
@@ -120,8 +120,8 @@ impl Error {
         self.body.as_deref()
     }
 
-    /// How long the server asked to wait before trying again (`Retry-After`): on a 429, and
-    /// on a 503 that sends one.
+    /// How long the server asked to wait before trying again: the response's `Retry-After`,
+    /// whatever the status (a 429 has one; a 503 may).
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }

@@ -41,16 +41,22 @@ impl<'a> Profiles<'a> {
         Self { client }
     }
 
+    /// Applies the client's default `profile_group_id`, if it has one, to a request builder
+    /// (a call's own `.profile_group_id(...)` later overrides it).
+    fn default_group<B>(&self, builder: B, set: impl FnOnce(B, &'a str) -> B) -> B {
+        match self.client.profile_group_id() {
+            Some(group) => set(builder, group),
+            None => builder,
+        }
+    }
+
     /// `GET /api/profiles`: the profiles of the default group, or of every group the key can
     /// access when the client has none.
     pub fn list(&self) -> ListProfiles<'a> {
         let inner = self.client.generated().list_profiles();
         ListProfiles {
             client: self.client,
-            inner: match self.client.profile_group_id() {
-                Some(group) => inner.profile_group_id(group),
-                None => inner,
-            },
+            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
 
@@ -60,10 +66,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().get_profile().id(id.into());
         GetProfile {
             client: self.client,
-            inner: match self.client.profile_group_id() {
-                Some(group) => inner.profile_group_id(group),
-                None => inner,
-            },
+            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
 
@@ -77,10 +80,7 @@ impl<'a> Profiles<'a> {
             .id(id.into());
         ListPlacements {
             client: self.client,
-            inner: match self.client.profile_group_id() {
-                Some(group) => inner.profile_group_id(group),
-                None => inner,
-            },
+            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
 
@@ -91,10 +91,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().get_profile_stats().id(id.into());
         GetProfileStats {
             client: self.client,
-            inner: match self.client.profile_group_id() {
-                Some(group) => inner.profile_group_id(group),
-                None => inner,
-            },
+            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
 
@@ -123,10 +120,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().delete_profile().id(id.into());
         DeleteProfile {
             client: self.client,
-            inner: match self.client.profile_group_id() {
-                Some(group) => inner.profile_group_id(group),
-                None => inner,
-            },
+            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
 }

@@ -6,7 +6,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
 /// The header that makes a POST safe to repeat: the service replays the first response.
-pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Opt-in retries of transient failures; set with [`ClientBuilder::retry`].
 ///
@@ -17,7 +17,7 @@ pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 ///   accept one). A `POST` without a key is never retried: the first attempt may have created
 ///   the group or invitation already.
 /// - it failed transiently: 429 Too Many Requests, any 5xx, or the connection could not be made
-///   (so the request never reached the server). A request that timed out once connected is
+///   (refused, DNS failure, connect timeout: the request never reached the server). A request that timed out once connected is
 ///   not retried (its time budget is spent), nor is any other status.
 /// - fewer than [`max_attempts`](Self::max_attempts) attempts were made.
 ///
@@ -59,7 +59,8 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, waiting 500 ms then 1 s (with jitter); `Retry-After` honoured up to 30 s.
+    /// 3 attempts, waiting 250–500 ms then 0.5–1 s (backoff with jitter); `Retry-After`
+    /// honoured up to 30 s.
     fn default() -> Self {
         Self {
             max_attempts: 3,
@@ -87,16 +88,14 @@ pub(crate) enum Decision {
     GiveUp,
 }
 
-/// Whether a request may be sent twice without changing what it does.
+/// Whether a request may be sent twice without changing what it does: the API's GETs and
+/// DELETEs, and a POST with an `Idempotency-Key`.
 pub(crate) fn is_safe_to_repeat(method: &Method, headers: &HeaderMap) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
-    ) || headers.contains_key(IDEMPOTENCY_KEY)
+    matches!(*method, Method::GET | Method::DELETE) || headers.contains_key(IDEMPOTENCY_KEY)
 }
 
 /// Whether a failure may pass if the request is sent again.
-pub(crate) fn is_transient(failure: Failure) -> bool {
+fn is_transient(failure: Failure) -> bool {
     match failure {
         Failure::Status(status) => {
             status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
@@ -125,7 +124,7 @@ impl RetryPolicy {
     }
 
     /// The backoff after attempt number `attempt` (1-based), before jitter.
-    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+    fn backoff(&self, attempt: u32) -> Duration {
         let doublings = attempt.saturating_sub(1).min(31);
         self.initial_backoff
             .saturating_mul(1 << doublings)

@@ -86,17 +86,20 @@ impl StubServer {
     /// Serves `replies` on a free loopback port: the n-th request gets the n-th reply, and
     /// every request after the last gets the last.
     pub async fn start(replies: Vec<Reply>) -> Self {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), replies).await
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+        Self::start_on(socket, replies)
     }
 
-    /// As [`StubServer::start`], on `addr`.
-    pub async fn start_on(addr: SocketAddr, replies: Vec<Reply>) -> Self {
+    /// As [`StubServer::start`], listening on an already bound `socket` (a port a test
+    /// reserved earlier, so no one else can take it in between).
+    pub fn start_on(socket: tokio::net::TcpSocket, replies: Vec<Reply>) -> Self {
         assert!(!replies.is_empty(), "a stub needs at least one reply");
         let script = Arc::new(Script {
             replies,
             seen: Mutex::new(Vec::new()),
         });
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let listener = socket.listen(1024).unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let app = Router::new().fallback(answer).with_state(script.clone());
         let task = tokio::spawn(async move {
