@@ -16,6 +16,13 @@ suites=("$@")
 
 step() { printf '\n--> %s\n' "$*"; }
 die() { printf 'conformance: %s\n' "$*" >&2; exit 1; }
+# Refuse an unknown suite before installing or building anything.
+for suite in "${suites[@]}"; do
+    case $suite in
+        schemathesis | python | node) ;;
+        *) die "unknown suite $suite (schemathesis, python, node)" ;;
+    esac
+done
 
 # ------------------------------------------------------------------------------ tools
 step "installing the suites' tools (pinned)"
@@ -107,7 +114,6 @@ for suite in "${suites[@]}"; do
         schemathesis) run_suite schemathesis schemathesis_suite ;;
         python) run_suite python python_suite ;;
         node) run_suite node node_suite ;;
-        *) die "unknown suite $suite (schemathesis, python, node)" ;;
     esac
 done
 reset

@@ -82,7 +82,8 @@ def test_placements_with_a_null_id_are_an_sdk_limitation():
     # The reference documents `id: null` for the LinkedIn personal profile, and the mock sends
     # it. postproxy-sdk 1.14's Placement model types `id` as `str`, so the SDK itself cannot
     # parse this documented response: pydantic rejects it. This asserts the SDK's failure; the
-    # mock is right (see sdk-compat.md). If a later SDK accepts null, this test says so.
+    # mock is right (the reference's sdk-compat notes record this limitation). If a later SDK
+    # accepts null, this test says so.
     with pytest.raises(pydantic.ValidationError) as caught:
         run(FULL, lambda c: c.profiles.placements("prof_li_001"))
     assert caught.value.errors()[0]["loc"] == ("data", 0, "id")

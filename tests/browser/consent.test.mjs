@@ -57,22 +57,23 @@ async function connectUrl(base, platform) {
 }
 
 const { child, base } = await startMock();
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  headless: true,
-  // As root in a sandbox without network: no sandbox, no background connections.
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+let browser;
 let failed = false;
 try {
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // As root in a sandbox without network: no sandbox, no background connections.
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
   const page = await browser.newPage();
 
   // Authorize: the profile is created and the browser lands on redirect_url with the outcome.
@@ -112,7 +113,8 @@ try {
   failed = true;
   console.error(error);
 } finally {
-  await browser.close();
+  // The mock is stopped even when Chromium did not start.
+  await browser?.close();
   child.kill("SIGTERM");
   await once(child, "exit");
 }

@@ -151,17 +151,17 @@ pub fn check(root: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
 
 /// Writes the files that differ; returns their paths.
 pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<&'static str>, String> {
-    let stale = check(root, files);
-    for s in &stale {
-        let f = files
-            .iter()
-            .find(|f| f.path == s.path)
-            .expect("stale file is generated");
+    let mut written = Vec::new();
+    for f in files {
         let path = root.join(f.path);
+        if std::fs::read_to_string(&path).is_ok_and(|on_disk| on_disk == f.content) {
+            continue;
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         std::fs::write(&path, &f.content).map_err(|e| format!("{}: {e}", path.display()))?;
+        written.push(f.path);
     }
-    Ok(stale.into_iter().map(|s| s.path).collect())
+    Ok(written)
 }

@@ -88,7 +88,6 @@ pub fn lint(doc: &Value) -> Vec<Violation> {
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in paths {
         let path_params = template_params(path);
-        let shared_params = item.get("parameters");
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let where_ = format!("{} {path}", method.to_uppercase());
@@ -124,16 +123,7 @@ pub fn lint(doc: &Value) -> Vec<Violation> {
 
             // Parameters: supported locations, schemas (not content), path params match the template.
             let mut declared_path = BTreeSet::new();
-            let params = shared_params
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .chain(
-                    op.get("parameters")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten(),
-                );
+            let params = operation_params(item, op);
             for p in params {
                 let p = deref(doc, p);
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -271,6 +261,18 @@ fn lint_content(
 }
 
 /// Follows a local `$ref`, if `v` is one (a dangling one is left as it is; `lint` reports it).
+/// An operation's parameters: the path item's shared ones, then the operation's own (not yet
+/// dereferenced). The lint and the generator read them the same way.
+pub fn operation_params<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Value> {
+    let list = |v: &'a Value| {
+        v.get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    };
+    list(item).chain(list(op))
+}
+
 pub fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
         Some(r) => resolve_pointer(doc, r).unwrap_or(v),
@@ -414,6 +416,59 @@ mod tests {
         ]
         .into();
         assert_eq!(rules, expected);
+    }
+
+    #[test]
+    fn structural_rules_name_the_problem() {
+        let messages =
+            |doc: &Value| -> Vec<String> { lint(doc).iter().map(ToString::to_string).collect() };
+
+        let mut doc = op(json!({"200": body("X")}));
+        doc.as_object_mut().unwrap().remove("openapi");
+        assert_eq!(
+            messages(&doc),
+            ["spec: [openapi-3.0] missing `openapi` version"]
+        );
+
+        let mut doc = op(json!({"200": body("X")}));
+        doc.as_object_mut().unwrap().remove("paths");
+        assert_eq!(messages(&doc), ["spec: [paths] the spec has no `paths`"]);
+
+        let mut doc = op(json!({"200": body("X")}));
+        doc["paths"]["/x/{id}"]["get"]
+            .as_object_mut()
+            .unwrap()
+            .remove("responses");
+        assert_eq!(
+            messages(&doc),
+            ["operation `get_x`: [responses] the operation documents no responses"]
+        );
+
+        let doc = op(json!({"200": {"description": "no body"}}));
+        assert_eq!(
+            messages(&doc),
+            ["operation `get_x`: [one-success-response] the 2xx response needs a JSON body (`$ref` to a component schema)"]
+        );
+
+        let mut doc = op(json!({"200": body("X")}));
+        doc["paths"]["/y"] =
+            json!({"get": {"operationId": "get_x", "responses": {"200": body("X")}}});
+        let v = messages(&doc);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].contains("[operation-id] operationId is used twice"),
+            "{v:?}"
+        );
+
+        let mut doc = op(json!({"200": body("X")}));
+        doc["paths"]["/x/{id}"]["get"]
+            .as_object_mut()
+            .unwrap()
+            .remove("operationId");
+        assert_eq!(
+            messages(&doc),
+            ["operation `GET /x/{id}`: [operation-id] every operation needs an operationId"]
+        );
     }
 
     #[test]

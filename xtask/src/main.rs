@@ -31,7 +31,7 @@ fn main() -> ExitCode {
             }
         }
         ["lint"] => lint(),
-        ["bench", "--help" | "-h"] => {
+        ["bench", rest @ ..] if rest.iter().any(|a| matches!(*a, "--help" | "-h")) => {
             println!("{}", xtask::bench::USAGE);
             return ExitCode::SUCCESS;
         }

@@ -5,12 +5,12 @@
 //! Works from the raw spec value, which `lint` has already checked: every body is a `$ref` to a
 //! component schema, every status is explicit, every parameter has a scalar schema.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::lint::{deref, METHODS};
+use crate::lint::{deref, operation_params, METHODS};
 
 /// The name of the generated trait (dropshot style: one trait per API).
 const TRAIT_NAME: &str = "PostproxyApi";
@@ -92,18 +92,7 @@ fn collect(doc: &Value, path_order: &[String]) -> Result<Vec<Op>, String> {
             };
 
             let mut params = Vec::new();
-            let all = item
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .chain(
-                    op.get("parameters")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten(),
-                );
-            for p in all {
+            for p in operation_params(item, op) {
                 let p = deref(doc, p);
                 let name = str_of(p, "name").to_string();
                 let schema = deref(doc, p.get("schema").unwrap_or(&Value::Null));
@@ -502,14 +491,10 @@ pub fn generate(doc: &Value, path_order: &[String]) -> Result<TokenStream, Strin
 
     // Routes: one per path, chaining its methods.
     let mut routes = Vec::new();
-    let mut seen_paths: Vec<&str> = Vec::new();
-    for op in &ops {
-        if seen_paths.contains(&op.path.as_str()) {
-            continue;
-        }
-        seen_paths.push(&op.path);
+    // `ops` lists each path's operations together (see `collect`).
+    for same_path in ops.chunk_by(|a, b| a.path == b.path) {
         let mut chain = Vec::new();
-        for (i, o) in ops.iter().filter(|o| o.path == op.path).enumerate() {
+        for (i, o) in same_path.iter().enumerate() {
             let m = format_ident!("{}", o.method);
             let h = format_ident!("{}", o.id);
             chain.push(if i == 0 {
@@ -518,7 +503,7 @@ pub fn generate(doc: &Value, path_order: &[String]) -> Result<TokenStream, Strin
                 quote! { .#m(handlers::#h::<A>) }
             });
         }
-        let p = &op.path;
+        let p = &same_path[0].path;
         routes.push(quote! { .route(#p, #(#chain)*) });
     }
 
@@ -534,7 +519,7 @@ pub fn generate(doc: &Value, path_order: &[String]) -> Result<TokenStream, Strin
          a request the extractors reject never reaches the trait. Each method returns that\n\
          operation's response enum, so an implementation can only answer documented statuses."
     ));
-    let ops_const = format_ident!("{}", "operations".to_shouty_snake_case());
+    let ops_const = format_ident!("OPERATIONS");
 
     Ok(quote! {
         /// An operation the spec documents.

@@ -121,3 +121,39 @@ fn the_mock_crate_serves_a_verbatim_copy_of_the_spec() {
         .expect("the spec copy is generated");
     assert_eq!(copy.content, text.replace("\r\n", "\n"));
 }
+
+#[test]
+fn write_creates_missing_files_and_rewrites_only_stale_ones() {
+    let root = std::env::temp_dir().join(format!("pp-xtask-write-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (text, spec) = xtask::load_spec(&xtask::workspace_root()).unwrap();
+    let files = xtask::generate(&text, &spec).unwrap();
+    let all: Vec<_> = files.iter().map(|f| f.path).collect();
+    assert_eq!(
+        xtask::write(&root, &files).unwrap(),
+        all,
+        "an empty tree gets every file"
+    );
+    assert!(xtask::check(&root, &files).is_empty());
+    assert!(
+        xtask::write(&root, &files).unwrap().is_empty(),
+        "nothing to rewrite"
+    );
+
+    let models = root.join("crates/postproxy-models/src/generated.rs");
+    std::fs::write(&models, "// edited by hand\n").unwrap();
+    let stale = xtask::check(&root, &files);
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0].path, "crates/postproxy-models/src/generated.rs");
+    assert!(
+        stale[0].diff.contains("-// edited by hand") && stale[0].diff.contains("+// @generated"),
+        "{}",
+        stale[0].diff
+    );
+    assert_eq!(
+        xtask::write(&root, &files).unwrap(),
+        ["crates/postproxy-models/src/generated.rs"]
+    );
+    assert!(xtask::check(&root, &files).is_empty());
+    std::fs::remove_dir_all(&root).unwrap();
+}

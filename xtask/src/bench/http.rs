@@ -12,41 +12,27 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Sends one request to `addr` (`127.0.0.1:PORT`) with `Connection: close` and reads the
-/// whole answer.
-pub fn request(
-    addr: &str,
-    method: &str,
-    path: &str,
-    key: Option<&str>,
-    body: Option<&str>,
-) -> Result<Response, String> {
+/// `GET path` on `addr` (`127.0.0.1:PORT`) with a bearer key and `Connection: close`; reads
+/// the whole answer. (The harness only reads; the load itself comes from wrk.)
+pub fn get(addr: &str, path: &str, key: &str) -> Result<Response, String> {
     let socket: SocketAddr = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
     let mut stream = TcpStream::connect_timeout(&socket, Duration::from_secs(5))
         .map_err(|e| format!("connect {addr}: {e}"))?;
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .map_err(|e| e.to_string())?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(key) = key {
-        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
-    }
-    if let Some(body) = body {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    head.push_str("\r\n");
-    head.push_str(body.unwrap_or(""));
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Authorization: Bearer {key}\r\n\r\n"
+    );
     stream
         .write_all(head.as_bytes())
-        .map_err(|e| format!("{method} {path}: {e}"))?;
+        .map_err(|e| format!("GET {path}: {e}"))?;
     let mut raw = Vec::new();
     stream
         .read_to_end(&mut raw)
-        .map_err(|e| format!("{method} {path}: {e}"))?;
-    parse_response(&raw).ok_or_else(|| format!("{method} {path}: malformed HTTP response"))
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    parse_response(&raw).ok_or_else(|| format!("GET {path}: malformed HTTP response"))
 }
 
 /// Splits a complete HTTP/1.1 response into status and body.

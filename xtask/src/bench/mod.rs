@@ -50,7 +50,7 @@ const ROLLUP_PROFILE: &str = "prof_li_001";
 /// Demo profile compared with a lookup at scale (twitter, no placements, 3 snapshots).
 const DEMO_LOOKUP_PROFILE: &str = "prof654jkl";
 /// Length of the series beside the demo data, and the window read from it.
-const SERIES_LEN: usize = 10_000;
+pub(crate) const SERIES_LEN: usize = 10_000;
 const SERIES_WINDOW: (usize, usize) = (5_000, 24);
 
 /// The sections of a run.
@@ -323,10 +323,12 @@ fn estimate_runs(o: &Options) -> usize {
     let levels = o.connections.len();
     let mut runs = 0;
     if o.sections.throughput {
-        let peers = 1 + usize::from(o.prism);
-        runs += levels * (5 + o.rounds * peers) + 2 + usize::from(o.prism);
+        // Per level: the four mock-only scenarios, and each round of list profiles on the
+        // mock, the floor and (if run) Prism.
+        runs += levels * (4 + o.rounds * (2 + usize::from(o.prism)));
     }
     if o.sections.scale {
+        // The demo lookup and the eight scale loads.
         runs += 9;
     }
     runs
@@ -462,7 +464,8 @@ fn spawn_printing_addr(
     }
 }
 
-fn spawn_mock(ctx: &mut Ctx, fixtures: Option<&Path>, log: &str) -> Result<Server, String> {
+/// The mock's command line, as run and as shown in the results.
+fn mock_command(ctx: &Ctx, fixtures: Option<&Path>) -> (Command, String) {
     let bin = ctx.bin("postproxy-mock");
     let mut command = Command::new(&bin);
     command.args(["--port", "0", "--log-level", "warn"]);
@@ -471,6 +474,11 @@ fn spawn_mock(ctx: &mut Ctx, fixtures: Option<&Path>, log: &str) -> Result<Serve
         command.arg("--fixtures").arg(file);
         shown.push_str(&format!(" --fixtures {}", ctx.show(file)));
     }
+    (command, shown)
+}
+
+fn spawn_mock(ctx: &mut Ctx, fixtures: Option<&Path>, log: &str) -> Result<Server, String> {
+    let (command, shown) = mock_command(ctx, fixtures);
     spawn_printing_addr(
         ctx,
         command,
@@ -480,12 +488,12 @@ fn spawn_mock(ctx: &mut Ctx, fixtures: Option<&Path>, log: &str) -> Result<Serve
     )
 }
 
-/// Polls `GET path` until it answers 200; the time it took.
-fn wait_ok(addr: &str, path: &str, key: &str, timeout: Duration) -> Result<Duration, String> {
+/// Polls `GET path` until it answers 200.
+fn wait_ok(addr: &str, path: &str, key: &str, timeout: Duration) -> Result<(), String> {
     let t0 = Instant::now();
     loop {
-        match http::request(addr, "GET", path, Some(key), None) {
-            Ok(r) if r.status == 200 => return Ok(t0.elapsed()),
+        match http::get(addr, path, key) {
+            Ok(r) if r.status == 200 => return Ok(()),
             Ok(r) if t0.elapsed() > timeout => {
                 return Err(format!("GET {path} on {addr} answered {}", r.status))
             }
@@ -515,7 +523,7 @@ fn run_wrk(
     let threads = ctx.opts.threads.min(conns);
     let mut check_bytes = None;
     if load.script.is_none() {
-        let r = http::request(addr, "GET", &load.path, Some(load.key), None)?;
+        let r = http::get(addr, &load.path, load.key)?;
         if r.status != load.expect {
             return Err(format!(
                 "{server}: GET {} answered {}, expected {}: {}",
@@ -626,18 +634,14 @@ fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", fixture.display()))?;
 
     let mock = spawn_mock(ctx, Some(&fixture), "mock-throughput")?;
-    ctx.record(format!(
-        "{} --port 0 --log-level warn --fixtures {}",
-        ctx.show(&ctx.bin("postproxy-mock")),
-        ctx.show(&fixture)
-    ));
+    ctx.record(mock_command(ctx, Some(&fixture)).1);
     wait_ok(
         &mock.addr,
         "/api/profiles",
         FULL_KEY,
         Duration::from_secs(30),
     )?;
-    let list = http::request(&mock.addr, "GET", "/api/profiles", Some(FULL_KEY), None)?;
+    let list = http::get(&mock.addr, "/api/profiles", FULL_KEY)?;
     let body_file = ctx.work.join("list-body.json");
     std::fs::write(&body_file, &list.body).map_err(|e| e.to_string())?;
     results.list_bytes = list.body.len();
@@ -654,7 +658,7 @@ fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), String> {
         "floor",
     )?;
     ctx.record(shown);
-    let floor_body = http::request(&floor.addr, "GET", "/api/profiles", Some(FULL_KEY), None)?;
+    let floor_body = http::get(&floor.addr, "/api/profiles", FULL_KEY)?;
     if floor_body.body != list.body {
         return Err("the floor does not serve the mock's list body".into());
     }
@@ -752,7 +756,6 @@ fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), String> {
             expect: 0,
         },
     ];
-    results.series_window = (len, SERIES_LEN);
     for load in &loads {
         for &c in &levels {
             let run = run_wrk(ctx, "mock", &mock.addr, load, c)?;
@@ -837,8 +840,8 @@ fn startup(ctx: &mut Ctx) -> Result<StartupResults, String> {
     let runs = ctx.opts.startup_runs;
     let mut binary_ms = Vec::with_capacity(runs);
     ctx.record(format!(
-        "{} --port 0 --log-level warn   # x{runs}: spawn to the first 200 of GET /api/profiles",
-        ctx.show(&ctx.bin("postproxy-mock"))
+        "{}   # x{runs}: spawn to the first 200 of GET /api/profiles",
+        mock_command(ctx, None).1
     ));
     for _ in 0..runs {
         let t0 = Instant::now();
@@ -921,9 +924,8 @@ fn scale(ctx: &mut Ctx) -> Result<ScaleResults, String> {
     {
         let server = spawn_mock(ctx, Some(&tiny), "mock-tiny")?;
         ctx.record(format!(
-            "{} --port 0 --log-level warn --fixtures {}   # then VmRSS from /proc/PID/status",
-            ctx.show(&ctx.bin("postproxy-mock")),
-            ctx.show(&tiny)
+            "{}   # then VmRSS from /proc/PID/status",
+            mock_command(ctx, Some(&tiny)).1
         ));
         wait_ok(
             &server.addr,
@@ -958,9 +960,8 @@ fn scale(ctx: &mut Ctx) -> Result<ScaleResults, String> {
     let t0 = Instant::now();
     let server = spawn_mock(ctx, Some(&big), "mock-scale")?;
     ctx.record(format!(
-        "{} --port 0 --log-level warn --fixtures {}   # then VmRSS from /proc/PID/status",
-        ctx.show(&ctx.bin("postproxy-mock")),
-        ctx.show(&big)
+        "{}   # then VmRSS from /proc/PID/status",
+        mock_command(ctx, Some(&big)).1
     ));
     wait_ok(
         &server.addr,
@@ -974,7 +975,7 @@ fn scale(ctx: &mut Ctx) -> Result<ScaleResults, String> {
         "  -> {} profiles loaded in {:.0} ms; VmRSS {} KiB (tiny fixture: {} KiB)",
         scale.profiles, s.load_ms, s.big_rss_kib, s.tiny_rss_kib
     );
-    let whole = http::request(&server.addr, "GET", "/api/profiles", Some(SCALE_KEY), None)?;
+    let whole = http::get(&server.addr, "/api/profiles", SCALE_KEY)?;
     s.whole_list_bytes = whole.body.len();
     s.whole_list_count = serde_json::from_slice::<serde_json::Value>(&whole.body)
         .ok()

@@ -132,7 +132,6 @@ pub struct Results {
     pub threads: u32,
     pub rounds: usize,
     pub list_bytes: usize,
-    pub series_window: (usize, usize),
     pub runs: Vec<Run>,
     pub prism_skipped: Option<String>,
     pub startup: Option<StartupResults>,
@@ -163,7 +162,7 @@ pub struct Target {
     pub what: String,
     pub target: String,
     pub figure: String,
-    pub met: Option<bool>,
+    pub met: bool,
 }
 
 pub fn targets(r: &Results) -> Vec<Target> {
@@ -189,7 +188,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                     fmt_int(mock.report.rps),
                     fmt_int(other.report.rps)
                 ),
-                met: Some(ratio >= min),
+                met: ratio >= min,
             });
         }
     }
@@ -207,7 +206,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                 what: format!("p99, {}, {top} conn", run.scenario),
                 target: "< 2 ms (at 50 connections)".into(),
                 figure: format!("{}{floor}", us(run.report.p99_us)),
-                met: Some(run.report.p99_us < 2000.0),
+                met: run.report.p99_us < 2000.0,
             });
         }
     }
@@ -217,7 +216,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                 what: "standalone start to first response".into(),
                 target: "< 50 ms".into(),
                 figure: format!("median {median:.1} ms, p90 {p90:.1} ms"),
-                met: Some(median < 50.0),
+                met: median < 50.0,
             });
         }
         if let Some((median, p90)) = median_p90(&s.inproc_start_us) {
@@ -225,7 +224,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                 what: "in-process `MockServer::start()`".into(),
                 target: "< 2 ms".into(),
                 figure: format!("median {}, p90 {}", us(median), us(p90)),
-                met: Some(median < 2000.0),
+                met: median < 2000.0,
             });
         }
     }
@@ -246,7 +245,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                     us(big.report.p50_us),
                     us(demo.report.p50_us)
                 ),
-                met: Some(ratio <= 1.5),
+                met: ratio <= 1.5,
             });
         }
         if let (Some(long), Some(short)) = (
@@ -262,7 +261,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
                     us(long.report.p50_us),
                     us(short.report.p50_us)
                 ),
-                met: Some(ratio <= 1.5),
+                met: ratio <= 1.5,
             });
         }
         let per = s.bytes_per_profile();
@@ -270,7 +269,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
             what: "resident memory per profile".into(),
             target: "< 2 KB (2 048 bytes)".into(),
             figure: format!("{} bytes", fmt_int(per)),
-            met: Some(per < 2048.0),
+            met: per < 2048.0,
         });
     }
     t
@@ -280,11 +279,7 @@ pub fn targets(r: &Results) -> Vec<Target> {
 pub fn targets_table(r: &Results) -> String {
     let mut out = String::from("| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
     for t in targets(r) {
-        let met = match t.met {
-            Some(true) => "yes",
-            Some(false) => "**no**",
-            None => "–",
-        };
+        let met = if t.met { "yes" } else { "**no**" };
         let _ = writeln!(out, "| {} | {} | {} | {met} |", t.what, t.target, t.figure);
     }
     out
@@ -320,7 +315,7 @@ pub fn render(r: &Results) -> String {
              series (the demo account, and so its list body, is unchanged).\n",
             r.duration_s,
             r.threads,
-            fmt_int(r.series_window.1 as f64)
+            fmt_int(super::SERIES_LEN as f64)
         );
         let _ = writeln!(
             o,
