@@ -5,7 +5,7 @@
 use std::time::{Duration as StdDuration, Instant};
 
 use postproxy_mock_server::account::ProfilePatch;
-use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, GroupInject};
+use postproxy_mock_server::control::{ClockUpdate, GroupInject};
 use postproxy_mock_server::control_client::ControlClient;
 use postproxy_mock_server::faults::FaultSpec;
 use postproxy_mock_server::fixtures::{ProfileFixture, SnapshotFixture};
@@ -15,7 +15,9 @@ use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};
 
 mod common;
-use common::{call, control_http, fresh_demo, refused, DEMO, FULL_KEY as FULL};
+use common::{
+    call, control_http, days, fresh_demo, hours, minutes, refused, DEMO, FULL_KEY as FULL,
+};
 
 /// A fault answering with `status`.
 fn answer(status: u16) -> FaultSpec {
@@ -112,16 +114,7 @@ async fn two_accounts_on_one_server_never_see_each_other() {
         )
         .await
         .unwrap();
-    control
-        .advance_clock(
-            &a.id,
-            &ClockAdvance {
-                days: 3,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    control.advance_clock(&a.id, &days(3)).await.unwrap();
     assert_eq!(
         call(&mock, "GET", "/api/profile_groups", &ka, None).await.0,
         503
@@ -365,16 +358,7 @@ async fn the_clock_polls_stats_and_expires_profiles() {
     assert_eq!(frozen.clock.now, "2026-06-30T12:00:00Z");
     assert!(frozen.clock.frozen);
     // prof_ig_001 expires 2026-07-01T00:00:00Z, within the first 23 hours.
-    let report = control
-        .advance_clock(
-            DEMO,
-            &ClockAdvance {
-                hours: 23,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let report = control.advance_clock(DEMO, &hours(23)).await.unwrap();
     assert_eq!(report.clock.now, "2026-07-01T11:00:00Z");
     assert_eq!(report.effects.profiles_expired, 1);
     assert!(report.effects.snapshots_recorded > 0);
@@ -811,16 +795,7 @@ async fn connect_flow_through_the_control_api() {
 
     // A token expires after an hour of the account's clock.
     let late = init("tiktok").await;
-    control
-        .advance_clock(
-            DEMO,
-            &ClockAdvance {
-                minutes: 61,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    control.advance_clock(DEMO, &minutes(61)).await.unwrap();
     assert_eq!(
         refused(control.authorize_connection(DEMO, &late).await).0,
         410
@@ -1127,16 +1102,7 @@ async fn connections_die_with_their_group_and_their_hour() {
 
     // An expired link can be neither denied through the control API nor on the page.
     let late = init("grp456def").await;
-    control
-        .advance_clock(
-            DEMO,
-            &ClockAdvance {
-                minutes: 61,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    control.advance_clock(DEMO, &minutes(61)).await.unwrap();
     let (status, error) = refused(control.deny_connection(DEMO, &late).await);
     assert_eq!(
         (status, error.as_str()),

@@ -2,7 +2,6 @@
 //! HTTP, which must answer with a clear 4xx JSON error and change nothing; and a long run of
 //! creates and deletes under idempotency keys whose bookkeeping stays bounded.
 
-use postproxy_mock_server::control::ClockAdvance;
 use postproxy_mock_server::control::{ClockUpdate, GroupInject};
 use postproxy_mock_server::faults::FaultSpec;
 use postproxy_mock_server::fixtures::{AccountFixture, GroupFixture, SnapshotFixture};
@@ -12,7 +11,7 @@ use postproxy_models::{CreateProfileGroupRequest, Placement, Platform};
 use serde_json::json;
 
 mod common;
-use common::{call, profile, refused, DEMO, FULL_KEY};
+use common::{call, hours, minutes, profile, refused, DEMO, FULL_KEY};
 
 fn vm_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -182,16 +181,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
         frozen: Some(true),
     };
     control.set_clock(DEMO, &update).await.unwrap();
-    let report = control
-        .advance_clock(
-            DEMO,
-            &ClockAdvance {
-                hours: 23,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let report = control.advance_clock(DEMO, &hours(23)).await.unwrap();
     assert!(report.effects.snapshots_recorded > 0);
     let stats = |query: String| {
         let mock = &mock;
@@ -275,16 +265,7 @@ async fn faults_and_pending_connections_are_capped() {
         )
     );
     // Invitations expire after an hour; expired ones make room.
-    control
-        .advance_clock(
-            DEMO,
-            &ClockAdvance {
-                minutes: 61,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    control.advance_clock(DEMO, &minutes(61)).await.unwrap();
     let (status, _) = call(
         &mock,
         "POST",

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a started mock and a tiny HTTP client.
 #![allow(dead_code)] // each test binary uses a different subset
 
+use postproxy_mock_server::control::ClockAdvance;
 use postproxy_mock_server::control_client::ControlClientError;
 use postproxy_mock_server::fixtures::{AccountFixture, Fixtures, ProfileFixture};
 use postproxy_mock_server::{MockServer, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
@@ -38,6 +39,28 @@ pub fn profile(id: &str, platform: Platform) -> ProfileFixture {
         avatar_url: None,
         placements: Vec::new(),
         stats: Vec::new(),
+    }
+}
+
+/// A clock move of `n` minutes, hours or days.
+pub fn minutes(n: i64) -> ClockAdvance {
+    ClockAdvance {
+        minutes: n,
+        ..Default::default()
+    }
+}
+
+pub fn hours(n: i64) -> ClockAdvance {
+    ClockAdvance {
+        hours: n,
+        ..Default::default()
+    }
+}
+
+pub fn days(n: i64) -> ClockAdvance {
+    ClockAdvance {
+        days: n,
+        ..Default::default()
     }
 }
 
