@@ -738,8 +738,10 @@ impl Account {
         query: &crate::GetProfileStatsQuery,
     ) -> Result<ProfileStats, ApiError> {
         let row = &self.profiles[self.resolve(who, id, query.profile_group_id.as_deref())?];
+        // Unlike `profile_group_id` (which Python sends empty), an empty `from=` or `to=` is
+        // not "no bound": it is not the date-time the spec says, so it is malformed.
         let bound = |name: &str, value: Option<&str>| -> Result<Option<OffsetDateTime>, ApiError> {
-            match given(value) {
+            match value {
                 None => Ok(None),
                 Some(text) => parse_timestamp(text).map(Some).ok_or_else(|| {
                     ApiError::bad_request(format!("Invalid {name}: expected an ISO 8601 timestamp"))

@@ -563,6 +563,9 @@ async fn malformed_stats_timestamps_are_400_naming_the_parameter() {
         ("from=yesterday", "from"),
         ("to=2026-13-01T00:00:00Z", "to"),
         ("from=2026-05-10", "from"),
+        // Empty is malformed too, not a missing bound (schemathesis found it accepted).
+        ("to=&from=2000-01-07T02%3A23%3A24%2B00%3A00", "to"),
+        ("from=", "from"),
     ] {
         mock.get(&format!("/api/profiles/prof654jkl/stats?{query}"), FULL)
             .await
