@@ -4,6 +4,7 @@
 #   python        the official Python SDK (postproxy-sdk on PyPI), conformance/python/
 #   node          the official Node SDK (postproxy-sdk on npm), conformance/node/
 # Usage: conformance/run.sh [SUITE...]   (default: all three, in that order)
+# SCHEMATHESIS_SEED=N explores with another seed than CI's pinned 20260511.
 # Builds and starts the mock on a free port, resets its state before each suite, stops it, and
 # exits non-zero if any suite fails or a tool cannot be installed. Tools are installed locally:
 # conformance/.venv (pinned in conformance/requirements.txt) and conformance/node/node_modules
@@ -92,7 +93,7 @@ schemathesis_suite() {
         -H "Authorization: Bearer pp_demo_full_0123456789abcdef" \
         --checks all \
         --phases examples,coverage,fuzzing,stateful \
-        --seed 20260511 \
+        --seed "${SCHEMATHESIS_SEED:-20260511}" \
         --max-examples 60 \
         --max-time 90 \
         --workers 1 \
