@@ -187,7 +187,8 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
 /// 100 000 profiles that was half of the server's resident memory (glibc), or more (mimalloc).
 #[cfg(feature = "mimalloc")]
 fn release_freed_memory() {
-    // SAFETY: mi_collect has no preconditions; `force` also frees what other threads freed.
+    // SAFETY: mi_collect has no preconditions; `force` returns freed pages to the OS now,
+    // not after mimalloc's purge delay.
     unsafe {
         libmimalloc_sys::mi_collect(true);
     }
