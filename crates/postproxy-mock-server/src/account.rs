@@ -219,6 +219,14 @@ fn unprocessable(message: impl Into<String>) -> ApiError {
     ApiError::unprocessable(message)
 }
 
+/// A required text field of a request body, trimmed: absent or blank is 422 `Missing <name>`.
+fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| unprocessable(format!("Missing {name}")))
+}
+
 /// A query parameter that SDKs may send with an empty value, which means "not given".
 fn given(value: Option<&str>) -> Option<&str> {
     value.filter(|v| !v.is_empty())
@@ -813,12 +821,7 @@ impl Account {
         token: String,
     ) -> Result<Connection, ApiError> {
         let group = self.accessible_group(who, group_id)?.id.clone();
-        let platform = body
-            .platform
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| unprocessable("Missing platform"))?;
+        let platform = required(body.platform.as_deref(), "platform")?;
         let supported = platform
             .parse::<Platform>()
             .ok()
@@ -830,12 +833,7 @@ impl Account {
                     truncate(platform, 64)
                 ))
             })?;
-        let redirect_url = body
-            .redirect_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .ok_or_else(|| unprocessable("Missing redirect_url"))?;
+        let redirect_url = required(body.redirect_url.as_deref(), "redirect_url")?;
         let refresh = body.refresh_connection == Some(true);
         if !refresh && self.connected(&group, supported).is_some() {
             return Err(unprocessable("Platform already connected"));

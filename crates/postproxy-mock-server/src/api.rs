@@ -71,9 +71,7 @@ impl MockApi {
     ) -> Result<T, ApiError> {
         let mut store = self.store();
         let who = store.authenticate(ctx.bearer_token())?;
-        let account = store.account_mut(&who.account_id)?;
-        account.tick();
-        operation(account, &who)
+        operation(store.account_now(&who.account_id)?, &who)
     }
 }
 
@@ -233,18 +231,12 @@ impl PostproxyApi for MockApi {
         _query: InitializeConnectionQuery,
         body: InitializeConnectionRequest,
     ) -> InitializeConnectionResponse {
-        let result = (|| {
+        let result = {
             let mut store = self.store();
-            let who = store.authenticate(ctx.bearer_token())?;
-            let token = store.new_token(&who.account_id);
-            let account = store.account_mut(&who.account_id)?;
-            account.tick();
-            let result = account.initialize_connection(&who, &path.id, &body, token.clone());
-            if result.is_err() {
-                store.forget_token(&token);
-            }
-            result
-        })();
+            store
+                .authenticate(ctx.bearer_token())
+                .and_then(|who| store.initialize_connection(&who, &path.id, &body))
+        };
         match result {
             Ok(connection) => {
                 InitializeConnectionResponse::Ok(postproxy_models::InitializeConnectionResponse {

@@ -82,9 +82,8 @@ fn with_token<T>(
         .ok_or(ConnectError::Unknown)?
         .to_string();
     let account = store
-        .account_mut(&account_id)
+        .account_now(&account_id)
         .map_err(|_| ConnectError::Unknown)?;
-    account.tick();
     f(account)
 }
 

@@ -197,10 +197,7 @@ fn on_account<T: Serialize>(
     status: StatusCode,
     f: impl FnOnce(&mut Account) -> Result<T, ApiError>,
 ) -> Answer {
-    let mut store = api.store();
-    let account = store.account_mut(id)?;
-    account.tick();
-    let body = f(account)?;
+    let body = f(api.store().account_now(id)?)?;
     Ok(json(status, &body))
 }
 
@@ -520,15 +517,14 @@ async fn set_clock(
     ApiPath(id): ApiPath<String>,
     ControlJson(body): ControlJson<ClockUpdate>,
 ) -> Answer {
-    let now = match body.now.as_deref() {
-        Some(text) => Some(parse_timestamp(text).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "now: expected an RFC 3339 timestamp",
-            )
-        })?),
-        None => None,
-    };
+    let now = body
+        .now
+        .as_deref()
+        .map(|text| {
+            parse_timestamp(text)
+                .ok_or_else(|| ApiError::unprocessable("now: expected an RFC 3339 timestamp"))
+        })
+        .transpose()?;
     on_account(&api, &id, StatusCode::OK, |a| {
         let effects = a.set_clock(now, body.frozen);
         Ok(ClockReport {

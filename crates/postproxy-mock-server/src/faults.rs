@@ -103,6 +103,27 @@ impl FaultSpec {
         Ok(())
     }
 
+    /// What the fault does to a request it matches.
+    fn action(&self) -> FaultAction {
+        let respond = self.status.map(|status| {
+            let retry_after = match (status, self.retry_after) {
+                (_, Some(s)) => Some(s),
+                (429, None) => Some(1),
+                _ => None,
+            };
+            let message = self
+                .error
+                .clone()
+                .unwrap_or_else(|| default_message(status));
+            (status, message, retry_after)
+        });
+        FaultAction {
+            latency_ms: self.latency_ms.unwrap_or(0),
+            drop_connection: self.drop_connection,
+            respond,
+        }
+    }
+
     fn matches(&self, method: &str, path: &str) -> bool {
         self.method
             .as_deref()
@@ -199,24 +220,11 @@ impl Faults {
             .position(|f| f.spec.matches(method, path))?;
         let fault = &mut self.list[index];
         fault.remaining -= 1;
-        let spec = fault.spec.clone();
+        let action = fault.spec.action();
         if fault.remaining == 0 {
             self.list.remove(index);
         }
-        let respond = spec.status.map(|status| {
-            let retry_after = match (status, spec.retry_after) {
-                (_, Some(s)) => Some(s),
-                (429, None) => Some(1),
-                _ => None,
-            };
-            let message = spec.error.unwrap_or_else(|| default_message(status));
-            (status, message, retry_after)
-        });
-        Some(FaultAction {
-            latency_ms: spec.latency_ms.unwrap_or(0),
-            drop_connection: spec.drop_connection,
-            respond,
-        })
+        Some(action)
     }
 }
 
@@ -259,35 +267,81 @@ mod tests {
 
     #[test]
     fn invalid_specs_are_refused() {
+        let with_status = |spec: FaultSpec| FaultSpec {
+            status: Some(500),
+            ..spec
+        };
+        // Each spec is wrong in one field only; the message names it.
         let bad = [
-            FaultSpec::default(),
-            FaultSpec {
-                status: Some(200),
-                ..Default::default()
-            },
-            FaultSpec {
-                status: Some(500),
-                drop_connection: true,
-                ..Default::default()
-            },
-            FaultSpec {
-                latency_ms: Some(MAX_LATENCY_MS + 1),
-                ..Default::default()
-            },
-            FaultSpec {
-                status: Some(500),
-                times: Some(0),
-                ..Default::default()
-            },
-            FaultSpec {
-                status: Some(500),
-                path: Some("api".into()),
-                ..Default::default()
-            },
+            (FaultSpec::default(), "a fault needs status"),
+            (
+                FaultSpec {
+                    status: Some(200),
+                    ..Default::default()
+                },
+                "status must be 400–599",
+            ),
+            (
+                with_status(FaultSpec {
+                    drop_connection: true,
+                    ..Default::default()
+                }),
+                "exclude each other",
+            ),
+            (
+                FaultSpec {
+                    latency_ms: Some(MAX_LATENCY_MS + 1),
+                    ..Default::default()
+                },
+                "latency_ms must be at most",
+            ),
+            (
+                with_status(FaultSpec {
+                    times: Some(0),
+                    ..Default::default()
+                }),
+                "times must be",
+            ),
+            (
+                with_status(FaultSpec {
+                    times: Some(MAX_TIMES + 1),
+                    ..Default::default()
+                }),
+                "times must be",
+            ),
+            (
+                with_status(FaultSpec {
+                    path: Some("api".into()),
+                    ..Default::default()
+                }),
+                "path must start with /",
+            ),
+            (
+                with_status(FaultSpec {
+                    method: Some("G3T".into()),
+                    ..Default::default()
+                }),
+                "method must be letters only",
+            ),
+            (
+                with_status(FaultSpec {
+                    method: Some(String::new()),
+                    ..Default::default()
+                }),
+                "method must be letters only",
+            ),
+            (
+                with_status(FaultSpec {
+                    error: Some("x".repeat(1025)),
+                    ..Default::default()
+                }),
+                "error must be at most 1024 bytes",
+            ),
         ];
         let mut faults = Faults::default();
-        for spec in bad {
-            assert!(faults.add(spec.clone()).is_err(), "{spec:?}");
+        for (spec, message) in bad {
+            let error = faults.add(spec.clone()).unwrap_err();
+            assert!(error.contains(message), "{spec:?}: {error}");
         }
         assert!(faults.list().is_empty(), "nothing refused is armed");
     }

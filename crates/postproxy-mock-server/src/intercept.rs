@@ -23,14 +23,13 @@ use crate::journal::{body_text, JournalEntry};
 
 /// The middleware: see the module documentation.
 pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: Next) -> Response {
-    let method = request.method().to_string();
-    let path = request.uri().path().to_string();
-    let query = request.uri().query().map(str::to_string);
     let found = {
         let mut store = api.store();
         match store.authenticate(bearer_token(request.headers())) {
             Ok(who) => store.account_mut(&who.account_id).ok().map(|account| {
-                let fault = account.faults.take(&method, &path);
+                let fault = account
+                    .faults
+                    .take(request.method().as_str(), request.uri().path());
                 (who, fault, account.journal.record_bodies)
             }),
             Err(_) => None,
@@ -39,6 +38,10 @@ pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: 
     let Some((who, fault, record_bodies)) = found else {
         return next.run(request).await;
     };
+    // Owned copies for the journal, made only for requests it records.
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
 
     // Keep the body for the journal only when asked to: it costs a copy.
     let (request, body) = if record_bodies {

@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::fixtures::{AccountFixture, FixtureError, Fixtures};
 use crate::ids::IdGenerator;
+use postproxy_models::InitializeConnectionRequest;
 
 pub use crate::account::{Connection, CONNECTABLE_PLATFORMS, IDEMPOTENCY_TTL};
 
@@ -163,13 +164,40 @@ impl Store {
         }
     }
 
+    /// One account to change, brought up to its clock first (stats polled, profiles
+    /// expired), as every request must see it.
+    pub fn account_now(&mut self, id: &str) -> Result<&mut Account, StoreError> {
+        let account = self.account_mut(id)?;
+        account.tick();
+        Ok(account)
+    }
+
     /// The account a connect token belongs to.
     pub fn account_of_token(&self, token: &str) -> Option<&str> {
         self.tokens.get(token).map(String::as_str)
     }
 
+    /// initialize_connection for `who`: the invitation's token is unique across the server,
+    /// so it is drawn here; a refused request leaves no token behind.
+    pub fn initialize_connection(
+        &mut self,
+        who: &Principal,
+        group_id: &str,
+        body: &InitializeConnectionRequest,
+    ) -> Result<Connection, ApiError> {
+        let token = self.new_token(&who.account_id);
+        let result = self
+            .account_now(&who.account_id)
+            .map_err(ApiError::from)
+            .and_then(|account| account.initialize_connection(who, group_id, body, token.clone()));
+        if result.is_err() {
+            self.tokens.remove(&token);
+        }
+        result
+    }
+
     /// A new connect token, unique across the server.
-    pub fn new_token(&mut self, account_id: &str) -> String {
+    fn new_token(&mut self, account_id: &str) -> String {
         loop {
             let token = self.ids.next_id("inv_", 16);
             if !self.tokens.contains_key(&token) {
@@ -177,11 +205,6 @@ impl Store {
                 return token;
             }
         }
-    }
-
-    /// Forgets a token that was drawn but not used.
-    pub fn forget_token(&mut self, token: &str) {
-        self.tokens.remove(token);
     }
 
     /// Creates an account from `fixture` (validated here): a missing id or key is generated.
@@ -434,21 +457,38 @@ mod tests {
 
     #[test]
     fn generated_ids_and_keys_follow_the_seed() {
+        let first_key = |store: &mut Store| {
+            store
+                .create_account(small(None, None), Clock::real())
+                .unwrap()
+                .api_keys()[0]
+                .key
+                .clone()
+        };
         let mut a = Store::new(&Fixtures::demo(), 9);
         let mut b = Store::new(&Fixtures::demo(), 9);
-        let ka = a
-            .create_account(small(None, None), Clock::real())
-            .unwrap()
-            .api_keys()[0]
-            .key
-            .clone();
-        let kb = b
-            .create_account(small(None, None), Clock::real())
-            .unwrap()
-            .api_keys()[0]
-            .key
-            .clone();
-        assert_eq!(ka, kb);
+        assert_eq!(first_key(&mut a), first_key(&mut b));
+    }
+
+    #[test]
+    fn a_refused_invitation_leaves_no_token() {
+        let mut store = Store::new(&Fixtures::demo(), 0);
+        let who = store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).unwrap();
+        let request = |platform: &str| InitializeConnectionRequest {
+            platform: Some(platform.into()),
+            redirect_url: Some("https://app.example/cb".into()),
+            ..Default::default()
+        };
+        let refused = store.initialize_connection(&who, "grp789ghi", &request("myspace"));
+        assert_eq!(refused.unwrap_err().status().as_u16(), 422);
+        let missing = store.initialize_connection(&who, "grp_nope", &request("youtube"));
+        assert_eq!(missing.unwrap_err().status().as_u16(), 404);
+        assert!(store.tokens.is_empty(), "{:?}", store.tokens);
+        let made = store
+            .initialize_connection(&who, "grp789ghi", &request("youtube"))
+            .unwrap();
+        assert_eq!(store.account_of_token(&made.token), Some("acct_demo"));
+        assert_eq!(store.tokens.len(), 1);
     }
 
     #[test]
