@@ -108,6 +108,18 @@ async fn stub_5xx_are_server_errors_whatever_their_body() {
 }
 
 #[tokio::test]
+async fn stub_html_503_keeps_its_retry_after() {
+    // The HTML does not decode, so the headers come from the response the transport kept.
+    let stub = StubServer::start(vec![
+        Reply::html(503, "<html>Service Unavailable</html>").header("retry-after", "7")
+    ])
+    .await;
+    let e = err(client(&stub).profiles().get("prof1").send().await);
+    assert_eq!(e.kind(), ErrorKind::Server, "{e:?}");
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+}
+
+#[tokio::test]
 async fn stub_success_body_that_does_not_decode_is_a_decode_error() {
     let stub = StubServer::start(vec![Reply::json(200, json!({ "data": "not a list" }))]).await;
     let e = err(client(&stub).profiles().list().send().await);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use postproxy_client::{Client, ClientBuilder, ErrorKind, RetryPolicy};
 use postproxy_mock_server::faults::FaultSpec;
-use postproxy_mock_server::journal::JournalFilter;
+use postproxy_mock_server::journal::{JournalEntry, JournalFilter};
 use postproxy_mock_server::MockServer;
 
 fn builder(mock: &MockServer) -> ClientBuilder {
@@ -38,13 +38,19 @@ fn status(code: u16) -> FaultSpec {
     }
 }
 
-/// The requests the demo account made, as `METHOD path`.
-async fn sent(mock: &MockServer) -> Vec<String> {
+/// Every request the demo account made, oldest first.
+async fn journal(mock: &MockServer) -> Vec<JournalEntry> {
     mock.control()
         .journal(mock.demo_account_id(), &JournalFilter::default())
         .await
         .unwrap()
         .entries
+}
+
+/// The requests the demo account made, as `METHOD path status`.
+async fn sent(mock: &MockServer) -> Vec<String> {
+    journal(mock)
+        .await
         .into_iter()
         .map(|e| format!("{} {} {}", e.method, e.path, e.status))
         .collect()
@@ -66,6 +72,7 @@ async fn every_status_fault_is_its_error_kind() {
         let e = client.profile_groups().list().send().await.unwrap_err();
         assert_eq!(e.kind(), kind, "{code}");
         assert_eq!(e.status().map(|s| s.as_u16()), Some(code));
+        assert_eq!(e.retry_after(), None, "{code}: no Retry-After was sent");
         // The message is read from the body even for statuses the spec does not document
         // for this operation (403, 409, 502).
         let message = postproxy_mock_server::faults::default_message(code);
@@ -78,10 +85,9 @@ async fn every_status_fault_is_its_error_kind() {
     fault(
         &mock,
         FaultSpec {
-            status: Some(429),
             retry_after: Some(30),
             error: Some("Slow down".into()),
-            ..Default::default()
+            ..status(429)
         },
     )
     .await;
@@ -97,6 +103,7 @@ async fn every_status_fault_is_its_error_kind() {
             retry_after: Some(Duration::from_secs(30))
         }
     );
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(e.to_string(), "Slow down");
     assert_eq!(e.body(), Some(r#"{"error":"Slow down"}"#));
 
@@ -156,9 +163,8 @@ async fn a_429_is_retried_after_retry_after_and_then_succeeds() {
         FaultSpec {
             method: Some("GET".into()),
             path: Some("/api/profiles/*".into()),
-            status: Some(429),
             retry_after: Some(1),
-            ..Default::default()
+            ..status(429)
         },
     )
     .await;
@@ -185,9 +191,8 @@ async fn a_server_error_is_retried_up_to_max_attempts() {
     fault(
         &mock,
         FaultSpec {
-            status: Some(503),
             times: Some(10),
-            ..Default::default()
+            ..status(503)
         },
     )
     .await;
@@ -197,14 +202,33 @@ async fn a_server_error_is_retried_up_to_max_attempts() {
 }
 
 #[tokio::test]
+async fn a_503_asking_to_wait_beyond_the_cap_is_returned_at_once_with_its_wait() {
+    let mock = MockServer::start().await;
+    let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
+    fault(
+        &mock,
+        FaultSpec {
+            retry_after: Some(30),
+            times: Some(10),
+            ..status(503)
+        },
+    )
+    .await;
+    let e = client.profile_groups().list().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Server);
+    // Not part of a 5xx's kind, but kept so that the caller can decide.
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(sent(&mock).await, ["GET /api/profile_groups 503"]);
+}
+
+#[tokio::test]
 async fn a_create_is_retried_only_with_an_idempotency_key() {
     let mock = MockServer::start().await;
     let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
     let post_fault = FaultSpec {
         method: Some("POST".into()),
         path: Some("/api/profile_groups".into()),
-        status: Some(500),
-        ..Default::default()
+        ..status(500)
     };
 
     fault(&mock, post_fault.clone()).await;
@@ -254,13 +278,8 @@ async fn the_journal_shows_what_the_client_sent() {
         .unwrap();
     client.profiles().delete("prof123abc").send().await.unwrap();
     client.profile_groups().list().send().await.unwrap();
-    let journal = mock
-        .control()
-        .journal(mock.demo_account_id(), &JournalFilter::default())
-        .await
-        .unwrap();
+    let journal = journal(&mock).await;
     let seen: Vec<_> = journal
-        .entries
         .iter()
         .map(|e| {
             (

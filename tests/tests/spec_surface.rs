@@ -157,63 +157,62 @@ fn schemas_surface() {
 #[test]
 fn links_point_at_real_operations_parameters_and_fields() {
     let spec = common::spec();
-    let mut operations = std::collections::BTreeMap::new();
-    for item in spec["paths"].as_object().unwrap().values() {
-        for (method, op) in item.as_object().unwrap() {
-            if method == "parameters" {
-                continue;
-            }
-            let names: Vec<String> = item["parameters"]
+    // (path item, operation) pairs; a path item's `parameters` is not an operation.
+    let ops: Vec<(&Value, &Value)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| {
+            let ops = item.as_object().unwrap().iter();
+            ops.filter(|(method, _)| *method != "parameters")
+                .map(move |(_, op)| (item, op))
+        })
+        .collect();
+    let params_of: std::collections::BTreeMap<&str, Vec<&str>> = ops
+        .iter()
+        .map(|(item, op)| {
+            let names = item["parameters"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .chain(op["parameters"].as_array().into_iter().flatten())
-                .map(|p| {
-                    common::deref(&spec, p)["name"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
+                .map(|p| common::deref(&spec, p)["name"].as_str().unwrap())
                 .collect();
-            operations.insert(op["operationId"].as_str().unwrap().to_string(), names);
-        }
-    }
+            (op["operationId"].as_str().unwrap(), names)
+        })
+        .collect();
+    let responses = ops.iter().flat_map(|(_, op)| {
+        let responses = op["responses"].as_object().unwrap().values();
+        responses.map(|resp| common::deref(&spec, resp))
+    });
     let mut links = 0;
-    for item in spec["paths"].as_object().unwrap().values() {
-        for (method, op) in item.as_object().unwrap() {
-            if method == "parameters" {
-                continue;
-            }
-            for resp in op["responses"].as_object().unwrap().values() {
-                let resp = common::deref(&spec, resp);
-                for (name, link) in resp
-                    .get("links")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    links += 1;
-                    let target = link["operationId"].as_str().unwrap();
-                    let params = operations
-                        .get(target)
-                        .unwrap_or_else(|| panic!("link {name}: no operation {target}"));
-                    for (param, expr) in link["parameters"].as_object().unwrap() {
-                        assert!(
-                            params.contains(param),
-                            "link {name}: {target} has no {param}"
-                        );
-                        let pointer = expr
-                            .as_str()
-                            .unwrap()
-                            .strip_prefix("$response.body#")
-                            .unwrap();
-                        let example = &resp["content"]["application/json"]["example"];
-                        assert!(
-                            example.pointer(pointer).is_some_and(Value::is_string),
-                            "link {name}: {pointer} is not a string in the response example"
-                        );
-                    }
-                }
+    for resp in responses {
+        for (name, link) in resp
+            .get("links")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            links += 1;
+            let target = link["operationId"].as_str().unwrap();
+            let params = params_of
+                .get(target)
+                .unwrap_or_else(|| panic!("link {name}: no operation {target}"));
+            for (param, expr) in link["parameters"].as_object().unwrap() {
+                assert!(
+                    params.contains(&param.as_str()),
+                    "link {name}: {target} has no {param}"
+                );
+                let pointer = expr
+                    .as_str()
+                    .unwrap()
+                    .strip_prefix("$response.body#")
+                    .unwrap();
+                let example = &resp["content"]["application/json"]["example"];
+                assert!(
+                    example.pointer(pointer).is_some_and(Value::is_string),
+                    "link {name}: {pointer} is not a string in the response example"
+                );
             }
         }
     }

@@ -17,8 +17,9 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 ///   accept one). A `POST` without a key is never retried: the first attempt may have created
 ///   the group or invitation already.
 /// - it failed transiently: 429 Too Many Requests, any 5xx, or the connection could not be made
-///   (refused, DNS failure, connect timeout: the request never reached the server). A request that timed out once connected is
-///   not retried (its time budget is spent), nor is any other status.
+///   (refused, DNS failure, connect timeout: the request never reached the server). A request
+///   that timed out once connected is not retried (its time budget is spent), nor is any other
+///   status.
 /// - fewer than [`max_attempts`](Self::max_attempts) attempts were made.
 ///
 /// Before the next attempt the client waits for the response's `Retry-After` (seconds or an

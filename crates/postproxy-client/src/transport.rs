@@ -9,7 +9,7 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::HeaderMap;
@@ -35,6 +35,7 @@ pub(crate) struct Call {
 #[derive(Clone, Debug)]
 pub(crate) struct Exchange {
     pub(crate) status: StatusCode,
+    /// The headers of an error response; empty for a success.
     pub(crate) headers: HeaderMap,
     /// The body of an error response, as received. Success bodies are left to the generated
     /// code, which keeps them when they do not decode.
@@ -107,28 +108,13 @@ async fn execute(
         }
 
         if let (Some(policy), Some(next)) = (policy, spare) {
-            let (failure, retry_after) = match &outcome {
-                Ok(r) if r.status().is_success() => (None, None),
-                Ok(r) => (
-                    Some(Failure::Status(r.status())),
-                    retry::retry_after(r.headers(), SystemTime::now()),
-                ),
-                Err(e) if e.is_connect() => (Some(Failure::Connect), None),
-                Err(_) => (None, None),
-            };
-            if let Some(failure) = failure {
-                if let Decision::RetryAfter(wait) = policy.decide(attempt, failure, retry_after) {
-                    let reason = match failure {
-                        Failure::Status(status) => status.to_string(),
-                        Failure::Connect => "connection failed".to_string(),
-                    };
-                    trace::retrying(&span, &reason, wait);
-                    drop(outcome);
-                    tokio::time::sleep(wait).await;
-                    request = next;
-                    attempt += 1;
-                    continue;
-                }
+            if let Some((wait, reason)) = retry_wait(&policy, attempt, &outcome) {
+                trace::retrying(&span, &reason, wait);
+                drop(outcome);
+                tokio::time::sleep(wait).await;
+                request = next;
+                attempt += 1;
+                continue;
             }
         }
 
@@ -140,11 +126,43 @@ async fn execute(
     }
 }
 
+/// How long to wait before sending attempt `attempt + 1`, and why, if `outcome` is a
+/// transient failure the policy retries.
+fn retry_wait(
+    policy: &RetryPolicy,
+    attempt: u32,
+    outcome: &reqwest::Result<reqwest::Response>,
+) -> Option<(Duration, String)> {
+    let (failure, retry_after) = match outcome {
+        Ok(r) if r.status().is_success() => return None,
+        Ok(r) => (
+            Failure::Status(r.status()),
+            retry::retry_after(r.headers(), SystemTime::now()),
+        ),
+        Err(e) if e.is_connect() => (Failure::Connect, None),
+        Err(_) => return None,
+    };
+    let Decision::RetryAfter(wait) = policy.decide(attempt, failure, retry_after) else {
+        return None;
+    };
+    let reason = match failure {
+        Failure::Status(status) => status.to_string(),
+        Failure::Connect => "connection failed".to_string(),
+    };
+    Some((wait, reason))
+}
+
 /// Records the final response in `call`. An error body is read here, kept as text, and handed
 /// on as a new response with the same status, version, headers and bytes.
 async fn keep(response: reqwest::Response, call: &Call) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
-    let headers = response.headers().clone();
+    // Only an error's headers are read later (its `Retry-After`), so a success's are not copied.
+    let headers = if status.is_success() {
+        HeaderMap::new()
+    } else {
+        response.headers().clone()
+    };
+    // The status (and an error's headers) first, for a body that then fails to arrive.
     call.set_last(Exchange {
         status,
         headers: headers.clone(),
