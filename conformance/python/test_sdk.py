@@ -10,7 +10,6 @@ import asyncio
 import os
 import sys
 
-import httpx
 import pydantic
 import pytest
 

@@ -260,7 +260,6 @@ fn lint_content(
     schema
 }
 
-/// Follows a local `$ref`, if `v` is one (a dangling one is left as it is; `lint` reports it).
 /// An operation's parameters: the path item's shared ones, then the operation's own (not yet
 /// dereferenced). The lint and the generator read them the same way.
 pub fn operation_params<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Value> {
@@ -273,6 +272,7 @@ pub fn operation_params<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Ite
     list(item).chain(list(op))
 }
 
+/// Follows a local `$ref`, if `v` is one (a dangling one is left as it is; `lint` reports it).
 pub fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
         Some(r) => resolve_pointer(doc, r).unwrap_or(v),

@@ -182,9 +182,10 @@ pub fn parse_args(args: &[&str]) -> Result<Options, String> {
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
-    o.duration_s = duration.unwrap_or(if quick { 2 } else { 10 });
-    o.startup_runs = startup_runs.unwrap_or(if quick { 5 } else { 20 });
-    o.rounds = rounds.unwrap_or(if quick { 1 } else { 2 });
+    // An explicit value wins over --quick, in either order.
+    o.duration_s = duration.unwrap_or(if quick { 2 } else { o.duration_s });
+    o.startup_runs = startup_runs.unwrap_or(if quick { 5 } else { o.startup_runs });
+    o.rounds = rounds.unwrap_or(if quick { 1 } else { o.rounds });
     Ok(o)
 }
 
@@ -477,15 +478,24 @@ fn mock_command(ctx: &Ctx, fixtures: Option<&Path>) -> (Command, String) {
     (command, shown)
 }
 
-fn spawn_mock(ctx: &mut Ctx, fixtures: Option<&Path>, log: &str) -> Result<Server, String> {
+/// Spawns the mock and waits until `GET path` with `key` answers 200.
+fn start_mock(
+    ctx: &mut Ctx,
+    fixtures: Option<&Path>,
+    log: &str,
+    (path, key): (&str, &str),
+    timeout: Duration,
+) -> Result<Server, String> {
     let (command, shown) = mock_command(ctx, fixtures);
-    spawn_printing_addr(
+    let server = spawn_printing_addr(
         ctx,
         command,
         shown,
         "postproxy-mock listening on http://",
         log,
-    )
+    )?;
+    wait_ok(&server.addr, path, key, timeout)?;
+    Ok(server)
 }
 
 /// Polls `GET path` until it answers 200.
@@ -633,12 +643,12 @@ fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), String> {
     std::fs::write(&fixture, fixtures::demo_with_series(&demo, SERIES_LEN)?)
         .map_err(|e| format!("{}: {e}", fixture.display()))?;
 
-    let mock = spawn_mock(ctx, Some(&fixture), "mock-throughput")?;
     ctx.record(mock_command(ctx, Some(&fixture)).1);
-    wait_ok(
-        &mock.addr,
-        "/api/profiles",
-        FULL_KEY,
+    let mock = start_mock(
+        ctx,
+        Some(&fixture),
+        "mock-throughput",
+        ("/api/profiles", FULL_KEY),
         Duration::from_secs(30),
     )?;
     let list = http::get(&mock.addr, "/api/profiles", FULL_KEY)?;
@@ -845,11 +855,11 @@ fn startup(ctx: &mut Ctx) -> Result<StartupResults, String> {
     ));
     for _ in 0..runs {
         let t0 = Instant::now();
-        let server = spawn_mock(ctx, None, "mock-startup")?;
-        wait_ok(
-            &server.addr,
-            "/api/profiles",
-            FULL_KEY,
+        let server = start_mock(
+            ctx,
+            None,
+            "mock-startup",
+            ("/api/profiles", FULL_KEY),
             Duration::from_secs(30),
         )?;
         binary_ms.push(t0.elapsed().as_secs_f64() * 1e3);
@@ -922,15 +932,15 @@ fn scale(ctx: &mut Ctx) -> Result<ScaleResults, String> {
 
     // Memory baseline.
     {
-        let server = spawn_mock(ctx, Some(&tiny), "mock-tiny")?;
         ctx.record(format!(
             "{}   # then VmRSS from /proc/PID/status",
             mock_command(ctx, Some(&tiny)).1
         ));
-        wait_ok(
-            &server.addr,
-            "/api/profile_groups",
-            SCALE_KEY,
+        let server = start_mock(
+            ctx,
+            Some(&tiny),
+            "mock-tiny",
+            ("/api/profile_groups", SCALE_KEY),
             Duration::from_secs(30),
         )?;
         (s.tiny_rss_kib, _) = memory_kib(server.pid())?;
@@ -938,11 +948,11 @@ fn scale(ctx: &mut Ctx) -> Result<ScaleResults, String> {
 
     // The demo lookup figure, measured the same way as the one at scale.
     {
-        let server = spawn_mock(ctx, None, "mock-demo")?;
-        wait_ok(
-            &server.addr,
-            "/api/profiles",
-            FULL_KEY,
+        let server = start_mock(
+            ctx,
+            None,
+            "mock-demo",
+            ("/api/profiles", FULL_KEY),
             Duration::from_secs(30),
         )?;
         warm_up(&server.addr, "/api/profiles", FULL_KEY);
@@ -957,16 +967,16 @@ fn scale(ctx: &mut Ctx) -> Result<ScaleResults, String> {
         s.runs.push(run);
     }
 
-    let t0 = Instant::now();
-    let server = spawn_mock(ctx, Some(&big), "mock-scale")?;
     ctx.record(format!(
         "{}   # then VmRSS from /proc/PID/status",
         mock_command(ctx, Some(&big)).1
     ));
-    wait_ok(
-        &server.addr,
-        "/api/profile_groups",
-        SCALE_KEY,
+    let t0 = Instant::now();
+    let server = start_mock(
+        ctx,
+        Some(&big),
+        "mock-scale",
+        ("/api/profile_groups", SCALE_KEY),
         Duration::from_secs(300),
     )?;
     s.load_ms = t0.elapsed().as_secs_f64() * 1e3;
@@ -1066,6 +1076,12 @@ mod tests {
         assert!(parse_args(&["--only", "everything"]).is_err());
         assert!(parse_args(&["--fast"]).is_err());
         assert!(parse_args(&["--rounds", "0"]).is_err());
+        assert!(parse_args(&["--threads", "0"]).is_err());
+        assert!(parse_args(&["--startup-runs", "x"]).is_err());
+        assert!(parse_args(&["--duration", "0s"]).is_err());
+        // An explicit value wins over --quick, in either order.
+        let o = parse_args(&["--rounds", "3", "--quick"]).unwrap();
+        assert_eq!((o.rounds, o.startup_runs), (3, 5));
     }
 
     #[test]

@@ -116,6 +116,22 @@ impl ScaleResults {
         self.runs.iter().find(|r| r.scenario == scenario)
     }
 
+    /// The target that scenario `a`'s p50 is at most 1.5 × scenario `b`'s.
+    fn p50_ratio(&self, a: &str, b: &str, what: String, target: &str) -> Option<Target> {
+        let (a, b) = (self.run(a)?, self.run(b)?);
+        let ratio = a.report.p50_us / b.report.p50_us;
+        Some(Target {
+            what,
+            target: target.into(),
+            figure: format!(
+                "{ratio:.2} × ({} vs {})",
+                us(a.report.p50_us),
+                us(b.report.p50_us)
+            ),
+            met: ratio <= 1.5,
+        })
+    }
+
     /// Resident bytes per profile: (VmRSS with the scale fixture - with the tiny one) / profiles.
     pub fn bytes_per_profile(&self) -> f64 {
         self.big_rss_kib.saturating_sub(self.tiny_rss_kib) as f64 * 1024.0
@@ -229,41 +245,21 @@ pub fn targets(r: &Results) -> Vec<Target> {
         }
     }
     if let Some(s) = &r.scale {
-        if let (Some(demo), Some(big)) = (
-            s.run("demo: get profile by id"),
-            s.run("scale: get profile by id (last)"),
-        ) {
-            let ratio = big.report.p50_us / demo.report.p50_us;
-            t.push(Target {
-                what: format!(
-                    "get by id p50 at {} profiles",
-                    fmt_int(s.scale.profiles as f64)
-                ),
-                target: "≤ 1.5 × demo p50".into(),
-                figure: format!(
-                    "{ratio:.2} × ({} vs {})",
-                    us(big.report.p50_us),
-                    us(demo.report.p50_us)
-                ),
-                met: ratio <= 1.5,
-            });
-        }
-        if let (Some(long), Some(short)) = (
-            s.run("scale: stats, 10 of 10 000"),
-            s.run("scale: stats, 10 of 100"),
-        ) {
-            let ratio = long.report.p50_us / short.report.p50_us;
-            t.push(Target {
-                what: "stats window: cost follows records returned, not series length".into(),
-                target: "10 of 10 000 ≤ 1.5 × 10 of 100 (p50)".into(),
-                figure: format!(
-                    "{ratio:.2} × ({} vs {})",
-                    us(long.report.p50_us),
-                    us(short.report.p50_us)
-                ),
-                met: ratio <= 1.5,
-            });
-        }
+        t.extend(s.p50_ratio(
+            "scale: get profile by id (last)",
+            "demo: get profile by id",
+            format!(
+                "get by id p50 at {} profiles",
+                fmt_int(s.scale.profiles as f64)
+            ),
+            "≤ 1.5 × demo p50",
+        ));
+        t.extend(s.p50_ratio(
+            "scale: stats, 10 of 10 000",
+            "scale: stats, 10 of 100",
+            "stats window: cost follows records returned, not series length".into(),
+            "10 of 10 000 ≤ 1.5 × 10 of 100 (p50)",
+        ));
         let per = s.bytes_per_profile();
         t.push(Target {
             what: "resident memory per profile".into(),
@@ -712,5 +708,117 @@ mod tests {
             "'Authorization: Bearer k'"
         );
         assert_eq!(quote("it's"), r"'it'\''s'");
+    }
+
+    fn run(scenario: &str, expect: u16, report: WrkReport) -> Run {
+        Run {
+            server: "mock".into(),
+            scenario: scenario.into(),
+            path: "/api/profiles".into(),
+            conns: 1,
+            report,
+            bytes: Some(12),
+            expect,
+        }
+    }
+
+    fn served(requests: u64, non_2xx: u64) -> WrkReport {
+        WrkReport {
+            requests,
+            non_2xx,
+            ..WrkReport::default()
+        }
+    }
+
+    #[test]
+    fn a_run_names_each_problem() {
+        let clean = run("list", 200, served(100, 0));
+        assert_eq!(clean.problem(), None);
+        assert_eq!(clean.checks(), "all 100 answered 200, 12 bytes each");
+        assert_eq!(
+            run("list", 200, served(100, 3)).problem().as_deref(),
+            Some("3 non-2xx responses")
+        );
+        let broken = WrkReport {
+            socket_errors: 2,
+            ..served(0, 0)
+        };
+        assert_eq!(
+            run("list", 200, broken).problem().as_deref(),
+            Some("no request completed; 2 socket errors")
+        );
+
+        assert_eq!(run("401", 401, served(50, 50)).problem(), None);
+        let some_200 = run("401", 401, served(50, 49));
+        assert_eq!(
+            some_200.problem().as_deref(),
+            Some("49 of 50 responses were errors, expected all to be 401")
+        );
+        assert_eq!(
+            some_200.checks(),
+            "**49 of 50 responses were errors, expected all to be 401**"
+        );
+
+        let churn = |line: &str| {
+            let report = WrkReport {
+                script_lines: vec![line.to_string()],
+                ..served(40, 0)
+            };
+            run("churn", 0, report)
+        };
+        let ok = churn("script churn: creates 20 deletes 20 failures 0");
+        assert_eq!(ok.problem(), None);
+        assert_eq!(ok.checks(), "20 creates (201), 20 deletes (200)");
+        assert_eq!(
+            churn("script churn: creates 20 deletes 18 failures 2")
+                .problem()
+                .as_deref(),
+            Some("churn: 20 creates, failures Some(2) (expected 0)")
+        );
+        // A script that printed nothing has not shown that it worked.
+        assert!(churn("").problem().is_some());
+        assert!(churn("script churn: creates 0 deletes 0 failures 0")
+            .problem()
+            .is_some());
+    }
+
+    #[test]
+    fn scale_ratio_targets_are_met_up_to_one_and_a_half() {
+        let p50 = |scenario: &str, p50_us: f64| {
+            let report = WrkReport {
+                p50_us,
+                ..served(10, 0)
+            };
+            run(scenario, 200, report)
+        };
+        let mut r = Results {
+            scale: Some(ScaleResults {
+                runs: vec![
+                    p50("demo: get profile by id", 100.0),
+                    p50("scale: get profile by id (last)", 150.0),
+                    p50("scale: stats, 10 of 100", 100.0),
+                    p50("scale: stats, 10 of 10 000", 151.0),
+                ],
+                ..ScaleResults::default()
+            }),
+            ..Results::default()
+        };
+        let met = |r: &Results| -> Vec<(String, bool)> {
+            targets(r)
+                .into_iter()
+                .filter(|t| t.target.contains("1.5"))
+                .map(|t| (t.figure, t.met))
+                .collect()
+        };
+        assert_eq!(
+            met(&r),
+            [
+                ("1.50 × (150 µs vs 100 µs)".to_string(), true),
+                ("1.51 × (151 µs vs 100 µs)".to_string(), false),
+            ]
+        );
+        // A missing run leaves its target out rather than reporting a figure.
+        r.scale.as_mut().unwrap().runs.remove(0);
+        assert_eq!(met(&r).len(), 1);
     }
 }
