@@ -67,11 +67,10 @@ pub fn examples(spec: &Value) -> Vec<Example> {
         }
     };
     for item in spec["paths"].as_object().unwrap().values() {
-        for (method, op) in item.as_object().unwrap() {
+        for op in item.as_object().unwrap().values() {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
-            let _ = method;
             if let Some(body) = op.get("requestBody") {
                 media(format!("{id} request body"), deref(spec, body));
             }
