@@ -37,8 +37,8 @@ fi
     || die "cannot install conformance/node from npm (postproxy-sdk)"
 
 # ------------------------------------------------------------------------------ the mock
-step "building the mock: cargo build --locked -p postproxy-mock-server --bin postproxy-mock"
-cargo build --locked --quiet -p postproxy-mock-server --bin postproxy-mock
+step "building the mock: cargo build --locked -p postproxy-mock"
+cargo build --locked --quiet -p postproxy-mock
 target_dir=$(cargo metadata --format-version 1 --no-deps \
     | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 mock_bin="$target_dir/debug/postproxy-mock"

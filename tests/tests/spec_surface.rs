@@ -35,7 +35,7 @@ fn body_text(spec: &Value, holder: &Value) -> String {
 fn api_surface() {
     let spec = common::spec();
     let mut out = String::new();
-    let order: serde_yaml::Value = serde_yaml::from_str(common::SPEC_YAML).unwrap();
+    let order: serde_norway::Value = serde_norway::from_str(common::SPEC_YAML).unwrap();
     for path in order["paths"].as_mapping().unwrap().keys() {
         let path = path.as_str().unwrap();
         let item = &spec["paths"][path];

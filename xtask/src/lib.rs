@@ -1,6 +1,7 @@
 //! `cargo xtask regen [--check] [--diff]`: generates the models, client and mock-server crates
-//! from `openapi/postproxy.yaml`, and copies the spec into the mock-server crate, which serves
-//! it (a crate can only embed files inside its own directory and still be packaged).
+//! from `openapi/postproxy.yaml`, and copies the spec (as it is, and as JSON) into the
+//! mock-server crate, which serves it (a crate can only embed files inside its own directory
+//! and still be packaged).
 //!
 //! Every generated file is a pure function of the spec and of the pinned generator versions:
 //! formatted with prettyplease, LF line endings, and a header naming the spec and its hash.
@@ -22,6 +23,10 @@ pub const SPEC_PATH: &str = "openapi/postproxy.yaml";
 /// The mock server's verbatim copy of the spec, relative to the workspace root.
 pub const SPEC_COPY_PATH: &str = "crates/postproxy-mock-server/openapi/postproxy.yaml";
 
+/// The mock server's copy of the spec as JSON (keys in the spec's order), so that serving
+/// `/openapi.json` needs no YAML parser in the library.
+pub const SPEC_JSON_COPY_PATH: &str = "crates/postproxy-mock-server/openapi/postproxy.json";
+
 /// A file the generator writes, with the content it must have.
 pub struct GeneratedFile {
     /// Relative to the workspace root, with `/` separators.
@@ -42,7 +47,7 @@ pub fn load_spec(root: &Path) -> Result<(String, serde_json::Value), String> {
     let path = root.join(SPEC_PATH);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let value: serde_json::Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
+        serde_norway::from_str(&text).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
     Ok((text, value))
 }
 
@@ -66,7 +71,13 @@ pub fn generate(spec_text: &str, spec: &serde_json::Value) -> Result<Vec<Generat
 
     let (models, model_types) = progen::models(&openapi)?;
     let client = progen::client(&openapi, &model_types)?;
-    let mock = mock::generate(spec, &path_order(spec_text)?)?;
+    // serde_json sorts object keys; the YAML mapping keeps the spec's order.
+    let ordered: serde_norway::Value =
+        serde_norway::from_str(spec_text).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
+    let mock = mock::generate(spec, &path_order(&ordered))?;
+    let json_copy = serde_json::to_string_pretty(&ordered)
+        .map_err(|e| format!("{SPEC_PATH} cannot be written as JSON: {e}"))?
+        + "\n";
 
     Ok(vec![
         GeneratedFile {
@@ -90,6 +101,11 @@ pub fn generate(spec_text: &str, spec: &serde_json::Value) -> Result<Vec<Generat
             path: SPEC_COPY_PATH,
             content: normalised,
         },
+        GeneratedFile {
+            // Without a header, likewise: served as `/openapi.json`.
+            path: SPEC_JSON_COPY_PATH,
+            content: json_copy,
+        },
     ])
 }
 
@@ -109,19 +125,16 @@ fn render(tokens: proc_macro2::TokenStream, hash: &str, what: &str) -> Result<St
     Ok(out)
 }
 
-/// The spec's paths in file order (serde_json sorts object keys; serde_yaml's mapping does not).
-fn path_order(spec_text: &str) -> Result<Vec<String>, String> {
-    let doc: serde_yaml::Value =
-        serde_yaml::from_str(spec_text).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
-    Ok(doc
-        .get("paths")
-        .and_then(serde_yaml::Value::as_mapping)
+/// The spec's paths in file order.
+fn path_order(doc: &serde_norway::Value) -> Vec<String> {
+    doc.get("paths")
+        .and_then(serde_norway::Value::as_mapping)
         .map(|m| {
             m.keys()
                 .filter_map(|k| k.as_str().map(str::to_string))
                 .collect()
         })
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// A generated file whose content on disk differs from what the spec gives.

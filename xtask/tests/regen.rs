@@ -39,7 +39,7 @@ fn edited(find: &str, replace: &str) -> (String, serde_json::Value) {
     let (text, _) = xtask::load_spec(&root).unwrap();
     assert!(text.contains(find), "the spec no longer contains {find:?}");
     let text = text.replacen(find, replace, 1);
-    let value = serde_yaml::from_str(&text).unwrap();
+    let value = serde_norway::from_str(&text).unwrap();
     (text, value)
 }
 

@@ -1,7 +1,7 @@
 //! The fixture format: the accounts, API keys, profile groups, profiles, placements and stats
 //! snapshots a mock server starts with, and the embedded demo data set ([`Fixtures::demo`]).
 //!
-//! A fixture file is JSON or YAML (see [`Fixtures::from_json`], [`Fixtures::from_yaml`],
+//! A fixture file is JSON or, with the `yaml` feature, YAML (see [`Fixtures::from_json`], `Fixtures::from_yaml`,
 //! [`Fixtures::load`]); its JSON Schema is [`Fixtures::json_schema`]. Profiles are nested in
 //! their group and groups in their account, so a profile's `profile_group_id` is implied and
 //! cannot disagree with where it is listed. After parsing, [`Fixtures::validate`] checks what the
@@ -222,9 +222,10 @@ impl Fixtures {
         Ok(fixtures)
     }
 
-    /// Parses and validates YAML fixtures.
+    /// Parses and validates YAML fixtures (the `yaml` feature).
+    #[cfg(feature = "yaml")]
     pub fn from_yaml(text: &str) -> Result<Self, FixtureError> {
-        let de = serde_yaml::Deserializer::from_str(text);
+        let de = serde_norway::Deserializer::from_str(text);
         let fixtures: Self = serde_path_to_error::deserialize(de).map_err(path_error)?;
         fixtures.validate()?;
         Ok(fixtures)
@@ -244,7 +245,18 @@ impl Fixtures {
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
         let parsed = if yaml {
-            Self::from_yaml(&text)
+            #[cfg(feature = "yaml")]
+            {
+                Self::from_yaml(&text)
+            }
+            #[cfg(not(feature = "yaml"))]
+            Err(FixtureError {
+                file: None,
+                path: ".".into(),
+                message: "YAML fixtures need the `yaml` feature of postproxy-mock-server \
+                          (the postproxy-mock program has it); use JSON, or turn it on"
+                    .into(),
+            })
         } else {
             Self::from_json(&text)
         };

@@ -70,7 +70,7 @@ async fn the_spec_is_served_as_yaml_and_json() {
         .unwrap();
     assert_eq!(yaml.status(), 200);
     assert_eq!(yaml.headers()["content-type"], "application/yaml");
-    let yaml: serde_json::Value = serde_yaml::from_str(&yaml.text().await.unwrap()).unwrap();
+    let yaml: serde_json::Value = serde_norway::from_str(&yaml.text().await.unwrap()).unwrap();
     let reply = mock.get("/openapi.json", None).await;
     assert_eq!(reply.assert_ok(), &yaml);
     assert_eq!(yaml["openapi"], "3.0.3");
@@ -173,7 +173,7 @@ fn demo_fixtures_are_valid_and_round_trip() {
     demo.validate().unwrap();
     let again = Fixtures::from_json(&serde_json::to_string(&demo).unwrap()).unwrap();
     assert_eq!(again, demo);
-    let yaml = serde_yaml::to_string(&demo).unwrap();
+    let yaml = serde_norway::to_string(&demo).unwrap();
     assert_eq!(Fixtures::from_yaml(&yaml).unwrap(), demo);
 }
 

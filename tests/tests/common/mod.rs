@@ -8,7 +8,7 @@ pub const SPEC_YAML: &str = include_str!("../../../openapi/postproxy.yaml");
 
 /// The spec as a JSON value.
 pub fn spec() -> Value {
-    serde_yaml::from_str(SPEC_YAML).expect("the spec is valid YAML")
+    serde_norway::from_str(SPEC_YAML).expect("the spec is valid YAML")
 }
 
 /// Follows a local `$ref`, if `v` is one.

@@ -377,7 +377,7 @@ fn build(ctx: &mut Ctx) -> Result<(), String> {
         "--release",
         "--locked",
         "-p",
-        "postproxy-mock-server",
+        "postproxy-mock",
         "-p",
         "postproxy-bench",
         // `--bin NAME` would select that name in every package and skip the bench's binaries.

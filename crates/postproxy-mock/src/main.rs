@@ -1,11 +1,17 @@
 //! `postproxy-mock`: the stateful Postproxy mock server as a standalone program.
+//!
+//! The server itself is the `postproxy-mock-server` library; this crate adds what only a
+//! program needs: flags, a log formatter, the allocator, the startup report (human text or
+//! one JSON line for wrappers, [`ready`]) and the ways it stops (signals, or its standard
+//! input closing).
+
+mod ready;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use postproxy_mock_server::auth::Scope;
 use postproxy_mock_server::{Fixtures, MockServer};
 
 // Set here, not in the library: in-process users keep their own allocator.
@@ -50,6 +56,19 @@ struct Cli {
     #[arg(long, env = "POSTPROXY_MOCK_PUBLIC_URL")]
     public_url: Option<String>,
 
+    /// For programs that start the server: once it accepts connections, print exactly one
+    /// line of JSON on stdout and nothing else there: {"base_url", "control_url", "pid",
+    /// "accounts": [{"id", "keys": [{"key", "key_id", "profile_group_id"}]}]}
+    /// (profile_group_id is null for a full-access key). The human summary goes to stderr.
+    #[arg(long, env = "POSTPROXY_MOCK_READY_JSON")]
+    ready_json: bool,
+
+    /// Shut down when standard input reaches its end (the starting program exited or closed
+    /// the pipe), so a killed test runner never leaves a server behind. Input is read and
+    /// discarded.
+    #[arg(long, env = "POSTPROXY_MOCK_EXIT_ON_STDIN_CLOSE")]
+    exit_on_stdin_close: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -66,38 +85,34 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::FixtureSchema) => {
-            return print_json(&Fixtures::json_schema());
+            return match serde_json::to_string_pretty(&Fixtures::json_schema()) {
+                Ok(text) => ready::out(&text),
+                Err(e) => ready::fail(&e.to_string()),
+            };
         }
-        Some(Command::DemoFixtures) => {
-            println!("{}", Fixtures::demo_json().trim_end());
-            return ExitCode::SUCCESS;
-        }
+        Some(Command::DemoFixtures) => return ready::out(Fixtures::demo_json().trim_end()),
         None => {}
     }
 
     let filter = match tracing_subscriber::EnvFilter::try_new(&cli.log_level) {
         Ok(filter) => filter,
         Err(e) => {
-            eprintln!(
-                "postproxy-mock: invalid --log-level {:?}: {e}",
-                cli.log_level
-            );
-            return ExitCode::from(2);
+            return ready::usage(&format!("invalid --log-level {:?}: {e}", cli.log_level));
         }
     };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // A closed stderr must not stop the server: the formatter would report its own
+        // write errors with eprintln!, which panics on a broken pipe.
+        .log_internal_errors(false)
         .init();
 
     let fixtures = match &cli.fixtures {
         Some(path) => match Fixtures::load(path) {
             Ok(fixtures) => fixtures,
-            Err(e) => {
-                eprintln!("postproxy-mock: {e}");
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return ready::fail(&e.to_string()),
         },
         None => Fixtures::demo(),
     };
@@ -107,77 +122,37 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("postproxy-mock: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return ready::fail(&format!("cannot start the runtime: {e}")),
     };
-    runtime.block_on(run(cli, fixtures))
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("postproxy-mock: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let code = runtime.block_on(run(cli, fixtures));
+    // The stdin reader may still be blocked in read(2); it must not hold the process.
+    runtime.shutdown_background();
+    code
 }
 
 async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
+    let addr = SocketAddr::new(cli.host, cli.port);
     let mut builder = MockServer::builder()
         .fixtures(fixtures)
         .seed(cli.seed)
-        .addr(SocketAddr::new(cli.host, cli.port));
+        .addr(addr);
     if let Some(url) = cli.public_url {
         builder = builder.base_url(url);
     }
     let server = match builder.start().await {
         Ok(server) => server,
-        Err(e) => {
-            eprintln!(
-                "postproxy-mock: cannot listen on {}: {e}",
-                SocketAddr::new(cli.host, cli.port)
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return ready::fail(&format!("cannot listen on {addr}: {e}")),
     };
 
-    let stop = shutdown_signal();
+    // Registered before the server says it is ready, so that a signal sent right after the
+    // ready line is never lost.
+    let stop = stop_signal(cli.exit_on_stdin_close);
     release_freed_memory();
-    println!("postproxy-mock listening on http://{}", server.addr());
-    println!("base URL: {}", server.base_url());
-    println!(
-        "control API: {0}/__mock/  docs: {0}/docs/",
-        server.base_url()
-    );
-    println!("API keys:");
-    for key in server.api_keys() {
-        let scope = match &key.principal.scope {
-            Scope::FullAccess => "full access".to_string(),
-            Scope::Group(group) => format!("scoped to profile group {group}"),
-        };
-        println!(
-            "  {}  (account {}, {scope})",
-            key.key, key.principal.account_id
-        );
-    }
-    println!(
-        "try: curl -H 'Authorization: Bearer {}' {}/api/profile_groups",
-        server
-            .api_keys()
-            .first()
-            .map_or("<key>", |k| k.key.as_str()),
-        server.base_url()
-    );
+    ready::report(&server, cli.ready_json);
     tracing::info!(addr = %server.addr(), seed = cli.seed, "postproxy-mock started");
 
-    stop.await;
-    tracing::info!("shutting down");
+    let why = stop.await;
+    tracing::info!("shutting down ({why})");
     server.shutdown().await;
     ExitCode::SUCCESS
 }
@@ -208,9 +183,32 @@ fn release_freed_memory() {
 ))]
 fn release_freed_memory() {}
 
-/// Registers for SIGINT and SIGTERM at once, and resolves when one arrives. Called before the
-/// server says it is ready, so a signal sent right after the address is printed is never lost
-/// (an unregistered SIGTERM would kill the process without a clean shutdown).
+/// Resolves, naming the reason, when SIGINT or SIGTERM arrives or (with `stdin`) when
+/// standard input ends. Registers for the signals at once.
+fn stop_signal(stdin: bool) -> impl std::future::Future<Output = &'static str> {
+    let signal = shutdown_signal();
+    async move {
+        tokio::select! {
+            () = signal => "signal",
+            () = stdin_closed(), if stdin => "standard input closed",
+        }
+    }
+}
+
+/// Resolves when standard input reaches its end or cannot be read.
+async fn stdin_closed() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut buf = [0u8; 1024];
+    while let Ok(n) = stdin.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+/// Registers for SIGINT and SIGTERM at once, and resolves when one arrives (an unregistered
+/// SIGTERM would kill the process without a clean shutdown).
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
