@@ -44,7 +44,10 @@ target_dir=$(cargo metadata --format-version 1 --no-deps \
 mock_bin="$target_dir/debug/postproxy-mock"
 
 log=$(mktemp -t postproxy-mock.XXXXXX.log)
-"$mock_bin" --port 0 --log-level warn >"$log" 2>&1 &
+ready=$(mktemp -t postproxy-mock.XXXXXX.json)
+# --ready-json: one JSON line on stdout once it accepts connections (the human summary and
+# the log go to stderr).
+"$mock_bin" --port 0 --log-level warn --ready-json >"$ready" 2>"$log" &
 mock_pid=$!
 stop_mock() {
     kill "$mock_pid" 2>/dev/null || true
@@ -53,12 +56,14 @@ stop_mock() {
 trap stop_mock EXIT
 base_url=""
 for _ in $(seq 100); do
-    base_url=$(sed -n 's/^base URL: //p' "$log")
-    [ -n "$base_url" ] && break
+    if [ -s "$ready" ]; then
+        base_url=$("$venv/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["base_url"])' "$ready")
+        break
+    fi
     kill -0 "$mock_pid" 2>/dev/null || { cat "$log" >&2; die "the mock exited at startup"; }
     sleep 0.1
 done
-[ -n "$base_url" ] || { cat "$log" >&2; die "the mock printed no base URL"; }
+[ -n "$base_url" ] || { cat "$log" >&2; die "the mock did not report ready"; }
 echo "mock at $base_url (pid $mock_pid, log $log)"
 export POSTPROXY_BASE_URL=$base_url
 
