@@ -3,6 +3,8 @@
 #   schemathesis  property-based + stateful testing against openapi/postproxy.yaml, all checks
 #   python        the official Python SDK (postproxy-sdk on PyPI), conformance/python/
 #   node          the official Node SDK (postproxy-sdk on npm), conformance/node/
+# The official Go and Java SDKs have no suite: the registries reachable here do not serve
+# github.com/postproxy/postproxy-go or dev.postproxy:postproxy-java (README, Conformance).
 # Usage: conformance/run.sh [SUITE...]   (default: all three, in that order)
 # SCHEMATHESIS_SEED=N explores with another seed than CI's pinned 20260511.
 # Builds and starts the mock on a free port, resets its state before each suite, stops it, and
