@@ -15,6 +15,8 @@ export { binaryPath, BinaryError, PLATFORMS };
 const STDERR_LINES = 50;
 /** How long stop() waits after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 5_000;
+/** How long to wait, after the program exited, for its stdout and stderr to close. */
+const CLOSE_WAIT_MS = 250;
 /** How long a failed control request waits to learn whether the program has exited. */
 const EXIT_WAIT_MS = 1_000;
 
@@ -79,13 +81,29 @@ class Process {
     // Resolves once the process has exited and its stdio is closed (stderr fully read), or
     // when it could not be started at all.
     this.closed = new Promise((resolve) => {
+      let done = false;
+      let timer;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.flushPartial();
+        resolve(this.exit);
+      };
       child.once("exit", (code, signal) => {
         this.exit = { code, signal };
+        // Its stdio closes with it, unless a process it started holds on to the pipes: then
+        // what it wrote is read by now, and the pipes are let go.
+        timer = setTimeout(() => {
+          if (done) return;
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish();
+        }, CLOSE_WAIT_MS);
       });
       child.once("close", (code, signal) => {
         this.exit ??= { code, signal };
-        this.flushPartial();
-        resolve(this.exit);
+        finish();
       });
       child.once("error", (error) => {
         // Spawning failed (ENOENT, EACCES...); there will be no exit.
