@@ -13,6 +13,7 @@ if [ $# -ne 1 ]; then
     echo "usage: $0 DIST_DIR" >&2
     exit 2
 fi
+measure=${POSTPROXY_MOCK_MEASURE:-}
 here=$(cd "$(dirname "$0")" && pwd)
 dist=$(cd "$1" && pwd)
 main_tgz=$(ls "$dist"/postproxy-mock-[0-9]*.tgz)
@@ -54,7 +55,9 @@ echo "==> node --test (the installed postproxy-mock)"
 for name in $(compgen -e | grep '^POSTPROXY_MOCK_' || true); do unset "$name"; done
 node --test ./*.test.mjs
 
-if [ "${POSTPROXY_MOCK_MEASURE:-}" = 1 ]; then
+if [ "$measure" = 1 ]; then
     echo "==> measure"
     node measure.mjs
+    echo "platform tarball: $(basename "$platform_tgz") $(stat -c %s "$platform_tgz") bytes;" \
+        "program $(stat -c %s node_modules/@postproxy-mock/linux-x64/bin/postproxy-mock) bytes"
 fi
