@@ -61,8 +61,8 @@ function describeSupported() {
     .join(", ");
 }
 
-/** Throws a BinaryError unless `path` is an executable file. */
-function checkExecutable(path, platform, fix) {
+/** Throws a BinaryError unless `path` is an executable file; `fix` says what to do. */
+export function checkExecutable(path, platform, fix) {
   let stats;
   try {
     stats = statSync(path);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { binaryPath, BinaryError, PLATFORMS } from "./binary.js";
+import { binaryPath, BinaryError, checkExecutable, PLATFORMS } from "./binary.js";
 
 export { binaryPath, BinaryError, PLATFORMS };
 
@@ -105,9 +105,11 @@ class Process {
         this.exit ??= { code, signal };
         finish();
       });
-      child.once("error", (error) => {
-        // Spawning failed (ENOENT, EACCES...); there will be no exit.
-        if (child.pid === undefined) {
+      child.on("error", (error) => {
+        // Spawning failed (ENOENT, EACCES...); there will be no exit. (A failed kill is
+        // reported here too; the exit, or stop()'s SIGKILL, follows.)
+        if (child.pid === undefined && !done) {
+          done = true;
           this.spawnError = error;
           this.exit = { code: null, signal: null };
           resolve(this.exit);
@@ -120,8 +122,8 @@ class Process {
     child.stderr.setEncoding("utf8");
     // Always drained, so the pipe never fills and blocks the server.
     child.stderr.on("data", (chunk) => this.addStderr(chunk));
-    // Writes to a closed stdin (the process died) must not throw in the user's process.
-    child.stdin.on("error", () => {});
+    // A pipe of a process that died must not throw in the user's process.
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream.on("error", () => {});
   }
 
   addStderr(chunk) {
@@ -274,7 +276,13 @@ export async function startMock(options = {}) {
   }
   if (seed !== undefined) checkSeed(seed);
   const childEnv = mergeEnv(process.env, env);
-  const binary = options.binary ?? binaryPath({ env: childEnv });
+  let binary;
+  if (options.binary !== undefined) {
+    binary = options.binary;
+    checkExecutable(binary, process.platform, "Pass the path of the postproxy-mock program as binary, or leave it out to use the installed one.");
+  } else {
+    binary = binaryPath({ env: childEnv });
+  }
 
   const args = ["--port", "0", "--ready-json", "--exit-on-stdin-close"];
   let tempDir = null;

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import { promisify } from "node:util";
 
-import { MockExitedError, StartTimeoutError, startMock } from "postproxy-mock";
+import { BinaryError, MockExitedError, StartTimeoutError, startMock } from "postproxy-mock";
 
 import { alive, eventually, fakeProgram, sdk, smallFixtures, tempDir, writeFile } from "./helpers.mjs";
 
@@ -301,9 +301,21 @@ test("the program named by POSTPROXY_MOCK_BINARY in env, or by binary", async (t
   const binary = fakeProgram(t, 'echo "fake program" >&2; exit 9');
   await assert.rejects(startMock({ env: { POSTPROXY_MOCK_BINARY: binary } }), (e) => e.exitCode === 9 && /fake program/.test(e.message));
   await assert.rejects(startMock({ binary }), (e) => e.exitCode === 9);
-  await assert.rejects(startMock({ binary: join(tempDir(t), "missing") }), (e) => {
+  const missing = join(tempDir(t), "missing");
+  await assert.rejects(startMock({ binary: missing }), (e) => {
+    assert.ok(e instanceof BinaryError);
+    assert.equal(e.code, "BINARY_MISSING");
+    assert.match(e.message, new RegExp(`${missing} does not exist\\. Pass the path of the postproxy-mock program as binary`));
+    return true;
+  });
+  const notExecutable = writeFile(tempDir(t), "postproxy-mock", "", 0o644);
+  await assert.rejects(startMock({ binary: notExecutable }), (e) => e instanceof BinaryError && e.code === "BINARY_NOT_EXECUTABLE");
+  // Executable, but the system cannot run it (its interpreter is missing).
+  const unrunnable = writeFile(tempDir(t), "postproxy-mock", "#!/nonexistent/interpreter\n", 0o755);
+  await assert.rejects(startMock({ binary: unrunnable }), (e) => {
     assert.ok(e instanceof MockExitedError);
-    assert.match(e.message, /could not be started \(spawn .*missing ENOENT\)/);
+    assert.equal(e.exitCode, null);
+    assert.match(e.message, /^postproxy-mock could not be started \(spawn .* ENOENT\) before it was ready\./);
     return true;
   });
 });
