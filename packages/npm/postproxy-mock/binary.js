@@ -32,22 +32,33 @@ export class BinaryError extends Error {
   }
 }
 
-/** The C library of this Linux: "glibc" or "musl"; null elsewhere. */
+let libcOfThisLinux;
+
+/** The C library of this Linux: "glibc" or "musl"; null elsewhere. Looked up once. */
 export function detectLibc(platform = process.platform) {
   if (platform !== "linux") return null;
+  libcOfThisLinux ??= lookUpLibc();
+  return libcOfThisLinux;
+}
+
+function lookUpLibc() {
+  // ldd is a script of the C library's (as detect-libc reads it): quick, and says which.
   try {
-    // Node's own report names the glibc it runs on; musl builds have no such field.
+    const ldd = readFileSync("/usr/bin/ldd", "latin1");
+    if (ldd.includes("musl")) return "musl";
+    if (ldd.includes("GNU C Library") || ldd.includes("GLIBC")) return "glibc";
+  } catch {
+    // No ldd: ask Node.
+  }
+  try {
+    // Node's report names the glibc it runs on; on musl it has no such field (slower: ~20 ms).
     const report = process.report?.getReport();
     const header = typeof report === "string" ? JSON.parse(report).header : report?.header;
     if (header) return header.glibcVersionRuntime ? "glibc" : "musl";
   } catch {
-    // Fall through to the file check.
+    // Fall through.
   }
-  try {
-    return readFileSync("/usr/bin/ldd", "latin1").includes("musl") ? "musl" : "glibc";
-  } catch {
-    return "glibc";
-  }
+  return "glibc";
 }
 
 /** The key of {@link PLATFORMS} for a platform, arch and libc. */

@@ -213,6 +213,25 @@ test("a program that exits before it is ready: its code and last stderr lines (a
   assert.doesNotMatch(error.message, /line 71\n/);
 });
 
+test("stderr (and stdout after the ready line) is drained, however much the program writes", async (t) => {
+  const dir = tempDir(t);
+  const done = join(dir, "done");
+  const ready = JSON.stringify({ base_url: "http://127.0.0.1:9", control_url: "http://127.0.0.1:9/__mock", pid: 1, accounts: [] });
+  // 8 MB on each pipe, far beyond what a pipe holds: the writes only finish if they are read.
+  const binary = fakeProgram(
+    t,
+    `echo '${ready}'; yes "noise on stderr" | head -c 8000000 >&2; yes "noise on stdout" | head -c 8000000; echo last line >&2; touch ${done}; exec sleep 30`,
+  );
+  const mock = await startMock({ binary });
+  t.after(() => mock.stop());
+  assert.ok(await eventually(() => existsSync(done), 20_000), "the program was blocked writing");
+  assert.ok(await eventually(() => mock.stderr.at(-1) === "last line"));
+  assert.equal(mock.stderr.length, 50);
+  assert.equal(mock.stderr[0], "noise on stderr");
+  assert.deepEqual(mock.accounts, []);
+  assert.equal(mock.fullAccessKey, null);
+});
+
 test("a program that prints something else than the ready line", async (t) => {
   const binary = fakeProgram(t, 'echo "hello"; exec sleep 30');
   await assert.rejects(startMock({ binary }), /printed "hello" instead of its ready line/);
@@ -249,6 +268,21 @@ test("stop() twice, and a control call after stop() says it was stopped", async 
     assert.match(e.message, /was stopped \(stop\(\) was called\) before GET \/__mock\/accounts/);
     return true;
   });
+});
+
+test("stop() kills a program that ignores SIGTERM after 5 s", async (t) => {
+  const ready = JSON.stringify({ base_url: "http://127.0.0.1:9", control_url: "http://127.0.0.1:9/__mock", pid: 1, accounts: [] });
+  // An ignored signal stays ignored across exec: sleep ignores SIGTERM.
+  const binary = fakeProgram(t, `trap "" TERM; echo '${ready}'; echo "pid $$" >&2; exec sleep 60`);
+  const mock = await startMock({ binary });
+  assert.ok(await eventually(() => mock.stderr.length > 0));
+  const pid = Number(/pid (\d+)/.exec(mock.stderr[0])[1]);
+  const started = Date.now();
+  await mock.stop();
+  const took = Date.now() - started;
+  assert.ok(took >= 4_900 && took < 8_000, `stop() took ${took} ms`);
+  assert.equal(alive(pid), false);
+  await assert.rejects(mock.control.accounts(), (e) => e.signal === "SIGKILL" && e.stopped);
 });
 
 test("two stop() calls at once, and Symbol.asyncDispose", async () => {
