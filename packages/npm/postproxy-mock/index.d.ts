@@ -426,13 +426,62 @@ export type AccountOperation =
   | "authorizeConnection"
   | "denyConnection";
 
-type WithoutAccount<F> = F extends (accountId: string, ...rest: infer A) => infer R ? (...rest: A) => R : never;
-
-/** Control's operations bound to one account: the same methods without the account id. */
-export type AccountControl = { readonly [K in AccountOperation]: WithoutAccount<Control[K]> } & {
+/**
+ * Control's operations bound to one account (`account.control`): the same methods, without
+ * the account id.
+ */
+export interface AccountControl {
   /** The account these operations act on. */
   readonly accountId: string;
-};
+  /** The account. */
+  account(): Promise<AccountInfo>;
+  /** Removes the account; its keys stop working. */
+  deleteAccount(): Promise<void>;
+  /** Puts the account back as it was created. */
+  resetAccount(): Promise<AccountInfo>;
+  /** The account's state as a fixture. */
+  exportFixture(): Promise<ExportedAccountFixture>;
+  /** Replaces the account's groups, profiles and keys with a fixture (all or nothing). */
+  importFixture(fixture: AccountFixture): Promise<AccountInfo>;
+  /** Adds a profile group. */
+  addGroup(group: GroupInject): Promise<ProfileGroup>;
+  /** Renames a profile group. */
+  renameGroup(groupId: string, name: string): Promise<ProfileGroup>;
+  /** Adds a profile to a group. */
+  addProfile(groupId: string, profile: ProfileFixture): Promise<Profile>;
+  /** Changes a profile. */
+  patchProfile(profileId: string, patch: ProfilePatch): Promise<Profile>;
+  /** Adds a placement to a profile; resolves with all of its placements. */
+  addPlacement(profileId: string, placement: Placement): Promise<Placement[]>;
+  /** Adds a stats snapshot to a profile. */
+  addSnapshot(profileId: string, snapshot: SnapshotFixture): Promise<void>;
+  /** The account's clock. */
+  clock(): Promise<ClockInfo>;
+  /** Sets, freezes or resumes the account's clock. */
+  setClock(update: ClockUpdate): Promise<ClockReport>;
+  /** Moves the account's clock forward; polling and expiry follow. */
+  advanceClock(by: ClockAdvance): Promise<ClockReport>;
+  /** The account's armed faults. */
+  faults(): Promise<Fault[]>;
+  /** Arms a fault. */
+  addFault(fault: FaultSpec): Promise<Fault>;
+  /** Disarms one fault. */
+  removeFault(faultId: string): Promise<void>;
+  /** Disarms every fault. */
+  clearFaults(): Promise<void>;
+  /** The account's journal, filtered. */
+  journal(filter?: JournalFilter): Promise<JournalPage>;
+  /** Empties the account's journal. */
+  clearJournal(): Promise<void>;
+  /** Whether the journal records request bodies from now on. */
+  recordBodies(record: boolean): Promise<void>;
+  /** The account's pending connections. */
+  connections(): Promise<Connection[]>;
+  /** Completes a pending connection as if the user clicked Authorize. */
+  authorizeConnection(token: string): Promise<ConnectionOutcome>;
+  /** Ends a pending connection as if the user clicked Deny. */
+  denyConnection(token: string): Promise<ConnectionOutcome>;
+}
 
 // ---------------------------------------------------------------------------- the mock
 

@@ -12,6 +12,7 @@ import {
   type AccountControl,
   type AccountFixture,
   type AccountInfo,
+  type AccountOperation,
   type BinaryErrorCode,
   type ClockReport,
   type Connection,
@@ -184,3 +185,10 @@ export async function main(): Promise<void> {
   const wrong: BinaryErrorCode = "NOPE";
   void wrong;
 }
+
+// AccountControl is Control's account operations without the account id, method for method.
+type WithoutAccount<F> = F extends (accountId: string, ...rest: infer A) => infer R ? (...rest: A) => R : never;
+type Bound = { [K in AccountOperation]: WithoutAccount<Control[K]> };
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export const boundMatches: Equal<Omit<AccountControl, "accountId">, Bound> = true;
+export const everyOperation: Equal<AccountOperation, Exclude<keyof Control, "resetAll" | "accounts" | "createAccount">> = true;
