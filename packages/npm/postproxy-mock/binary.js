@@ -136,16 +136,22 @@ export function binaryPath(options = {}) {
     `Reinstall without --no-optional / --omit=optional (e.g. rm -rf node_modules && npm install), ` +
     `so that npm installs the optional dependency ${name}, or set POSTPROXY_MOCK_BINARY to a postproxy-mock program.`;
   const require = createRequire(options.resolveFrom ?? import.meta.url);
-  let manifest;
+  let path;
   try {
-    manifest = require.resolve(`${name}/package.json`);
+    path = require.resolve(`${name}/bin/${entry.exe}`);
   } catch {
-    throw new BinaryError(
-      "PACKAGE_NOT_INSTALLED",
-      `the package ${name}, which holds the postproxy-mock program for ${key}, is not installed. ${fix}`,
-    );
+    // Missing: the package, or the program in it?
+    let manifest;
+    try {
+      manifest = require.resolve(`${name}/package.json`);
+    } catch {
+      throw new BinaryError(
+        "PACKAGE_NOT_INSTALLED",
+        `the package ${name}, which holds the postproxy-mock program for ${key}, is not installed. ${fix}`,
+      );
+    }
+    path = join(dirname(manifest), "bin", entry.exe);
   }
-  const path = join(dirname(manifest), "bin", entry.exe);
   checkExecutable(path, platform, fix);
   return path;
 }
