@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { test } from "node:test";
 import { promisify } from "node:util";
 
@@ -261,7 +261,7 @@ test("stop() twice, and a control call after stop() says it was stopped", async 
   assert.equal(alive(pid), false);
   const started = Date.now();
   await mock.stop();
-  assert.ok(Date.now() - started < 100);
+  assert.ok(Date.now() - started < 1_000); // at once: nothing to wait for
   await assert.rejects(mock.control.accounts(), (e) => {
     assert.ok(e instanceof MockExitedError);
     assert.equal(e.stopped, true);
@@ -324,7 +324,9 @@ test("the server ends with the Node process, which it does not keep alive", asyn
     console.log(mock.pid);
   `;
   const started = Date.now();
-  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
+  // Run in this project, where "postproxy-mock" resolves to the installed package.
+  const cwd = fileURLToPath(new URL(".", import.meta.url));
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd, timeout: 20_000 });
   assert.ok(Date.now() - started < 20_000);
   const pid = Number(stdout.trim());
   assert.ok(pid > 0);
