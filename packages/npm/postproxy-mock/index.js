@@ -66,9 +66,8 @@ function stderrText(lines) {
 /** A running (or exited) postproxy-mock process: its exit, its stderr, and how to stop it. */
 class Process {
   /** @param {import("node:child_process").ChildProcess} child */
-  constructor(child, binary, cleanup) {
+  constructor(child, cleanup) {
     this.child = child;
-    this.binary = binary;
     this.cleanup = cleanup;
     this.lines = [];
     this.partial = "";
@@ -293,7 +292,12 @@ export async function startMock(options = {}) {
   } else if (fixtures !== undefined && fixtures !== null && typeof fixtures === "object") {
     tempDir = await mkdtemp(join(tmpdir(), "postproxy-mock-"));
     const file = join(tempDir, "fixtures.json");
-    await writeFile(file, JSON.stringify(fixtures));
+    try {
+      await writeFile(file, JSON.stringify(fixtures));
+    } catch (error) {
+      await rm(tempDir, { recursive: true, force: true });
+      throw error;
+    }
     args.push("--fixtures", file);
   } else if (fixtures !== undefined) {
     throw new TypeError("fixtures must be a path (string or file URL) or a fixtures object");
@@ -321,7 +325,7 @@ export async function startMock(options = {}) {
     await cleanup();
     throw error;
   }
-  const proc = new Process(child, binary, cleanup);
+  const proc = new Process(child, cleanup);
 
   let line;
   try {
