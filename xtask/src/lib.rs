@@ -8,12 +8,14 @@
 //! `--check` (and the `regen_is_fresh` test) compares that output with what is on disk.
 
 pub mod bench;
+pub mod dist;
 pub mod lint;
 mod mock;
 mod progen;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
@@ -177,4 +179,25 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<&'static str>, 
         written.push(f.path);
     }
     Ok(written)
+}
+
+/// The cargo that runs xtask (`$CARGO`), or `cargo` from `PATH`.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// `cargo metadata --no-deps` of the workspace at `root`, as JSON.
+pub fn cargo_metadata(root: &Path) -> Result<serde_json::Value, String> {
+    let output = Command::new(cargo())
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))
 }

@@ -16,6 +16,8 @@ tasks:
   bench [options]  benchmark the mock with wrk (release build) against a bare axum floor
                    and Prism, startup and scale; writes bench/RESULTS.md
                    (`cargo xtask bench --help` for the options)
+  dist [--out DIR] build the Python wheel and the npm packages of the mock from one
+                   stripped release build (`cargo xtask dist --help`)
   help             this text";
 
 fn main() -> ExitCode {
@@ -36,6 +38,11 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         ["bench", rest @ ..] => xtask::bench::run(rest),
+        ["dist", rest @ ..] if rest.iter().any(|a| matches!(*a, "--help" | "-h")) => {
+            println!("{}", xtask::dist::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        ["dist", rest @ ..] => xtask::dist::run(rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
