@@ -57,9 +57,11 @@ struct Cli {
     public_url: Option<String>,
 
     /// For programs that start the server: once it accepts connections, print exactly one
-    /// line of JSON on stdout and nothing else there: {"base_url", "control_url", "pid",
-    /// "accounts": [{"id", "keys": [{"key", "key_id", "profile_group_id"}]}]}
-    /// (profile_group_id is null for a full-access key). The human summary goes to stderr.
+    /// line of JSON on stdout and nothing else there: {"base_url", "control_url",
+    /// "listen_url", "pid", "accounts": [{"id", "keys": [{"key", "key_id",
+    /// "profile_group_id"}]}]} (profile_group_id is null for a full-access key; listen_url is
+    /// the bound address, which --public-url does not change). The human summary goes to
+    /// stderr.
     #[arg(long, env = "POSTPROXY_MOCK_READY_JSON")]
     ready_json: bool,
 

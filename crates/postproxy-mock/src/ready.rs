@@ -16,8 +16,12 @@ use serde::Serialize;
 /// The `--ready-json` line.
 #[derive(Debug, Serialize)]
 struct Ready<'a> {
+    /// What clients use (`--public-url`, or the bound address).
     base_url: &'a str,
     control_url: String,
+    /// The bound address as a URL, for the program that started the server to reach it
+    /// whatever `--public-url` says.
+    listen_url: String,
     pid: u32,
     accounts: Vec<ReadyAccount<'a>>,
 }
@@ -62,9 +66,17 @@ pub fn report(server: &MockServer, json: bool) {
     let base_url = server.base_url();
     let human = summary(server, &accounts);
     if json {
+        let mut listen = server.addr();
+        if listen.ip().is_unspecified() {
+            listen.set_ip(match listen {
+                std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
         let ready = Ready {
             base_url,
             control_url: format!("{base_url}/__mock"),
+            listen_url: format!("http://{listen}"),
             pid: std::process::id(),
             accounts,
         };

@@ -225,6 +225,7 @@ fn ready_json_is_the_only_line_on_stdout_and_describes_every_key() {
     assert!(base_url.starts_with("http://127.0.0.1:"), "{line}");
     assert!(!base_url.ends_with(":0"), "{line}");
     assert_eq!(ready["control_url"], format!("{base_url}/__mock"));
+    assert_eq!(ready["listen_url"], base_url);
     assert_eq!(ready["pid"], child.0.id());
     assert_eq!(
         ready["accounts"],
@@ -339,4 +340,26 @@ fn a_closed_stdout_and_stderr_do_not_stop_the_server() {
         let exit = terminate(&mut child.0);
         assert!(exit.success(), "exit {exit:?} (101 is a panic)");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn ready_json_names_the_bound_address_beside_a_public_url() {
+    let mut child = Running(
+        Command::new(BIN)
+            .args(["--port", "0", "--ready-json", "--host", "0.0.0.0"])
+            .args(["--public-url", "http://mock.example:1234"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let line = read_until(&mut child.0, |_| true).remove(0);
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(ready["base_url"], "http://mock.example:1234");
+    assert_eq!(ready["control_url"], "http://mock.example:1234/__mock");
+    let listen = ready["listen_url"].as_str().unwrap();
+    assert!(listen.starts_with("http://127.0.0.1:"), "{line}");
+    assert_eq!(get(&format!("{listen}/api/profile_groups")), Ok(200));
+    assert!(terminate(&mut child.0).success());
 }

@@ -551,7 +551,12 @@ export interface Mock extends AsyncDisposable {
   readonly stderr: string[];
   /** Whether the program has exited. */
   readonly exited: boolean;
-  /** Creates an isolated account (POST /__mock/accounts); `{}` (the default) gives an empty one with one generated full-access key. */
+  /**
+   * Creates an isolated account (POST /__mock/accounts). Without a fixture, a copy of the
+   * server's first account as it started (the demo data by default) with keys of its own: one
+   * full-access key, and one scoped key for each group that had one. `{}` gives an empty
+   * account with one generated full-access key.
+   */
   newAccount(fixture?: AccountFixture): Promise<Account>;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the program is gone. A second call resolves with the first. */
   stop(): Promise<void>;

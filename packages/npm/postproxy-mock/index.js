@@ -343,14 +343,27 @@ export async function startMock(options = {}) {
     throw new Error(`postproxy-mock (${binary}) printed ${JSON.stringify(line)} instead of its ready line; is it the postproxy-mock program?`);
   }
   proc.baseUrl = ready.base_url.replace(/\/+$/, "");
+  // Control calls go to the bound address: a --public-url (POSTPROXY_MOCK_PUBLIC_URL) need
+  // not be reachable from here.
+  proc.listenUrl = (ready.listen_url ?? ready.base_url).replace(/\/+$/, "");
   // The server must not keep this process alive: when it ends, the server's stdin closes and
   // the server exits with it.
   proc.keepAlive(false);
-  return new Mock(proc, ready);
+  const mock = new Mock(proc, ready);
+  try {
+    await mock[captureTemplate]();
+  } catch (error) {
+    await proc.stop(0);
+    throw error;
+  }
+  return mock;
 }
+
+const captureTemplate = Symbol("captureTemplate");
 
 class Mock {
   #proc;
+  #template = null;
 
   constructor(proc, ready) {
     this.#proc = proc;
@@ -374,7 +387,26 @@ class Mock {
     return this.#proc.exit !== null;
   }
 
-  async newAccount(fixture = {}) {
+  /**
+   * What newAccount() copies: the first account as the server started it, before any test
+   * changes it, with its keys' scopes but not the keys (they are unique server-wide).
+   */
+  async [captureTemplate]() {
+    const first = this.accounts[0];
+    if (first === undefined) return;
+    const fixture = await this.control.exportFixture(first.id);
+    delete fixture.id;
+    fixture.api_keys = first.keys.map((k) => (k.profile_group_id === null ? {} : { profile_group_id: k.profile_group_id }));
+    this.#template = JSON.stringify(fixture);
+  }
+
+  async newAccount(fixture) {
+    if (fixture === undefined || fixture === null) {
+      if (this.#template === null) {
+        throw new TypeError("the server started with no accounts: pass newAccount a fixture");
+      }
+      fixture = JSON.parse(this.#template);
+    }
     const info = await this.control.createAccount(fixture);
     return new Account(this.control, info.id, info.api_keys);
   }
@@ -423,7 +455,7 @@ class Control {
       await proc.closed;
       throw proc.exitedError(`before ${method} /__mock${path}`);
     }
-    let url = `${proc.baseUrl}/__mock${path}`;
+    let url = `${proc.listenUrl}/__mock${path}`;
     if (query) {
       const params = new URLSearchParams();
       for (const [name, value] of Object.entries(query)) {

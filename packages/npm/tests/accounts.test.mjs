@@ -13,8 +13,34 @@ before(async () => {
 });
 after(() => mock.stop());
 
+test("newAccount(): a copy of the first account as the server started, with keys of its own", async () => {
+  const demo = sdk(mock, mock.fullAccessKey);
+  await demo.profiles.delete("prof_li_001"); // a change to the demo account after the start
+  try {
+    const account = await mock.newAccount();
+    assert.notEqual(account.id, "acct_demo");
+    assert.match(account.fullAccessKey, /^pp_test_/);
+    assert.deepEqual(Object.keys(account.scopedKeys), ["grp456def"]);
+    const client = sdk(mock, account.fullAccessKey);
+    assert.deepEqual(
+      (await client.profileGroups.list()).data.map((g) => g.id),
+      ["grp456xyz", "grp123abc", "grp456def", "grp789ghi"],
+    );
+    // Copied as the server started: the profile deleted from the demo account is there.
+    assert.equal((await client.profiles.get("prof_li_001")).id, "prof_li_001");
+    const scoped = sdk(mock, account.scopedKeys.grp456def);
+    assert.deepEqual((await scoped.profileGroups.list()).data.map((g) => g.id), ["grp456def"]);
+    // And what the copy does, the demo account does not see.
+    await client.profiles.delete("prof123abc");
+    assert.equal((await demo.profiles.get("prof123abc")).id, "prof123abc");
+    await account.delete();
+  } finally {
+    await mock.control.resetAccount("acct_demo");
+  }
+});
+
 test("newAccount({}): an empty account with one generated full-access key", async () => {
-  const account = await mock.newAccount();
+  const account = await mock.newAccount({});
   assert.match(account.id, /^acct_/);
   assert.equal(account.keys.length, 1);
   assert.match(account.fullAccessKey, /^pp_test_/);

@@ -154,6 +154,8 @@ test("the program's own variables apply: POSTPROXY_MOCK_PUBLIC_URL is the base U
   t.after(() => mock.stop());
   assert.equal(mock.baseUrl, "http://mock.example:1234");
   assert.equal(mock.controlUrl, "http://mock.example:1234/__mock");
+  // The package itself reaches the server at its bound address.
+  assert.deepEqual((await mock.control.accounts()).map((a) => a.id), ["acct_demo"]);
 });
 
 test("an invalid fixtures object rejects with the program's message naming the field", async () => {

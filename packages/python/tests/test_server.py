@@ -110,3 +110,10 @@ def test_it_ignores_http_proxies_from_the_environment(monkeypatch):
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     with MockServer() as mock:
         assert mock.control.accounts()[0]["id"] == "acct_demo"
+
+
+def test_a_public_url_from_the_environment_is_the_base_url_and_control_still_works():
+    with MockServer(env={"POSTPROXY_MOCK_PUBLIC_URL": "http://mock.example:1234"}) as mock:
+        assert mock.base_url == "http://mock.example:1234"
+        assert mock.control_url == "http://mock.example:1234/__mock"
+        assert mock.control.accounts()[0]["id"] == "acct_demo"

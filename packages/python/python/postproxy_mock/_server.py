@@ -81,7 +81,10 @@ class MockServer:
         process = self._process
         # A failed call may race the process's death (a reset connection before it is
         # reaped): give it a moment to be seen as exited.
-        self._control = Control(self.base_url, exited=lambda: process.exited(grace=1.0))
+        # Control calls go to the bound address (`listen_url`): a --public-url
+        # (POSTPROXY_MOCK_PUBLIC_URL) need not be reachable from here.
+        listen = self._ready.get("listen_url", self.base_url)
+        self._control = Control(listen, exited=lambda: process.exited(grace=1.0))
         # What new_account() copies: the first account as it starts, before any test changes it.
         if self._ready["accounts"]:
             self._template = self._account_template(self.account)
