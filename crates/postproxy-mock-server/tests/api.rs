@@ -1136,3 +1136,52 @@ async fn body_over_one_mib_is_413() {
     reply.error();
     assert_eq!(mock.group_ids(FULL).await.len(), 4);
 }
+
+/// A body must be a JSON object: serde would read a struct from an array by position, so
+/// `["FromArray", {}]` once created a group named "FromArray".
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_400_naming_it() {
+    let mock = Mock::start().await;
+    let cases = [
+        (r#"["FromArray", {}]"#, "an array"),
+        (r#"[{"name": "x"}]"#, "an array"),
+        (r#""FromString""#, "a string"),
+        ("42", "a number"),
+        ("true", "a boolean"),
+        ("null", "null"),
+    ];
+    let paths = [
+        "/api/profile_groups",
+        "/api/profile_groups/grp123abc/initialize_connection",
+        // The control API reads its bodies the same way.
+        "/__mock/accounts",
+        "/__mock/accounts/acct_demo/clock/advance",
+    ];
+    for path in paths {
+        for (body, found) in cases {
+            let reply = mock
+                .raw(
+                    Method::POST,
+                    path,
+                    FULL,
+                    Some(body.as_bytes().to_vec()),
+                    &[],
+                )
+                .await;
+            reply.assert_error(
+                400,
+                &format!("Invalid request body: expected a JSON object, found {found}"),
+            );
+        }
+    }
+    assert_eq!(mock.group_ids(FULL).await.len(), 4, "nothing was created");
+    assert_eq!(
+        mock.get("/__mock/accounts", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
