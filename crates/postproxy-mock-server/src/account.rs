@@ -1097,9 +1097,7 @@ impl Account {
         if active.is_some() && !connection.refresh_connection {
             return Err(ConnectError::AlreadyConnected);
         }
-        let existing = self
-            .reconnectable(group, connection.platform)
-            .or(active);
+        let existing = self.reconnectable(group, connection.platform).or(active);
         let now = self.clock.now();
         let expires_at = matches!(
             connection.platform,
@@ -1712,7 +1710,11 @@ mod tests {
         assert_eq!(run(&mut account, &full, None, 1).unwrap(), 1);
         // Another API key with the same Idempotency-Key runs its own request.
         assert_eq!(run(&mut account, &scoped, None, 2).unwrap(), 2);
-        assert_eq!(run(&mut account, &scoped, None, 3).unwrap(), 2, "its own replay");
+        assert_eq!(
+            run(&mut account, &scoped, None, 3).unwrap(),
+            2,
+            "its own replay"
+        );
 
         let held = account.claim_idempotency_key(&full.key_id, "k2").unwrap();
         assert_eq!(account.claim_idempotency_key(&full.key_id, "k2"), None);
@@ -1796,11 +1798,18 @@ mod tests {
         let mut account = demo_account(Clock::frozen_at(at));
         let who = full(&account);
         let status = |a: &Account, id: &str| a.get_profile(&who, id, None).unwrap().status;
-        assert_eq!(status(&account, "prof_tt_001"), ProfileStatus::Expired, "at load");
+        assert_eq!(
+            status(&account, "prof_tt_001"),
+            ProfileStatus::Expired,
+            "at load"
+        );
         assert_eq!(status(&account, "prof_ig_001"), ProfileStatus::Active);
         account.clock.advance(Duration::hours(23));
         let report = account.tick();
-        assert_eq!(report.profiles_expired, 0, "expired at load, not by the move");
+        assert_eq!(
+            report.profiles_expired, 0,
+            "expired at load, not by the move"
+        );
         assert_eq!(account.snapshot_count("prof_tt_001"), Some(3), "not polled");
         assert_eq!(account.snapshot_count("prof_yt_001"), Some(4));
 
@@ -1814,7 +1823,11 @@ mod tests {
             ..Default::default()
         };
         let patched = account.patch_profile("prof_old", &patch).unwrap();
-        assert_eq!(patched.status, ProfileStatus::Expired, "a patch cannot outrun the clock");
+        assert_eq!(
+            patched.status,
+            ProfileStatus::Expired,
+            "a patch cannot outrun the clock"
+        );
         let renew = ProfilePatch {
             expires_at: Some(Some("2040-01-01T00:00:00Z".into())),
             ..patch
@@ -1852,7 +1865,10 @@ mod tests {
         let keys = |r: &StatsRecord| r.stats.0.keys().cloned().collect::<Vec<_>>();
         let all = keys(&records[0]).len().max(keys(&records[1]).len());
         let short = records.iter().filter(|r| r.stats.0.len() < all).count();
-        assert!(short > 0 && short < 60, "{short} of 60 snapshots lack a key");
+        assert!(
+            short > 0 && short < 60,
+            "{short} of 60 snapshots lack a key"
+        );
         // A key that comes back has not restarted: it keeps growing from its last value.
         let series: Vec<u64> = records
             .iter()
