@@ -1335,7 +1335,6 @@ async fn a_past_expires_at_is_expired_from_the_start() {
     let mock = MockServer::start().await;
     let control = mock.control();
     let account = control.create_account(&fresh_demo()).await.unwrap();
-    let key = account.api_keys[0].key.clone();
     let mut old = common::profile("prof_old", Platform::Instagram);
     old.expires_at = Some("2020-01-01T00:00:00Z".into());
     let (status, injected) = control_http(
