@@ -319,14 +319,20 @@ async fn initialize_connection_hands_out_a_url_and_refuses_what_the_service_refu
         connection.url
     );
 
-    // grp789ghi already has an instagram profile; bluesky has no OAuth connection.
-    for platform in [Platform::Instagram, Platform::Bluesky] {
+    // grp123abc has an active youtube profile; bluesky has no OAuth connection.
+    for platform in [Platform::Youtube, Platform::Bluesky] {
         let result = groups
-            .initialize_connection("grp789ghi", platform, "https://myapp.com/cb")
+            .initialize_connection("grp123abc", platform, "https://myapp.com/cb")
             .send()
             .await;
         assert_eq!(failure(result).0, ErrorKind::Validation, "{platform}");
     }
+    // grp789ghi's instagram profile has expired (2026-07-01): reconnecting it is allowed.
+    let reconnect = groups
+        .initialize_connection("grp789ghi", Platform::Instagram, "https://myapp.com/cb")
+        .send()
+        .await;
+    assert!(reconnect.unwrap().success);
     let result = groups
         .initialize_connection("grp_missing", Platform::Tiktok, "https://myapp.com/cb")
         .send()
