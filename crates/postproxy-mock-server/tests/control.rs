@@ -1376,3 +1376,41 @@ async fn a_past_expires_at_is_expired_from_the_start() {
     let (_, p) = call(&mock, "GET", "/api/profiles/prof123abc", &key, None).await;
     assert_eq!(p["latest_stats"], before);
 }
+
+/// Two invitations for one platform in one group, both authorised: the first connects the
+/// platform, so the second meets the "already connected" rule and creates nothing.
+#[tokio::test]
+async fn two_invitations_for_one_platform_connect_it_once() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control.create_account(&fresh_demo()).await.unwrap();
+    let key = account.api_keys[0].key.clone();
+    for _ in 0..2 {
+        let (status, _) = call(
+            &mock,
+            "POST",
+            "/api/profile_groups/grp789ghi/initialize_connection",
+            &key,
+            Some(json!({"platform": "youtube", "redirect_url": "https://app.example/cb"})),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let pending = control.connections(&account.id).await.unwrap();
+    let first = control
+        .authorize_connection(&account.id, &pending[0].token)
+        .await
+        .unwrap();
+    assert!(first.profile.is_some());
+    let (status, message) = refused(
+        control
+            .authorize_connection(&account.id, &pending[1].token)
+            .await,
+    );
+    assert_eq!(
+        (status, message.contains("Platform already connected")),
+        (422, true)
+    );
+    let (_, group) = call(&mock, "GET", "/api/profile_groups/grp789ghi", &key, None).await;
+    assert_eq!(group["profiles_count"], 3, "2 + one youtube profile");
+}
