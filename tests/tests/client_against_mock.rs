@@ -319,14 +319,20 @@ async fn initialize_connection_hands_out_a_url_and_refuses_what_the_service_refu
         connection.url
     );
 
-    // grp789ghi already has an instagram profile; bluesky has no OAuth connection.
-    for platform in [Platform::Instagram, Platform::Bluesky] {
+    // grp123abc has an active youtube profile; bluesky has no OAuth connection.
+    for platform in [Platform::Youtube, Platform::Bluesky] {
         let result = groups
-            .initialize_connection("grp789ghi", platform, "https://myapp.com/cb")
+            .initialize_connection("grp123abc", platform, "https://myapp.com/cb")
             .send()
             .await;
         assert_eq!(failure(result).0, ErrorKind::Validation, "{platform}");
     }
+    // grp789ghi's instagram profile has expired (2026-07-01): reconnecting it is allowed.
+    let reconnect = groups
+        .initialize_connection("grp789ghi", Platform::Instagram, "https://myapp.com/cb")
+        .send()
+        .await;
+    assert!(reconnect.unwrap().success);
     let result = groups
         .initialize_connection("grp_missing", Platform::Tiktok, "https://myapp.com/cb")
         .send()
@@ -354,4 +360,77 @@ async fn calls_can_run_on_spawned_tasks() {
         async move { c.profile_groups().list().send().await }
     });
     assert_eq!(task.await.unwrap().unwrap().len(), 4);
+}
+
+/// Polled snapshots leave a key out now and then (the platform returned no value for it that
+/// cycle): `series()` skips those records rather than inventing a value, and `summary_stats`
+/// sums what the latest snapshot of each placement holds.
+#[tokio::test]
+async fn series_and_summary_follow_keys_that_come_and_go() {
+    use postproxy_mock_server::control::{ClockAdvance, ClockUpdate};
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = mock.demo_account_id();
+    let frozen = ClockUpdate {
+        now: Some("2026-05-12T00:00:00Z".into()),
+        frozen: Some(true),
+    };
+    control.set_clock(account, &frozen).await.unwrap();
+    let sixty_days = ClockAdvance {
+        days: 60,
+        ..Default::default()
+    };
+    control.advance_clock(account, &sixty_days).await.unwrap();
+    let c = client(&mock, mock.full_access_key());
+    let stats = c
+        .profiles()
+        .stats("prof_fb_001")
+        .placement_id("200000000000001")
+        .from("2026-05-12T00:00:00Z")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stats.records.len(), 62, "60 days of 23-hour rounds");
+    let mut gaps = 0;
+    for key in stats.metric_keys() {
+        let having: Vec<&str> = stats
+            .records
+            .iter()
+            .filter(|r| r.stats.get(key).is_some())
+            .map(|r| r.recorded_at.as_str())
+            .collect();
+        let series = stats.series(key);
+        let times: Vec<&str> = series.iter().map(|(t, _)| *t).collect();
+        assert_eq!(times, having, "{key}: one point per record that has it");
+        gaps += stats.records.len() - series.len();
+    }
+    assert!(gaps > 0, "some polled snapshot left a key out");
+
+    let profile = c.profiles().get("prof_fb_001").send().await.unwrap();
+    let summary = profile.summary_stats.expect("facebook has a rollup");
+    let mut keys: Vec<&str> = profile
+        .latest_stats
+        .iter()
+        .flat_map(|l| l.stats.numeric_keys())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let sum: i64 = profile
+            .latest_stats
+            .iter()
+            .filter_map(|l| l.stats.i64(key))
+            .sum();
+        assert_eq!(summary.stats.i64(key), Some(sum), "{key}");
+    }
+    assert_eq!(summary.stats.numeric_keys().count(), {
+        let mut all: Vec<&str> = profile
+            .latest_stats
+            .iter()
+            .flat_map(|l| l.stats.numeric_keys())
+            .collect();
+        all.sort();
+        all.dedup();
+        all.len()
+    });
 }

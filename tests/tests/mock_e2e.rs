@@ -5,6 +5,11 @@
 //! snapshot in `snapshots/`. The demo data and the default seed make every id deterministic;
 //! the only varying value, the mock's address inside connect URLs, is written as `http://mock`.
 //! (429, 500 and 503 come only from fault injection, so they are not part of these scenarios.)
+//!
+//! Every (operation, status, body) a scenario sees is also written to
+//! `<target>/tmp/response-bodies/`, where `.ci/validate_responses.py` validates each body
+//! against the spec's schema for that operation and status with openapi-schema-validator
+//! (OAS 3.0 semantics, `nullable` included).
 
 use postproxy_client::{GeneratedClient, GeneratedError as Error, ResponseValue};
 use postproxy_mock_server::MockServer;
@@ -43,6 +48,45 @@ struct Step {
 struct Transcript {
     base_url: String,
     steps: Vec<Step>,
+}
+
+/// Where the bodies this suite sees are written for `.ci/validate_responses.py`.
+const RESPONSE_BODIES: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/response-bodies");
+
+/// The operation a call label names: its first word that is an operationId.
+fn operation_of(call: &str) -> &str {
+    call.split(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+        .find(|word| {
+            postproxy_mock_server::OPERATIONS
+                .iter()
+                .any(|op| op.operation_id == *word)
+        })
+        .unwrap_or_else(|| panic!("{call:?} names no operation"))
+}
+
+impl Drop for Transcript {
+    /// Writes the scenario's responses, one file per test (named after its thread).
+    fn drop(&mut self) {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .replace("::", "-");
+        let seen: Vec<Value> = self
+            .steps
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "call": s.call,
+                    "operation": operation_of(&s.call),
+                    "status": s.status,
+                    "body": s.body,
+                })
+            })
+            .collect();
+        std::fs::create_dir_all(RESPONSE_BODIES).unwrap();
+        let file = format!("{RESPONSE_BODIES}/mock_e2e-{test}.json");
+        std::fs::write(file, serde_json::to_string_pretty(&seen).unwrap()).unwrap();
+    }
 }
 
 impl Transcript {
@@ -719,18 +763,34 @@ async fn idempotency_keys_replay_and_refuse() {
             .await,
     );
     assert!(c.get_profile_group().id("grp789ghi").send().await.is_ok());
-    // Keys belong to an account's requests, not to a key kind: the scoped key of the same
-    // account sees the full key's `create-1` as used for another request.
+    // A replay is never shown to a key that could not make the request: the scoped key
+    // sending the full key's `create-1` request gets what it gets without the header.
     let scoped = client(&mock, Some(SCOPED));
     t.record(
-        "scoped key: delete_profile prof_gb_001 Idempotency-Key: create-1",
+        "scoped key: create_profile_group Idempotency-Key: create-1 (not allowed: no replay)",
         scoped
-            .delete_profile()
-            .id("prof_gb_001")
+            .create_profile_group()
             .idempotency_key("create-1")
+            .body(named(Some("Once")))
             .send()
             .await,
     );
+    // Keys are remembered per API key: the full key's `create-1` is nothing to the scoped
+    // key, whose own `create-1` runs (and then replays for it alone).
+    for call in [
+        "scoped key: delete_profile prof_gb_001 Idempotency-Key: create-1 (its own key: runs)",
+        "scoped key: delete_profile prof_gb_001 Idempotency-Key: create-1 (replayed)",
+    ] {
+        t.record(
+            call,
+            scoped
+                .delete_profile()
+                .id("prof_gb_001")
+                .idempotency_key("create-1")
+                .send()
+                .await,
+        );
+    }
 
     insta::assert_yaml_snapshot!("idempotency", t.steps);
 }

@@ -129,9 +129,16 @@ fn schemas_surface() {
             .filter_map(Value::as_str)
             .collect();
         for (prop, p) in schema["properties"].as_object().into_iter().flatten() {
-            let ty = match p.get("allOf") {
-                Some(all) => schema_text(&spec, &all[0]),
-                None => schema_text(&spec, p),
+            // A nullable reference is `anyOf: [$ref, {nullable, enum: [null]}]` (OpenAPI 3.0.3).
+            let null_only = |v: &Value| {
+                v["nullable"] == Value::Bool(true) && v["enum"] == serde_json::json!([null])
+            };
+            let (ty, nullable) = match (p.get("allOf"), p["anyOf"].as_array()) {
+                (Some(all), _) => (schema_text(&spec, &all[0]), false),
+                (None, Some(any)) if any.len() == 2 && null_only(&any[1]) => {
+                    (schema_text(&spec, &any[0]), true)
+                }
+                _ => (schema_text(&spec, p), false),
             };
             out.push_str(&format!(
                 "  {prop}: {ty}{}{}\n",
@@ -140,7 +147,7 @@ fn schemas_surface() {
                 } else {
                     ""
                 },
-                if p["nullable"] == Value::Bool(true) {
+                if nullable || p["nullable"] == Value::Bool(true) {
                     " nullable"
                 } else {
                     ""

@@ -53,6 +53,43 @@ pub fn load_spec(root: &Path) -> Result<(String, serde_json::Value), String> {
     Ok((text, value))
 }
 
+/// The spec as typify should see it: each nullable reference written the OpenAPI 3.0.3 way,
+/// `anyOf: [{$ref: R}, {nullable: true, enum: [null], ...}]`, becomes
+/// `{nullable: true, allOf: [{$ref: R}]}`, which typify turns into `Option<R>` (it turns the
+/// `anyOf` into a struct of optional flattened members). The two mean the same to a reader;
+/// only the first admits null under OpenAPI 3.0.3, which validators follow.
+pub fn typify_nullable_refs(spec: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    fn null_only(v: &Value) -> bool {
+        v.get("nullable") == Some(&Value::Bool(true))
+            && v.get("enum") == Some(&Value::Array(vec![Value::Null]))
+    }
+    match spec {
+        Value::Object(map) => {
+            let mut out: serde_json::Map<String, Value> = map
+                .iter()
+                .map(|(k, v)| (k.clone(), typify_nullable_refs(v)))
+                .collect();
+            for combinator in ["anyOf", "oneOf"] {
+                let reference = match out.get(combinator).and_then(Value::as_array) {
+                    Some(members) if members.len() == 2 && null_only(&members[1]) => {
+                        members[0].get("$ref").map(|_| members[0].clone())
+                    }
+                    _ => None,
+                };
+                if let Some(reference) = reference {
+                    out.remove(combinator);
+                    out.insert("allOf".into(), Value::Array(vec![reference]));
+                    out.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(typify_nullable_refs).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Lints and generates every file from the spec's text.
 pub fn generate(spec_text: &str, spec: &serde_json::Value) -> Result<Vec<GeneratedFile>, String> {
     let violations = lint::lint(spec);
@@ -63,7 +100,7 @@ pub fn generate(spec_text: &str, spec: &serde_json::Value) -> Result<Vec<Generat
         }
         return Err(msg);
     }
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(typify_nullable_refs(spec))
         .map_err(|e| format!("{SPEC_PATH} is not a valid OpenAPI 3.0 document: {e}"))?;
 
     // Hash the text with normalised line endings so a CRLF checkout is not "stale".

@@ -63,7 +63,22 @@ pub fn lint(doc: &Value) -> Vec<Violation> {
             "ref-siblings",
             format!(
                 "{pointer}: `$ref` has sibling keys {keys:?}, which OpenAPI 3.0 ignores; \
-                 write `nullable: true` (and descriptions) beside `allOf: [{{$ref: ...}}]` instead"
+                 write a description beside `allOf: [{{$ref: ...}}]`, and a nullable reference as \
+                 {NULLABLE_REF}"
+            ),
+        );
+    }
+
+    let mut nullables = Vec::new();
+    find_ineffective_nullable(doc, "#", &mut nullables);
+    for (pointer, why) in nullables {
+        push(
+            None,
+            "nullable",
+            format!(
+                "{pointer}: `nullable: true` {why}, so null is still refused (OpenAPI 3.0.3 \
+                 applies `nullable` only beside `type` in the same schema); write a nullable \
+                 reference as {NULLABLE_REF}"
             ),
         );
     }
@@ -280,6 +295,46 @@ pub fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     }
 }
 
+/// The OpenAPI 3.0.3 form of a nullable reference, which [`crate::typify_nullable_refs`]
+/// turns into an `Option` for typify.
+const NULLABLE_REF: &str = "`anyOf: [{$ref: ...}, {type: object, nullable: true, enum: [null]}]`";
+
+/// Schemas where `nullable: true` admits no null: without a `type` beside it, or beside
+/// `allOf`/`anyOf`/`oneOf`, whose members are checked on their own and refuse null.
+fn find_ineffective_nullable(v: &Value, at: &str, out: &mut Vec<(String, &'static str)>) {
+    match v {
+        Value::Object(map) => {
+            // Beside a `$ref`, `ref-siblings` already says it.
+            if map.get("nullable") == Some(&Value::Bool(true)) && !map.contains_key("$ref") {
+                if ["allOf", "anyOf", "oneOf"]
+                    .iter()
+                    .any(|k| map.contains_key(*k))
+                {
+                    out.push((at.to_string(), "is beside allOf/anyOf/oneOf"));
+                } else if !map.contains_key("type") {
+                    out.push((at.to_string(), "has no `type` beside it"));
+                }
+            }
+            for (k, child) in map {
+                if k == "example" || k == "examples" {
+                    continue;
+                }
+                find_ineffective_nullable(
+                    child,
+                    &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                find_ineffective_nullable(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Resolves a local `#/a/b` reference.
 pub fn resolve_pointer<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     let pointer = reference.strip_prefix('#')?;
@@ -397,7 +452,35 @@ mod tests {
             v.iter().map(|v| v.rule).collect::<Vec<_>>(),
             ["ref-siblings"]
         );
-        assert!(v[0].message.contains("allOf"), "{}", v[0]);
+        assert!(v[0].message.contains("anyOf"), "{}", v[0]);
+    }
+
+    #[test]
+    fn nullable_that_admits_no_null_is_reported() {
+        let refd = json!({"$ref": "#/components/schemas/E"});
+        for (schema, why) in [
+            (json!({"nullable": true, "allOf": [refd]}), "beside allOf"),
+            (
+                json!({"type": "object", "nullable": true, "allOf": [refd]}),
+                "beside allOf",
+            ),
+            (json!({"nullable": true, "description": "d"}), "no `type`"),
+        ] {
+            let mut doc = op(json!({"200": body("X")}));
+            doc["components"]["schemas"]["X"] =
+                json!({"type": "object", "properties": {"a": schema}});
+            let v = lint(&doc);
+            assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), ["nullable"]);
+            assert!(v[0].message.contains(why), "{}", v[0]);
+            assert!(v[0].message.contains("enum: [null]"), "{}", v[0]);
+        }
+        // The 3.0.3 form passes, and so does a nullable scalar.
+        let mut doc = op(json!({"200": body("X")}));
+        doc["components"]["schemas"]["X"] = json!({"type": "object", "properties": {
+            "a": {"anyOf": [refd, {"type": "object", "nullable": true, "enum": [null]}]},
+            "b": {"type": "string", "nullable": true}
+        }});
+        assert_eq!(lint(&doc), vec![]);
     }
 
     #[test]

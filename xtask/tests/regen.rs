@@ -96,9 +96,10 @@ fn a_spec_breaking_a_generator_rule_fails_with_a_readable_message() {
         "{err}"
     );
 
-    // `nullable` beside a `$ref`.
+    // The nullable reference, written as before: `nullable` beside a `$ref`...
+    let nullable_ref = "          anyOf:\n            - $ref: \"#/components/schemas/SummaryStats\"\n            - type: object\n              nullable: true\n              enum: [null]\n";
     let (text, spec) = edited(
-        "          nullable: true\n          allOf:\n            - $ref: \"#/components/schemas/SummaryStats\"\n",
+        nullable_ref,
         "          nullable: true\n          $ref: \"#/components/schemas/SummaryStats\"\n",
     );
     let err = xtask::generate(&text, &spec)
@@ -107,6 +108,41 @@ fn a_spec_breaking_a_generator_rule_fails_with_a_readable_message() {
     assert!(
         err.contains("[ref-siblings]") && err.contains("summary_stats"),
         "{err}"
+    );
+    // ...and beside `allOf`, which OpenAPI 3.0.3 validators read as not nullable.
+    let (text, spec) = edited(
+        nullable_ref,
+        "          type: object\n          nullable: true\n          allOf:\n            - $ref: \"#/components/schemas/SummaryStats\"\n",
+    );
+    let err = xtask::generate(&text, &spec)
+        .err()
+        .expect("generation must fail");
+    assert!(
+        err.contains("[nullable]") && err.contains("summary_stats"),
+        "{err}"
+    );
+}
+
+/// typify sees the OpenAPI 3.0.3 nullable reference as `nullable` + `allOf`, so the model
+/// field stays `Option<SummaryStats>`.
+#[test]
+fn a_nullable_reference_is_an_option_of_the_referenced_type() {
+    let root = xtask::workspace_root();
+    let (text, spec) = xtask::load_spec(&root).unwrap();
+    let field = &spec["components"]["schemas"]["ProfileDetail"]["properties"]["summary_stats"];
+    assert!(field["anyOf"].is_array(), "{field}");
+    let seen = xtask::typify_nullable_refs(&spec);
+    let field = &seen["components"]["schemas"]["ProfileDetail"]["properties"]["summary_stats"];
+    assert_eq!(field["nullable"], true);
+    assert_eq!(
+        field["allOf"][0]["$ref"],
+        "#/components/schemas/SummaryStats"
+    );
+    let files = xtask::generate(&text, &spec).unwrap();
+    let models = &files[0].content;
+    assert!(
+        models.contains("pub summary_stats: ::std::option::Option<SummaryStats>,"),
+        "{models}"
     );
 }
 

@@ -73,9 +73,34 @@ struct ProfileRow {
     /// Sorted by time (stably: equal times keep the order they were added in), so a stats
     /// window is two binary searches and the newest snapshot is found from the end.
     snapshots: Vec<Snapshot>,
+    /// Whether the account's clock (not the data) made the profile `expired`: setting the
+    /// clock back before its `expires_at` makes it active again.
+    expired_by_clock: bool,
 }
 
 impl ProfileRow {
+    /// Brings the status in line with the clock at `now`: an active profile whose `expires_at`
+    /// is not after `now` is expired, and one the clock expired whose `expires_at` is after
+    /// `now` (the clock was set back) is active again. Returns whether it expired.
+    fn follow_clock(&mut self, now: OffsetDateTime) -> bool {
+        let Some(e) = self.profile.expires_at.as_deref().and_then(parse_timestamp) else {
+            return false;
+        };
+        match self.profile.status {
+            ProfileStatus::Active if e <= now => {
+                self.profile.status = ProfileStatus::Expired;
+                self.expired_by_clock = true;
+                true
+            }
+            ProfileStatus::Expired if self.expired_by_clock && e > now => {
+                self.profile.status = ProfileStatus::Active;
+                self.expired_by_clock = false;
+                false
+            }
+            _ => false,
+        }
+    }
+
     /// Adds a snapshot in time order, after any with the same time. Beyond
     /// [`MAX_SNAPSHOTS`] the oldest is dropped (polling never fails; injection checks first).
     fn insert_snapshot(&mut self, snapshot: Snapshot) {
@@ -129,7 +154,9 @@ pub struct Connection {
     pub platform: Platform,
     /// Where the user is sent afterwards.
     pub redirect_url: String,
-    /// Whether it reconnects an existing profile of that platform.
+    /// Sent as `refresh_connection: true`: reconnects the group's profile of the platform even
+    /// when it is active. Without it, an expired or inactive profile of the platform is
+    /// reconnected and an active one refuses the connection.
     pub refresh_connection: bool,
     /// When the URL stops working (RFC 3339, by the account's clock).
     pub expires_at: String,
@@ -147,6 +174,10 @@ pub struct ConnectionOutcome {
     pub profile: Option<Profile>,
 }
 
+/// Where an `Idempotency-Key` is remembered: per API key (its key id), not per account, so
+/// one key's requests can never replay, block or collide with another key's.
+type IdempotencySlot = (String, String);
+
 /// A successful response kept for replay under an `Idempotency-Key`. Kept as JSON so one
 /// store serves every operation; the fingerprint (method, path, body) ties a key to one
 /// operation, so a replay always deserialises into that operation's body type.
@@ -154,6 +185,9 @@ pub struct ConnectionOutcome {
 struct IdempotencyEntry {
     fingerprint: String,
     response: Value,
+    /// The group the operation acted on: a replay is authorised against it as the operation
+    /// itself would be, so it never shows a key what that key could not get.
+    group: Option<String>,
     at: OffsetDateTime,
     /// Position in [`Account::idempotency_order`], to tell a key's current entry from an
     /// older one of the same key still queued.
@@ -189,11 +223,14 @@ pub struct Account {
     profiles: Vec<ProfileRow>,
     index: ProfileIndex,
     connections: Vec<Connection>,
-    idempotency: HashMap<String, IdempotencyEntry>,
+    idempotency: HashMap<IdempotencySlot, IdempotencyEntry>,
     /// Keys in the order their entries were stored (with each entry's `seq`), oldest first:
     /// expired and surplus keys are dropped from the front.
-    idempotency_order: VecDeque<(u64, String)>,
+    idempotency_order: VecDeque<(u64, IdempotencySlot)>,
     idempotency_seq: u64,
+    /// Keys whose first request is still running, with the claim of the request holding each.
+    in_flight: HashMap<IdempotencySlot, u64>,
+    last_claim: u64,
     ids: IdGenerator,
     /// The account's own clock: moving it affects no other account.
     pub clock: Clock,
@@ -270,6 +307,8 @@ impl Account {
             idempotency: HashMap::new(),
             idempotency_order: VecDeque::new(),
             idempotency_seq: 0,
+            in_flight: HashMap::new(),
+            last_claim: 0,
             clock,
             anchor: now,
             ticked_at: now,
@@ -300,7 +339,19 @@ impl Account {
             }
         }
         account.index = ProfileIndex::build(&account.profiles);
+        // Status follows the clock from the start: a token already past its `expires_at`
+        // when the account is created (or imported) is expired.
+        account.follow_clock();
         account
+    }
+
+    /// Every profile's status in line with the clock's now (see [`ProfileRow::follow_clock`]).
+    fn follow_clock(&mut self) {
+        let now = self.clock.now();
+        for row in &mut self.profiles {
+            row.follow_clock(now);
+        }
+        self.next_expiry = None;
     }
 
     fn push_profile(&mut self, row: ProfileRow) {
@@ -341,7 +392,8 @@ impl Account {
     }
 
     /// The account's current state in the fixture format (keys included; snapshots in time
-    /// order).
+    /// order). A profile the clock expired is written `active` with its past `expires_at`,
+    /// which makes it expired again on import.
     pub fn to_fixture(&self) -> AccountFixture {
         AccountFixture {
             id: Some(self.id.clone()),
@@ -372,7 +424,13 @@ impl Account {
                             id: p.profile.id.clone(),
                             name: p.profile.name.clone(),
                             platform: p.profile.platform,
-                            status: p.profile.status,
+                            // As the data has it: the clock's expiry is derived again from
+                            // `expires_at` on import, so a clock set back still undoes it.
+                            status: if p.expired_by_clock {
+                                ProfileStatus::Active
+                            } else {
+                                p.profile.status
+                            },
                             expires_at: p.profile.expires_at.clone(),
                             post_count: p.profile.post_count,
                             avatar_url: p.profile.avatar_url.clone(),
@@ -424,7 +482,7 @@ impl Account {
         let now = self.clock.now();
         self.anchor = now;
         self.ticked_at = now;
-        self.next_expiry = None;
+        self.follow_clock();
     }
 
     /// Applies what happened between the last tick and the clock's now: every polling round
@@ -454,14 +512,13 @@ impl Account {
         report
     }
 
-    /// Expires active profiles whose `expires_at` is after the last tick and not after `until`.
+    /// Expires active profiles whose `expires_at` is not after `until`.
     fn expire(&mut self, until: OffsetDateTime) -> u64 {
         if let Some(next) = self.next_expiry {
             if next.is_none_or(|next| next > until) {
                 return 0;
             }
         }
-        let since = self.ticked_at;
         let mut n = 0;
         let mut next: Option<OffsetDateTime> = None;
         for row in &mut self.profiles {
@@ -471,10 +528,9 @@ impl Account {
             let Some(e) = row.profile.expires_at.as_deref().and_then(parse_timestamp) else {
                 continue;
             };
-            if e > since && e <= until {
-                row.profile.status = ProfileStatus::Expired;
+            if row.follow_clock(until) {
                 n += 1;
-            } else if e > until {
+            } else {
                 next = Some(next.map_or(e, |n| n.min(e)));
             }
         }
@@ -507,15 +563,27 @@ impl Account {
                     placement_id.as_deref().unwrap_or("")
                 );
                 let mut rng = Rng::for_round(self.seed, &label, round);
-                let previous = row
+                // The series' recent snapshots, newest first: a key the last one lacks (the
+                // platform did not return it that cycle) grows from where it was before.
+                let mut recent = row
                     .snapshots
                     .iter()
                     .rev()
-                    .find(|s| s.placement_id == placement_id);
-                let stats = match previous {
-                    Some(s) => polling::grow(&s.stats, &mut rng),
-                    None => polling::initial_stats(platform, &mut rng),
+                    .filter(|s| s.placement_id == placement_id)
+                    .take(polling::LOOKBACK)
+                    .peekable();
+                let mut stats = if recent.peek().is_some() {
+                    let mut known = Map::new();
+                    for s in recent {
+                        for (k, v) in &s.stats {
+                            known.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                    polling::grow(&known, &mut rng)
+                } else {
+                    polling::initial_stats(platform, &mut rng)
                 };
+                polling::omit_some(&mut stats, &mut rng);
                 row.insert_snapshot(Snapshot {
                     placement_id,
                     stats,
@@ -654,14 +722,34 @@ impl Account {
         })
     }
 
-    /// The position of the group's profile on `platform`, if it has one.
-    fn connected(&self, group_id: &str, platform: Platform) -> Option<usize> {
+    /// The position of the group's first profile on `platform` that `matches`.
+    fn profile_on(
+        &self,
+        group_id: &str,
+        platform: Platform,
+        matches: impl Fn(ProfileStatus) -> bool,
+    ) -> Option<usize> {
         self.index
             .by_group
             .get(group_id)?
             .iter()
             .copied()
-            .find(|&i| self.profiles[i].profile.platform == platform)
+            .find(|&i| {
+                let p = &self.profiles[i].profile;
+                p.platform == platform && matches(p.status)
+            })
+    }
+
+    /// The group's active profile on `platform`: the platform is "already connected". An
+    /// expired or inactive profile is not: it is what a reconnect is for.
+    fn connected(&self, group_id: &str, platform: Platform) -> Option<usize> {
+        self.profile_on(group_id, platform, |s| s == ProfileStatus::Active)
+    }
+
+    /// The profile a new authorisation on `platform` reconnects: the group's first expired or
+    /// inactive profile of that platform.
+    fn reconnectable(&self, group_id: &str, platform: Platform) -> Option<usize> {
+        self.profile_on(group_id, platform, |s| s != ProfileStatus::Active)
     }
 
     /// Profile resolution: with `profile_group_id` the profile must belong to that group;
@@ -798,17 +886,17 @@ impl Account {
         })
     }
 
-    /// delete_profile.
+    /// delete_profile; returns the group the profile was in.
     pub fn delete_profile(
         &mut self,
         who: &Principal,
         id: &str,
         profile_group_id: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<String, ApiError> {
         let index = self.resolve(who, id, profile_group_id)?;
-        self.profiles.remove(index);
+        let removed = self.profiles.remove(index);
         self.index = ProfileIndex::build(&self.profiles);
-        Ok(())
+        Ok(removed.profile.profile_group_id)
     }
 
     /// initialize_connection: records an invitation with the token `token` (unique across
@@ -861,47 +949,88 @@ impl Account {
         Ok(connection)
     }
 
-    /// Runs `operation` under an optional `Idempotency-Key`: a key already used by this account
-    /// for the same request (`fingerprint`) within [`IDEMPOTENCY_TTL`] replays the first
-    /// successful response without running `operation`; used for a different request it is 422.
-    /// Only successful responses are kept.
+    /// Records `key` (of the API key `key_id`) as in flight, before the request waits or works;
+    /// `None` if another request holds it. The claim goes back with
+    /// [`Self::release_idempotency_key`].
+    pub fn claim_idempotency_key(&mut self, key_id: &str, key: &str) -> Option<u64> {
+        let slot = (key_id.to_string(), key.to_string());
+        if self.in_flight.contains_key(&slot) {
+            return None;
+        }
+        self.last_claim += 1;
+        self.in_flight.insert(slot, self.last_claim);
+        Some(self.last_claim)
+    }
+
+    /// Ends a claim from [`Self::claim_idempotency_key`] (no-op if it is not the holder).
+    pub fn release_idempotency_key(&mut self, key_id: &str, key: &str, claim: u64) {
+        let slot = (key_id.to_string(), key.to_string());
+        if self.in_flight.get(&slot) == Some(&claim) {
+            self.in_flight.remove(&slot);
+        }
+    }
+
+    /// Runs `operation` for `who` under an optional `Idempotency-Key` (an empty one counts as
+    /// none). Keys are remembered per API key. The caller authorises the operation's permission
+    /// first; then, in this order: a key held in flight by another request (not `claim`) is
+    /// 409; a key this API key used within [`IDEMPOTENCY_TTL`] for another request
+    /// (`fingerprint`) is 422; for the same request the first successful response is replayed
+    /// without running `operation`, if `who` can still access the group it acted on (the group
+    /// `operation` returns beside its response). Only successful responses are kept.
     pub fn idempotent<T: serde::Serialize + serde::de::DeserializeOwned>(
         &mut self,
+        who: &Principal,
         key: Option<&str>,
+        claim: Option<u64>,
         fingerprint: String,
-        operation: impl FnOnce(&mut Self) -> Result<T, ApiError>,
+        operation: impl FnOnce(&mut Self) -> Result<(T, Option<String>), ApiError>,
     ) -> Result<T, ApiError> {
-        let Some(key) = key else {
-            return operation(self);
+        let Some(key) = key.filter(|k| !k.is_empty()) else {
+            return operation(self).map(|(response, _)| response);
         };
+        let slot = (who.key_id.clone(), key.to_string());
+        if self
+            .in_flight
+            .get(&slot)
+            .is_some_and(|&holder| Some(holder) != claim)
+        {
+            return Err(ApiError::conflict(
+                "A request with this Idempotency-Key is already in progress",
+            ));
+        }
         let now = self.clock.now();
-        if let Some(entry) = self.idempotency.get(key) {
+        if let Some(entry) = self.idempotency.get(&slot) {
             if now - entry.at < IDEMPOTENCY_TTL {
                 if entry.fingerprint != fingerprint {
                     return Err(unprocessable(
                         "Idempotency-Key has already been used with a different request",
                     ));
                 }
-                return serde_json::from_value(entry.response.clone()).map_err(|_| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
-                });
+                // A key's scope does not change, so this holds for its own entries; it is
+                // checked anyway, so a replay can never be more than the key may see.
+                if entry.group.as_deref().is_none_or(|g| who.can_access(g)) {
+                    return serde_json::from_value(entry.response.clone()).map_err(|_| {
+                        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                    });
+                }
             }
         }
-        let response = operation(self)?;
+        let (response, group) = operation(self)?;
         // Our response types always serialise; one that did not would just not be replayed.
         if let Ok(value) = serde_json::to_value(&response) {
             self.idempotency_seq += 1;
             let seq = self.idempotency_seq;
             self.idempotency.insert(
-                key.to_string(),
+                slot.clone(),
                 IdempotencyEntry {
                     fingerprint,
                     response: value,
+                    group,
                     at: now,
                     seq,
                 },
             );
-            self.idempotency_order.push_back((seq, key.to_string()));
+            self.idempotency_order.push_back((seq, slot));
         }
         self.forget_idempotency_keys(now);
         Ok(response)
@@ -954,24 +1083,34 @@ impl Account {
         self.connections.clone()
     }
 
-    /// Completes a connection as if the user authorised it: the profile is created (or, for a
-    /// refresh, reactivated) in the group and the token is used up.
+    /// Completes a connection as if the user authorised it, and uses the token up. If the group
+    /// has an expired or inactive profile of the platform, that profile is reconnected (same
+    /// id, active, `expires_at` renewed); otherwise a profile is created. Refused (the token
+    /// stays pending) when the group has an active profile of the platform, as
+    /// initialize_connection is, unless the invitation asked for `refresh_connection`, which
+    /// reconnects even an active profile.
     pub fn authorize(&mut self, token: &str) -> Result<ConnectionOutcome, ConnectError> {
         // Deleting a group drops its invitations, so a pending one's group exists.
         let connection = self.pending_connection(token)?.clone();
+        let group = &connection.profile_group_id;
+        let active = self.connected(group, connection.platform);
+        if active.is_some() && !connection.refresh_connection {
+            return Err(ConnectError::AlreadyConnected);
+        }
+        let existing = self.reconnectable(group, connection.platform).or(active);
         let now = self.clock.now();
         let expires_at = matches!(
             connection.platform,
             Platform::Facebook | Platform::Instagram | Platform::Threads | Platform::Linkedin
         )
         .then(|| format_timestamp(now + TOKEN_LIFETIME));
-        let existing = self.connected(&connection.profile_group_id, connection.platform);
         let profile = match existing {
-            Some(index) if connection.refresh_connection => {
+            Some(index) => {
                 self.next_expiry = None;
                 let row = &mut self.profiles[index];
                 row.profile.status = ProfileStatus::Active;
                 row.profile.expires_at = expires_at;
+                row.expired_by_clock = false;
                 row.profile.clone()
             }
             _ if self.profiles.len() >= MAX_PROFILES => return Err(ConnectError::Full),
@@ -997,6 +1136,7 @@ impl Account {
                     profile: profile.clone(),
                     placements,
                     snapshots: Vec::new(),
+                    expired_by_clock: false,
                 });
                 profile
             }
@@ -1124,7 +1264,8 @@ impl Account {
         if self.profiles.len() >= MAX_PROFILES {
             return Err(unprocessable(limits::full(MAX_PROFILES, "profiles")));
         }
-        let row = profile_row(fixture, group_id);
+        let mut row = profile_row(fixture, group_id);
+        row.follow_clock(self.clock.now());
         let profile = row.profile.clone();
         self.push_profile(row);
         Ok(profile)
@@ -1154,7 +1295,11 @@ impl Account {
             return Err(unprocessable("name must not be blank"));
         }
         self.next_expiry = None;
+        let now = self.clock.now();
         let row = self.profile_mut(id)?;
+        if patch.status.is_some() {
+            row.expired_by_clock = false;
+        }
         let p = &mut row.profile;
         if let Some(name) = &patch.name {
             p.name.clone_from(name);
@@ -1171,7 +1316,9 @@ impl Account {
         if let Some(avatar_url) = &patch.avatar_url {
             p.avatar_url.clone_from(avatar_url);
         }
-        Ok(p.clone())
+        // An `active` status with an `expires_at` already past is `expired`, as at load.
+        row.follow_clock(now);
+        Ok(row.profile.clone())
     }
 
     /// Adds a placement (e.g. a Telegram channel the bot was just added to).
@@ -1311,6 +1458,9 @@ pub enum ConnectError {
     Expired,
     /// The account holds [`MAX_PROFILES`] profiles: no new one can be connected.
     Full,
+    /// The group has an active profile of the platform (another invitation was authorised
+    /// first).
+    AlreadyConnected,
 }
 
 impl ConnectError {
@@ -1319,7 +1469,7 @@ impl ConnectError {
         match self {
             Self::Unknown => StatusCode::NOT_FOUND,
             Self::Expired => StatusCode::GONE,
-            Self::Full => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Full | Self::AlreadyConnected => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -1329,6 +1479,7 @@ impl ConnectError {
             Self::Unknown => "No pending connection with this token".into(),
             Self::Expired => "This connection link has expired".into(),
             Self::Full => limits::full(MAX_PROFILES, "profiles"),
+            Self::AlreadyConnected => "Platform already connected".into(),
         }
     }
 }
@@ -1368,6 +1519,7 @@ fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
         },
         placements: p.placements.clone(),
         snapshots,
+        expired_by_clock: false,
     }
 }
 
@@ -1514,11 +1666,13 @@ mod tests {
     #[test]
     fn an_idempotency_key_is_replayed_for_24_hours_then_runs_again() {
         let mut account = demo_account(Clock::frozen_at(OffsetDateTime::UNIX_EPOCH));
+        let who = full(&account);
         let mut runs = 0;
         let mut create = |account: &mut Account| {
-            account.idempotent(Some("k1"), "POST /api/profile_groups {}".into(), |_| {
+            let fingerprint = "POST /api/profile_groups {}".to_string();
+            account.idempotent(&who, Some("k1"), None, fingerprint, |_| {
                 runs += 1;
-                Ok(runs)
+                Ok((runs, None))
             })
         };
         assert_eq!(create(&mut account).unwrap(), 1);
@@ -1537,8 +1691,53 @@ mod tests {
             2,
             "and the new response is kept"
         );
-        let other = account.idempotent(Some("k1"), "DELETE /x".into(), |_| Ok(0));
+        let who = full(&account);
+        let other = account.idempotent(&who, Some("k1"), None, "DELETE /x".into(), |_| {
+            Ok((0, None))
+        });
         assert_eq!(other.unwrap_err().status().as_u16(), 422);
+    }
+
+    #[test]
+    fn idempotency_keys_are_per_api_key_and_held_while_in_flight() {
+        let mut account = demo_account(Clock::frozen_at(OffsetDateTime::UNIX_EPOCH));
+        let (full, scoped) = (full(&account), account.api_keys()[1].principal.clone());
+        let run = |account: &mut Account, who: &Principal, claim: Option<u64>, value: i32| {
+            account.idempotent(who, Some("k"), claim, "DELETE /x".into(), move |_| {
+                Ok((value, Some("grp456def".to_string())))
+            })
+        };
+        assert_eq!(run(&mut account, &full, None, 1).unwrap(), 1);
+        // Another API key with the same Idempotency-Key runs its own request.
+        assert_eq!(run(&mut account, &scoped, None, 2).unwrap(), 2);
+        assert_eq!(
+            run(&mut account, &scoped, None, 3).unwrap(),
+            2,
+            "its own replay"
+        );
+
+        let held = account.claim_idempotency_key(&full.key_id, "k2").unwrap();
+        assert_eq!(account.claim_idempotency_key(&full.key_id, "k2"), None);
+        let other = account.idempotent(&full, Some("k2"), None, "DELETE /y".into(), |_| {
+            Ok((0, None))
+        });
+        assert_eq!(other.unwrap_err().status().as_u16(), 409, "in flight");
+        let mine = account.idempotent(&full, Some("k2"), Some(held), "DELETE /y".into(), |_| {
+            Ok((7, None))
+        });
+        assert_eq!(mine.unwrap(), 7, "the holder runs");
+        account.release_idempotency_key(&full.key_id, "k2", held);
+        let replay = account.idempotent(&full, Some("k2"), None, "DELETE /y".into(), |_| {
+            Ok((8, None))
+        });
+        assert_eq!(replay.unwrap(), 7, "replayed once released");
+        // An empty key is no key.
+        for expected in [5, 6] {
+            let got = account.idempotent(&full, Some(""), None, "DELETE /z".into(), |_| {
+                Ok((expected, None))
+            });
+            assert_eq!(got.unwrap(), expected);
+        }
     }
 
     #[test]
@@ -1590,6 +1789,93 @@ mod tests {
         twin.clock.advance(Duration::hours(23));
         twin.tick();
         assert_eq!(twin.get_profile(&who, "prof_yt_001", None).unwrap(), after);
+    }
+
+    #[test]
+    fn status_follows_the_clock_from_the_start() {
+        // After prof_tt_001's expires_at (2026-06-10T08:00Z), before prof_ig_001's (2026-07-01).
+        let at = parse_timestamp("2026-06-20T00:00:00Z").unwrap();
+        let mut account = demo_account(Clock::frozen_at(at));
+        let who = full(&account);
+        let status = |a: &Account, id: &str| a.get_profile(&who, id, None).unwrap().status;
+        assert_eq!(
+            status(&account, "prof_tt_001"),
+            ProfileStatus::Expired,
+            "at load"
+        );
+        assert_eq!(status(&account, "prof_ig_001"), ProfileStatus::Active);
+        account.clock.advance(Duration::hours(23));
+        let report = account.tick();
+        assert_eq!(
+            report.profiles_expired, 0,
+            "expired at load, not by the move"
+        );
+        assert_eq!(account.snapshot_count("prof_tt_001"), Some(3), "not polled");
+        assert_eq!(account.snapshot_count("prof_yt_001"), Some(4));
+
+        let mut fixture = Fixtures::demo().accounts[0].profile_groups[1].profiles[0].clone();
+        fixture.id = "prof_old".into();
+        fixture.expires_at = Some("2020-01-01T00:00:00Z".into());
+        let injected = account.inject_profile("grp123abc", &fixture).unwrap();
+        assert_eq!(injected.status, ProfileStatus::Expired, "at injection");
+        let patch = ProfilePatch {
+            status: Some(ProfileStatus::Active),
+            ..Default::default()
+        };
+        let patched = account.patch_profile("prof_old", &patch).unwrap();
+        assert_eq!(
+            patched.status,
+            ProfileStatus::Expired,
+            "a patch cannot outrun the clock"
+        );
+        let renew = ProfilePatch {
+            expires_at: Some(Some("2040-01-01T00:00:00Z".into())),
+            ..patch
+        };
+        assert_eq!(
+            account.patch_profile("prof_old", &renew).unwrap().status,
+            ProfileStatus::Active
+        );
+
+        // Set back before prof_tt_001's expiry: the clock's expiry is undone, the data's not.
+        account.set_clock(parse_timestamp("2026-06-01T00:00:00Z"), None);
+        assert_eq!(status(&account, "prof_tt_001"), ProfileStatus::Active);
+        assert_eq!(status(&account, "prof789def"), ProfileStatus::Expired);
+        let report = account.set_clock(parse_timestamp("2026-06-11T00:00:00Z"), None);
+        assert_eq!(report.profiles_expired, 1, "and forward again");
+    }
+
+    #[test]
+    fn polling_omits_keys_now_and_then_and_grows_them_back() {
+        let start = parse_timestamp("2036-01-01T00:00:00Z").unwrap();
+        let mut account = demo_account(Clock::frozen_at(start));
+        let who = full(&account);
+        account.clock.advance(Duration::hours(23 * 60));
+        account.tick();
+        let query = crate::GetProfileStatsQuery {
+            profile_group_id: None,
+            placement_id: None,
+            from: Some("2036-01-01T00:00:00Z".into()),
+            to: None,
+        };
+        let stats = account.stats(&who, "prof_tw_x", &query);
+        assert!(stats.is_err(), "no such profile");
+        let records = account.stats(&who, "prof654jkl", &query).unwrap().records;
+        assert_eq!(records.len(), 60);
+        let keys = |r: &StatsRecord| r.stats.0.keys().cloned().collect::<Vec<_>>();
+        let all = keys(&records[0]).len().max(keys(&records[1]).len());
+        let short = records.iter().filter(|r| r.stats.0.len() < all).count();
+        assert!(
+            short > 0 && short < 60,
+            "{short} of 60 snapshots lack a key"
+        );
+        // A key that comes back has not restarted: it keeps growing from its last value.
+        let series: Vec<u64> = records
+            .iter()
+            .filter_map(|r| r.stats.0.get("followers_count")?.as_u64())
+            .collect();
+        assert!(series.len() < 60, "followers_count came and went");
+        assert!(series.windows(2).all(|w| w[0] <= w[1]), "{series:?}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use postproxy_models::{
 };
 
 use crate::account::{Account, Connection};
-use crate::auth::{ApiKey, Principal};
+use crate::auth::{self, ApiKey, Principal};
 use crate::error::ApiError;
 use crate::extract::RequestContext;
 use crate::fixtures::Fixtures;
@@ -119,9 +119,12 @@ impl PostproxyApi for MockApi {
                 path.id,
                 group.unwrap_or("")
             );
-            account.idempotent(headers.idempotency_key.as_deref(), fingerprint, |account| {
-                account.delete_profile(who, &path.id, group)?;
-                Ok(DeletedProfile { success: true })
+            let key = headers.idempotency_key.as_deref();
+            let claim = ctx.idempotency_claim.map(|c| c.0);
+            // Any key may delete the profiles it can access; the replay checks that access.
+            account.idempotent(who, key, claim, fingerprint, |account| {
+                let group = account.delete_profile(who, &path.id, group)?;
+                Ok((DeletedProfile { success: true }, Some(group)))
             })
         });
         match result {
@@ -181,8 +184,17 @@ impl PostproxyApi for MockApi {
                 "POST /api/profile_groups {}",
                 serde_json::to_string(&body).unwrap_or_default()
             );
-            account.idempotent(headers.idempotency_key.as_deref(), fingerprint, |account| {
-                account.create_group(who, &body)
+            // Authorised before the key is looked at: a replay is never shown to a key that
+            // could not make the request itself.
+            if !who.can_manage_groups() {
+                return Err(auth::no_permission());
+            }
+            let key = headers.idempotency_key.as_deref();
+            let claim = ctx.idempotency_claim.map(|c| c.0);
+            account.idempotent(who, key, claim, fingerprint, |account| {
+                let group = account.create_group(who, &body)?;
+                let id = group.id.clone();
+                Ok((group, Some(id)))
             })
         });
         match result {
@@ -213,9 +225,14 @@ impl PostproxyApi for MockApi {
     ) -> DeleteProfileGroupResponse {
         let result = self.with_account(&ctx, |account, who| {
             let fingerprint = format!("DELETE /api/profile_groups/{}", path.id);
-            account.idempotent(headers.idempotency_key.as_deref(), fingerprint, |account| {
+            if !who.can_manage_groups() {
+                return Err(auth::no_permission());
+            }
+            let key = headers.idempotency_key.as_deref();
+            let claim = ctx.idempotency_claim.map(|c| c.0);
+            account.idempotent(who, key, claim, fingerprint, |account| {
                 account.delete_group(who, &path.id)?;
-                Ok(DeletedGroup { deleted: true })
+                Ok((DeletedGroup { deleted: true }, Some(path.id.clone())))
             })
         });
         match result {

@@ -62,6 +62,7 @@ fn token_problem(e: ConnectError) -> Response {
         ConnectError::Unknown => "Unknown connection link",
         ConnectError::Expired => "Expired connection link",
         ConnectError::Full => "Account full",
+        ConnectError::AlreadyConnected => "Platform already connected",
     };
     page(
         e.status(),

@@ -434,7 +434,8 @@ async fn rename_group(
 }
 
 /// Adds a profile (any platform, status, `expires_at`, avatar, post_count, placements and
-/// stats) to a group.
+/// stats) to a group. An `active` profile whose `expires_at` has passed by the account's clock
+/// is added `expired`.
 #[utoipa::path(post, path = "/__mock/accounts/{account}/profile_groups/{group}/profiles", tag = "state",
     params(("account" = String, Path), ("group" = String, Path)),
     request_body(content = Object, description = "A profile in the fixture format (`ProfileFixture`)"),
@@ -450,7 +451,8 @@ async fn add_profile(
     })
 }
 
-/// Changes a profile's name, status, `expires_at`, `post_count` or `avatar_url`.
+/// Changes a profile's name, status, `expires_at`, `post_count` or `avatar_url`. Status follows
+/// the account's clock: an `active` profile whose `expires_at` has passed is `expired`.
 #[utoipa::path(patch, path = "/__mock/accounts/{account}/profiles/{profile}", tag = "state",
     params(("account" = String, Path), ("profile" = String, Path)),
     request_body = ProfilePatch,
@@ -653,10 +655,14 @@ async fn list_connections(State(api): Api, ApiPath(id): ApiPath<String>) -> Answ
 }
 
 /// Completes a pending connection as if the user clicked Authorize: the profile is created in
-/// the group; the answer says where the user would be redirected.
+/// the group, or the group's expired or inactive profile of the platform is reconnected (same
+/// id, active, `expires_at` renewed); the answer says where the user would be redirected. 422
+/// `Platform already connected` if the group has an active profile of the platform by now
+/// (the token stays pending).
 #[utoipa::path(post, path = "/__mock/accounts/{account}/connections/{token}/authorize", tag = "connections",
     params(("account" = String, Path), ("token" = String, Path)),
-    responses((status = 200, body = ConnectionOutcome), (status = 404, body = ControlError), (status = 410, body = ControlError)))]
+    responses((status = 200, body = ConnectionOutcome), (status = 404, body = ControlError), (status = 410, body = ControlError),
+        (status = 422, body = ControlError, description = "The platform is connected by now, or the account holds the most profiles it can")))]
 async fn authorize_connection(
     State(api): Api,
     ApiPath((id, token)): ApiPath<(String, String)>,

@@ -19,7 +19,14 @@ pub struct RequestContext {
     pub path: String,
     /// All request headers.
     pub headers: HeaderMap,
+    /// Set when the intercept middleware recorded this request's `Idempotency-Key` as in flight
+    /// (before any fault latency), so the operation can tell its own claim from another's.
+    pub idempotency_claim: Option<IdempotencyClaim>,
 }
+
+/// The mark of the request that holds an `Idempotency-Key` in flight (a request extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdempotencyClaim(pub u64);
 
 impl RequestContext {
     /// The token of an `Authorization: Bearer <token>` header, if there is exactly one such
@@ -42,6 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             method: parts.method.clone(),
             path: parts.uri.path().to_string(),
             headers: parts.headers.clone(),
+            idempotency_claim: parts.extensions.get::<IdempotencyClaim>().copied(),
         })
     }
 }
@@ -171,6 +179,13 @@ async fn read_json<T: DeserializeOwned, S: Send + Sync>(
             "Missing request body: expected a JSON object",
         ));
     }
+    // Every body of both APIs is an object. Serde reads a struct from an array by position, so
+    // `["Name", {}]` would otherwise pass as `{"profile_group": "Name", ...}`.
+    if let Some(found) = not_an_object(&bytes) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid request body: expected a JSON object, found {found}"
+        )));
+    }
     if reject_nulls {
         if let Some(path) = null_field::<T>(&bytes) {
             return Err(ApiError::bad_request(format!(
@@ -191,6 +206,23 @@ async fn read_json<T: DeserializeOwned, S: Send + Sync>(
     de.end()
         .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
     Ok(value)
+}
+
+/// What a well-formed JSON body that is not an object holds ("an array", "a string", ...);
+/// `None` for an object, and for malformed JSON, which the parser then names.
+fn not_an_object(bytes: &[u8]) -> Option<&'static str> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first == b'{' {
+        return None;
+    }
+    match serde_json::from_slice::<serde_json::Value>(bytes).ok()? {
+        serde_json::Value::Array(_) => Some("an array"),
+        serde_json::Value::String(_) => Some("a string"),
+        serde_json::Value::Number(_) => Some("a number"),
+        serde_json::Value::Bool(_) => Some("a boolean"),
+        serde_json::Value::Null => Some("null"),
+        serde_json::Value::Object(_) => None,
+    }
 }
 
 /// The path of a documented field of `T` that the body sets to `null`, if any.

@@ -2,6 +2,11 @@
 //! account's armed faults (latency, an error status, a dropped connection) and records the
 //! request in the account's journal. Requests without a valid key belong to no account, so
 //! they are neither faulted nor journaled.
+//!
+//! It also records the `Idempotency-Key` of an operation that honours it as in flight before
+//! any fault latency, so a duplicate arriving meanwhile is answered 409 (see
+//! [`crate::account::Account::idempotent`]); the key is released when the answer is sent or the
+//! request is dropped.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,12 +22,17 @@ use http_body::Frame;
 use crate::account::format_timestamp;
 use crate::api::MockApi;
 use crate::error::ApiError;
-use crate::extract::bearer_token;
+use crate::extract::{bearer_token, IdempotencyClaim};
 use crate::faults::FaultAction;
 use crate::journal::{body_text, JournalEntry};
 
 /// The middleware: see the module documentation.
-pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: Next) -> Response {
+pub async fn intercept(
+    State(api): State<Arc<MockApi>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let idempotency_key = idempotency_key(&request);
     let found = {
         let mut store = api.store();
         match store.authenticate(bearer_token(request.headers())) {
@@ -30,14 +40,29 @@ pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: 
                 let fault = account
                     .faults
                     .take(request.method().as_str(), request.uri().path());
-                (who, fault, account.journal.record_bodies)
+                let claim = idempotency_key.and_then(|key| {
+                    let claim = account.claim_idempotency_key(&who.key_id, &key)?;
+                    Some((key, claim))
+                });
+                (who, fault, account.journal.record_bodies, claim)
             }),
             Err(_) => None,
         }
     };
-    let Some((who, fault, record_bodies)) = found else {
+    let Some((who, fault, record_bodies, claim)) = found else {
         return next.run(request).await;
     };
+    // Held until the answer is recorded, or until the request is dropped mid-way.
+    let _held = claim.map(|(key, claim)| {
+        request.extensions_mut().insert(IdempotencyClaim(claim));
+        Held {
+            api: api.clone(),
+            account_id: who.account_id.clone(),
+            key_id: who.key_id.clone(),
+            key,
+            claim,
+        }
+    });
     // Owned copies for the journal, made only for requests it records.
     let method = request.method().to_string();
     let path = request.uri().path().to_string();
@@ -70,6 +95,44 @@ pub async fn intercept(State(api): State<Arc<MockApi>>, request: Request, next: 
     };
     record(&api, &who, method, path, query, response.status(), body);
     response
+}
+
+/// The `Idempotency-Key` of a request to an operation that honours it (delete_profile,
+/// create_profile_group, delete_profile_group), if it is one the operation will accept.
+fn idempotency_key(request: &Request) -> Option<String> {
+    let segments: Vec<&str> = request.uri().path().split('/').skip(1).collect();
+    let honoured = matches!(
+        (request.method().as_str(), segments.as_slice()),
+        ("DELETE", ["api", "profiles", _])
+            | ("POST", ["api", "profile_groups"])
+            | ("DELETE", ["api", "profile_groups", _])
+    );
+    if !honoured {
+        return None;
+    }
+    crate::extract::header_param(request.headers(), "idempotency-key", Some(255))
+        .ok()
+        .flatten()
+        .filter(|key| !key.is_empty())
+}
+
+/// An `Idempotency-Key` held in flight; released when dropped.
+struct Held {
+    api: Arc<MockApi>,
+    account_id: String,
+    key_id: String,
+    key: String,
+    claim: u64,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // Never dropped while the store is locked: it lives in `intercept`'s frame only.
+        let mut store = self.api.store();
+        if let Ok(account) = store.account_mut(&self.account_id) {
+            account.release_idempotency_key(&self.key_id, &self.key, self.claim);
+        }
+    }
 }
 
 /// Waits the fault's latency, then answers for it, or `None` to serve the request.

@@ -14,6 +14,28 @@ pub const POLL_INTERVAL: Duration = Duration::hours(23);
 /// The most polling rounds one clock move records, so a jump of years stays cheap.
 pub const MAX_ROUNDS: i64 = 400;
 
+/// How many of a series' latest snapshots a new one grows from: a key missing from the last
+/// snapshot keeps its value from up to this many back.
+pub const LOOKBACK: usize = 8;
+
+/// One key in this many is left out of a polled snapshot, as when the platform returned no
+/// value for it on that cycle ("fields can come and go between records").
+pub const OMIT_ONE_IN: u64 = 16;
+
+/// Leaves keys out of a new snapshot now and then (deterministically, from `rng`), never all.
+pub fn omit_some(stats: &mut Map<String, Value>, rng: &mut Rng) {
+    let omitted: Vec<String> = stats
+        .keys()
+        .filter(|_| rng.below(OMIT_ONE_IN) == 0)
+        .cloned()
+        .collect();
+    if omitted.len() < stats.len() {
+        for key in omitted {
+            stats.remove(&key);
+        }
+    }
+}
+
 /// Whether the service polls this network for stats (google_business has no stats fields in the
 /// reference, so it is never polled).
 pub fn is_polled(platform: Platform) -> bool {

@@ -161,3 +161,132 @@ async fn every_operation_with_every_credential() {
     // The demo account itself was never touched.
     assert_eq!(control.account("acct_demo").await.unwrap().profiles, 15);
 }
+
+/// A replay case: the full-access key makes a request with an `Idempotency-Key`; a key that may
+/// not make it sends the same request with the same key. It must get exactly what it gets
+/// without the header, and change nothing: a replay never shows a key what it could not get.
+struct Replay {
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    body: Option<&'static str>,
+    /// The full key's answer: status, and a field (or exact JSON) of its body.
+    first: (u16, &'static str),
+    /// The scoped key's answer, with the header and without it.
+    refused: (u16, &'static str),
+}
+
+#[rustfmt::skip]
+const REPLAYS: [Replay; 5] = [
+    Replay { name: "create_profile_group", method: "POST", path: "/api/profile_groups",
+             body: Some(r#"{"profile_group": {"name": "Secret client"}}"#),
+             first: (201, "profiles_count"), refused: (422, NO_PERMISSION) },
+    Replay { name: "delete_profile", method: "DELETE", path: "/api/profiles/prof_li_001",
+             body: None, first: (200, r#"{"success": true}"#), refused: (404, NOT_FOUND) },
+    Replay { name: "delete_profile", method: "DELETE",
+             path: "/api/profiles/prof_yt_001?profile_group_id=grp123abc",
+             body: None, first: (200, r#"{"success": true}"#), refused: (404, NOT_FOUND) },
+    Replay { name: "delete_profile_group", method: "DELETE", path: "/api/profile_groups/grp789ghi",
+             body: None, first: (200, r#"{"deleted": true}"#), refused: (422, NO_PERMISSION) },
+    // Even its own group: a scoped key may not delete groups.
+    Replay { name: "delete_profile_group", method: "DELETE", path: "/api/profile_groups/grp456def",
+             body: None, first: (200, r#"{"deleted": true}"#), refused: (422, NO_PERMISSION) },
+];
+
+fn matches(body: &Value, expected: &str) -> bool {
+    if expected.starts_with('{') {
+        *body == serde_json::from_str::<Value>(expected).unwrap()
+    } else {
+        body.get(expected).is_some()
+    }
+}
+
+#[tokio::test]
+async fn a_replay_is_authorised_like_the_request_itself() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let http = reqwest::Client::new();
+    let send = |key: &str, replay: &Replay, idempotency_key: Option<&str>| {
+        let mut request = http
+            .request(
+                replay.method.parse().unwrap(),
+                format!("{}{}", mock.base_url(), replay.path),
+            )
+            .bearer_auth(key);
+        if let Some(body) = replay.body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        if let Some(k) = idempotency_key {
+            request = request.header("idempotency-key", k);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let mut failures = Vec::new();
+    for replay in &REPLAYS {
+        let account = control.create_account(&fresh_demo()).await.unwrap();
+        let (full, scoped) = (&account.api_keys[0].key, &account.api_keys[1].key);
+        let label = format!("{} {} {}", replay.name, replay.method, replay.path);
+        // Without the header, the scoped key is refused (in a copy of the account, so the
+        // full key's request below still finds what it acts on).
+        let copy = control.create_account(&fresh_demo()).await.unwrap();
+        let (status, body) = send(&copy.api_keys[1].key, replay, None).await;
+        if (status, matches(&body, replay.refused.1)) != (replay.refused.0, true) {
+            failures.push(format!("{label}: without the header got {status} {body}"));
+        }
+        control.delete_account(&copy.id).await.unwrap();
+
+        let (status, body) = send(full, replay, Some("shared-3")).await;
+        if (status, matches(&body, replay.first.1)) != (replay.first.0, true) {
+            failures.push(format!("{label}: the full key got {status} {body}"));
+        }
+        let before = control.export_fixture(&account.id).await.unwrap();
+        let (status, body) = send(scoped, replay, Some("shared-3")).await;
+        if (status, matches(&body, replay.refused.1)) != (replay.refused.0, true) {
+            failures.push(format!(
+                "{label}: the scoped key's replay got {status} {body}"
+            ));
+        }
+        if control.export_fixture(&account.id).await.unwrap() != before {
+            failures.push(format!(
+                "{label}: the scoped key's replay changed the account"
+            ));
+        }
+        // The full key itself still replays its own answer.
+        let (status, _) = send(full, replay, Some("shared-3")).await;
+        if status != replay.first.0 {
+            failures.push(format!("{label}: the full key's own replay got {status}"));
+        }
+        control.delete_account(&account.id).await.unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every operation that honours Idempotency-Key is covered.
+    let spec = common::spec();
+    let mut honouring: Vec<String> = Vec::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let takes_key = op["parameters"].as_array().is_some_and(|ps| {
+                ps.iter().any(|p| {
+                    p["$ref"] == "#/components/parameters/IdempotencyKey"
+                        || p["name"] == "Idempotency-Key"
+                })
+            });
+            if takes_key {
+                honouring.push(op["operationId"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    honouring.sort();
+    let mut covered: Vec<String> = REPLAYS.iter().map(|r| r.name.to_string()).collect();
+    covered.sort();
+    covered.dedup();
+    assert_eq!(covered, honouring);
+}

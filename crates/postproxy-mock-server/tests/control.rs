@@ -1159,3 +1159,258 @@ async fn an_unreachable_server_is_an_http_error_not_a_refusal() {
         "{result:?}"
     );
 }
+
+/// The 409 the spec documents: a request held by a latency fault has recorded its
+/// Idempotency-Key as in flight before waiting, so a duplicate meanwhile is refused instead of
+/// running first.
+#[tokio::test]
+async fn an_idempotency_key_in_flight_is_409() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control.create_account(&fresh_demo()).await.unwrap();
+    let key = account.api_keys[0].key.clone();
+    control
+        .add_fault(
+            &account.id,
+            &FaultSpec {
+                method: Some("POST".into()),
+                path: Some("/api/profile_groups".into()),
+                latency_ms: Some(1500),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let post = |idempotency_key: &'static str, name: &'static str| {
+        let request = reqwest::Client::new()
+            .post(format!("{}/api/profile_groups", mock.base_url()))
+            .bearer_auth(&key)
+            .header("idempotency-key", idempotency_key)
+            .json(&json!({"profile_group": {"name": name}}));
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let slow = tokio::spawn(post("k-slow", "Slow"));
+    // Let the first request reach its fault's wait.
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    let in_progress =
+        json!({"error": "A request with this Idempotency-Key is already in progress"});
+    assert_eq!(post("k-slow", "Slow").await, (409, in_progress.clone()));
+    assert_eq!(
+        post("k-slow", "Other").await,
+        (409, in_progress),
+        "whatever the body"
+    );
+    let (status, _) = post("k-other", "Fast").await;
+    assert_eq!(status, 201, "other keys are not held up");
+    let (status, first) = slow.await.unwrap();
+    assert_eq!(status, 201);
+    // Once it has finished, the same key replays it.
+    assert_eq!(post("k-slow", "Slow").await, (201, first));
+    let (_, groups) = call(&mock, "GET", "/api/profile_groups", &key, None).await;
+    assert_eq!(
+        groups["data"].as_array().unwrap().len(),
+        6,
+        "4 + Slow + Fast"
+    );
+    let journal = control
+        .journal(&account.id, &JournalFilter::default())
+        .await
+        .unwrap();
+    let statuses: Vec<u16> = journal.entries.iter().map(|e| e.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 409).count(),
+        2,
+        "{statuses:?}"
+    );
+}
+
+/// The documented reconnect: an expired (or inactive) profile is not "already connected";
+/// authorising reconnects it (same id, active, `expires_at` renewed). A second invitation for
+/// the same platform cannot then create a second profile.
+#[tokio::test]
+async fn an_expired_profile_is_reconnected_and_a_second_authorisation_refused() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control.create_account(&fresh_demo()).await.unwrap();
+    let key = account.api_keys[0].key.clone();
+    let patch = ProfilePatch {
+        status: Some(ProfileStatus::Expired),
+        ..Default::default()
+    };
+    control
+        .patch_profile(&account.id, "prof_th_001", &patch)
+        .await
+        .unwrap();
+    let init = |platform: &'static str| {
+        let (mock, key) = (&mock, key.clone());
+        async move {
+            call(
+                mock,
+                "POST",
+                "/api/profile_groups/grp123abc/initialize_connection",
+                &key,
+                Some(json!({"platform": platform, "redirect_url": "https://app.example/cb"})),
+            )
+            .await
+        }
+    };
+    // Two invitations for threads, while its profile is expired: both are accepted.
+    let (s1, _) = init("threads").await;
+    let (s2, _) = init("threads").await;
+    assert_eq!((s1, s2), (200, 200));
+    let pending = control.connections(&account.id).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    let outcome = control
+        .authorize_connection(&account.id, &pending[0].token)
+        .await
+        .unwrap();
+    let profile = outcome.profile.unwrap();
+    assert_eq!(profile.id, "prof_th_001", "the same profile");
+    assert_eq!(profile.status, ProfileStatus::Active);
+    let renewed = profile.expires_at.expect("threads tokens expire");
+    let now = control.clock(&account.id).await.unwrap().now;
+    assert!(renewed > now, "{renewed} after {now}");
+    // The second invitation meets the same rule: threads is connected now.
+    let (status, message) = refused(
+        control
+            .authorize_connection(&account.id, &pending[1].token)
+            .await,
+    );
+    assert_eq!(status, 422);
+    assert!(message.contains("Platform already connected"), "{message}");
+    let page = reqwest::Client::new()
+        .post(format!(
+            "{}/connect/{}/authorize",
+            mock.base_url(),
+            pending[1].token
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 422);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Platform already connected"));
+    let (_, listed) = call(
+        &mock,
+        "GET",
+        "/api/profiles?profile_group_id=grp123abc",
+        &key,
+        None,
+    )
+    .await;
+    let threads = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["platform"] == "threads")
+        .count();
+    assert_eq!(threads, 1, "one threads profile, reconnected");
+    // Now active, it is already connected; an inactive one can be reconnected too.
+    assert_eq!(
+        init("threads").await,
+        (422, json!({"error": "Platform already connected"}))
+    );
+    let inactive = ProfilePatch {
+        status: Some(ProfileStatus::Inactive),
+        ..Default::default()
+    };
+    control
+        .patch_profile(&account.id, "prof_yt_001", &inactive)
+        .await
+        .unwrap();
+    assert_eq!(init("youtube").await.0, 200);
+}
+
+/// A profile whose `expires_at` is already past when it arrives is expired at once (and never
+/// polled), whether it comes with the account, by injection or by import.
+#[tokio::test]
+async fn a_past_expires_at_is_expired_from_the_start() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control.create_account(&fresh_demo()).await.unwrap();
+    let mut old = common::profile("prof_old", Platform::Instagram);
+    old.expires_at = Some("2020-01-01T00:00:00Z".into());
+    let (status, injected) = control_http(
+        &mock,
+        "POST",
+        &format!(
+            "/__mock/accounts/{}/profile_groups/grp789ghi/profiles",
+            account.id
+        ),
+        Some(&serde_json::to_string(&old).unwrap()),
+    )
+    .await;
+    assert_eq!(
+        (status, injected["status"].as_str()),
+        (201, Some("expired"))
+    );
+    let mut fixture = fresh_demo();
+    fixture.profile_groups[0].profiles.push(old.clone());
+    fixture.profile_groups[0].profiles[0].expires_at = Some("2020-01-01T00:00:00Z".into());
+    let imported = control.create_account(&fixture).await.unwrap();
+    let ikey = imported.api_keys[0].key.clone();
+    for id in ["prof_old", "prof123abc"] {
+        let (_, p) = call(&mock, "GET", &format!("/api/profiles/{id}"), &ikey, None).await;
+        assert_eq!(p["status"], "expired", "{id} at account creation");
+    }
+    // The import brings its own (generated) keys.
+    let key = control
+        .import_fixture(&account.id, &fixture)
+        .await
+        .unwrap()
+        .api_keys[0]
+        .key
+        .clone();
+    let (_, p) = call(&mock, "GET", "/api/profiles/prof123abc", &key, None).await;
+    assert_eq!(p["status"], "expired", "at import");
+    // Not polled: a day later it has no new snapshot.
+    let before = p["latest_stats"].clone();
+    control.advance_clock(&account.id, &days(1)).await.unwrap();
+    let (_, p) = call(&mock, "GET", "/api/profiles/prof123abc", &key, None).await;
+    assert_eq!(p["latest_stats"], before);
+}
+
+/// Two invitations for one platform in one group, both authorised: the first connects the
+/// platform, so the second meets the "already connected" rule and creates nothing.
+#[tokio::test]
+async fn two_invitations_for_one_platform_connect_it_once() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control.create_account(&fresh_demo()).await.unwrap();
+    let key = account.api_keys[0].key.clone();
+    for _ in 0..2 {
+        let (status, _) = call(
+            &mock,
+            "POST",
+            "/api/profile_groups/grp789ghi/initialize_connection",
+            &key,
+            Some(json!({"platform": "youtube", "redirect_url": "https://app.example/cb"})),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let pending = control.connections(&account.id).await.unwrap();
+    let first = control
+        .authorize_connection(&account.id, &pending[0].token)
+        .await
+        .unwrap();
+    assert!(first.profile.is_some());
+    let (status, message) = refused(
+        control
+            .authorize_connection(&account.id, &pending[1].token)
+            .await,
+    );
+    assert_eq!(
+        (status, message.contains("Platform already connected")),
+        (422, true)
+    );
+    let (_, group) = call(&mock, "GET", "/api/profile_groups/grp789ghi", &key, None).await;
+    assert_eq!(group["profiles_count"], 3, "2 + one youtube profile");
+}

@@ -337,14 +337,19 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
             profile_group: None,
         };
         for i in 0..cycles {
+            let create = format!("create-{i}");
             let group = account
-                .idempotent(Some(&format!("create-{i}")), format!("POST {i}"), |a| {
-                    a.create_group(&who, &body)
+                .idempotent(&who, Some(&create), None, format!("POST {i}"), |a| {
+                    let group = a.create_group(&who, &body)?;
+                    let id = group.id.clone();
+                    Ok((group, Some(id)))
                 })
                 .unwrap();
+            let delete = format!("delete-{i}");
             account
-                .idempotent(Some(&format!("delete-{i}")), format!("DELETE {i}"), |a| {
-                    a.delete_group(&who, &group.id).map(|()| true)
+                .idempotent(&who, Some(&delete), None, format!("DELETE {i}"), |a| {
+                    a.delete_group(&who, &group.id)?;
+                    Ok((true, Some(group.id.clone())))
                 })
                 .unwrap();
             account.clock.advance(time::Duration::milliseconds(1));
