@@ -53,7 +53,8 @@ echo "==> node --test (the installed postproxy-mock)"
 # Unset, so that the tests run the installed program with its defaults (POSTPROXY_MOCK_BINARY
 # would replace it, POSTPROXY_MOCK_FIXTURES its data...).
 for name in $(compgen -e | grep '^POSTPROXY_MOCK_' || true); do unset "$name"; done
-node --test ./*.test.mjs
+# The repository README's Node example is checked against repo-readme.test.mjs (readme-sync).
+REPO_README="$here/../../README.md" node --test ./*.test.mjs
 
 if [ "$measure" = 1 ]; then
     echo "==> measure"

@@ -55,14 +55,16 @@ fn a_new_optional_query_parameter_makes_the_client_mock_and_spec_copy_stale() {
         .into_iter()
         .map(|s| s.path)
         .collect();
-    // The models only change their header (the spec hash); client and mock gain the parameter.
+    // The models only change their header (the spec hash); client and mock gain the parameter;
+    // both copies of the spec follow.
     assert_eq!(
         stale,
         [
             "crates/postproxy-models/src/generated.rs",
             "crates/postproxy-client/src/generated.rs",
             "crates/postproxy-mock-server/src/generated.rs",
-            "crates/postproxy-mock-server/openapi/postproxy.yaml"
+            "crates/postproxy-mock-server/openapi/postproxy.yaml",
+            "crates/postproxy-mock-server/openapi/postproxy.json"
         ]
     );
     let client = &files[1].content;

@@ -27,3 +27,15 @@ test("the README names every control method", () => {
   assert.equal(methods.length, 27);
   for (const method of methods) assert.ok(readme.includes(`| \`${method}(`), `${method} missing from the README`);
 });
+
+test("the repository README's Node example is repo-readme.test.mjs, verbatim", (t) => {
+  // test-installed.sh names the repository README; the example itself runs as a test here.
+  if (!process.env.REPO_README) return t.skip("REPO_README is not set (test-installed.sh sets it)");
+  const readme = readFileSync(process.env.REPO_README, "utf8");
+  const marker = "<!-- example: packages/npm/tests/repo-readme.test.mjs";
+  const start = readme.indexOf(marker);
+  assert.ok(start >= 0, "the repository README has no Node example marker");
+  const block = /```js\n([^]*?)```/.exec(readme.slice(start));
+  const example = readFileSync(new URL("./repo-readme.test.mjs", import.meta.url), "utf8");
+  assert.equal(block[1], example);
+});
