@@ -6,7 +6,7 @@
 //! the only varying value, the mock's address inside connect URLs, is written as `http://mock`.
 //! (429, 500 and 503 come only from fault injection, so they are not part of these scenarios.)
 
-use postproxy_client::{GeneratedClient, GeneratedError as Error, ResponseValue};
+use postproxy_client::{GeneratedClient, GeneratedError as Error, RequestDefaults, ResponseValue};
 use postproxy_mock_server::MockServer;
 use postproxy_models as m;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
@@ -29,7 +29,8 @@ fn client(mock: &MockServer, key: Option<&str>) -> GeneratedClient {
         .default_headers(headers)
         .build()
         .unwrap();
-    GeneratedClient::new_with_client(mock.base_url(), http)
+    // No defaults of the hand-written client: exactly the headers above.
+    GeneratedClient::new_with_client(mock.base_url(), http, RequestDefaults::default())
 }
 
 #[derive(Serialize)]
