@@ -93,7 +93,56 @@ pub struct ClockAdvance {
     pub days: i64,
 }
 
+impl ClockUpdate {
+    /// Moves the clock to `now` (its frozen state stays unless [`frozen`](Self::frozen) sets
+    /// it), as RFC 3339 in UTC.
+    pub fn at(now: time::OffsetDateTime) -> Self {
+        Self {
+            now: Some(format_timestamp(now.to_offset(time::UtcOffset::UTC))),
+            frozen: None,
+        }
+    }
+
+    /// Freezes (true) or lets the clock run (false).
+    pub fn frozen(mut self, frozen: bool) -> Self {
+        self.frozen = Some(frozen);
+        self
+    }
+}
+
 impl ClockAdvance {
+    /// A move of `n` seconds.
+    pub fn seconds(n: i64) -> Self {
+        Self {
+            seconds: n,
+            ..Self::default()
+        }
+    }
+
+    /// A move of `n` minutes.
+    pub fn minutes(n: i64) -> Self {
+        Self {
+            minutes: n,
+            ..Self::default()
+        }
+    }
+
+    /// A move of `n` hours.
+    pub fn hours(n: i64) -> Self {
+        Self {
+            hours: n,
+            ..Self::default()
+        }
+    }
+
+    /// A move of `n` days.
+    pub fn days(n: i64) -> Self {
+        Self {
+            days: n,
+            ..Self::default()
+        }
+    }
+
     /// The parts added up, if that is 0 to 100 years.
     pub fn duration(&self) -> Option<Duration> {
         [
@@ -583,9 +632,10 @@ async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 async fn add_fault(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ControlJson(spec): ControlJson<FaultSpec>,
+    ControlJson(wire): ControlJson<crate::faults::FaultSpecWire>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
+        let spec = wire.into_spec().map_err(ApiError::unprocessable)?;
         a.faults.add(spec).map_err(ApiError::unprocessable)
     })
 }

@@ -79,6 +79,66 @@ pub struct FaultSpec {
     pub drop_connection: bool,
 }
 
+/// A fault as the control API reads it: the method as any text and the status as any number,
+/// so that a wrong one is refused with the field's message as 422 (like every other rule of a
+/// fault), not as a malformed body (400). Only a wrong JSON type is 400.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaultSpecWire {
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    times: Option<u32>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    retry_after: Option<u64>,
+    #[serde(default)]
+    latency_ms: Option<u64>,
+    #[serde(default)]
+    drop_connection: bool,
+}
+
+impl FaultSpecWire {
+    /// The typed spec, or the message of the first field that cannot be one.
+    pub(crate) fn into_spec(self) -> Result<FaultSpec, String> {
+        let method = match self.method {
+            Some(m) if m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                return Err("method must be letters only, e.g. GET".into());
+            }
+            Some(m) => Some(
+                Method::from_bytes(m.as_bytes())
+                    .map_err(|_| "method must be letters only, e.g. GET".to_string())?,
+            ),
+            None => None,
+        };
+        let status = match self.status {
+            Some(code) if !(400..=599).contains(&code) => {
+                return Err(format!("status must be 400–599, not {code}"));
+            }
+            Some(code) => Some(
+                StatusCode::from_u16(code)
+                    .map_err(|_| format!("status must be 400–599, not {code}"))?,
+            ),
+            None => None,
+        };
+        Ok(FaultSpec {
+            method,
+            path: self.path,
+            times: self.times,
+            status,
+            error: self.error,
+            retry_after: self.retry_after,
+            latency_ms: self.latency_ms,
+            drop_connection: self.drop_connection,
+        })
+    }
+}
+
 fn method_out<S: Serializer>(method: &Option<Method>, s: S) -> Result<S::Ok, S::Error> {
     match method {
         Some(m) => s.serialize_str(m.as_str()),
@@ -90,8 +150,8 @@ fn method_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Method>, D::Error
     let Some(text) = Option::<String>::deserialize(d)? else {
         return Ok(None);
     };
-    // Anything that is not letters only is refused by `validate`, with its message; here only
-    // what cannot be a method at all.
+    // (The control API reads `FaultSpecWire`, which refuses a bad method with 422; this is for
+    // reading a fault back, e.g. in the control client.)
     Method::from_bytes(text.as_bytes())
         .map(Some)
         .map_err(|_| serde::de::Error::custom("method must be letters only, e.g. GET"))

@@ -5,7 +5,7 @@
 use std::time::{Duration as StdDuration, Instant};
 
 use postproxy_mock_server::account::ProfilePatch;
-use postproxy_mock_server::control::{ClockUpdate, GroupInject};
+use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, GroupInject};
 use postproxy_mock_server::control_client::ControlClient;
 use postproxy_mock_server::faults::{FaultSpec, Method};
 use postproxy_mock_server::fixtures::{ProfileFixture, SnapshotFixture};
@@ -338,17 +338,23 @@ async fn the_clock_polls_stats_and_expires_profiles() {
     let frozen = control
         .set_clock(
             DEMO,
-            &ClockUpdate {
-                now: Some("2026-06-30T12:00:00Z".into()),
-                frozen: Some(true),
-            },
+            // Typed: 2026-06-30T12:00:00Z, given in another offset.
+            &ClockUpdate::at(
+                time::OffsetDateTime::from_unix_timestamp(1_782_820_800)
+                    .unwrap()
+                    .to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap()),
+            )
+            .frozen(true),
         )
         .await
         .unwrap();
     assert_eq!(frozen.clock.now, "2026-06-30T12:00:00Z");
     assert!(frozen.clock.frozen);
     // prof_ig_001 expires 2026-07-01T00:00:00Z, within the first 23 hours.
-    let report = control.advance_clock(DEMO, &hours(23)).await.unwrap();
+    let report = control
+        .advance_clock(DEMO, &ClockAdvance::hours(23))
+        .await
+        .unwrap();
     assert_eq!(report.clock.now, "2026-07-01T11:00:00Z");
     assert_eq!(report.effects.profiles_expired, 1);
     assert!(report.effects.snapshots_recorded > 0);
@@ -559,6 +565,12 @@ async fn faults_answer_delay_and_drop_then_disarm() {
         r#"{"status": 500, "drop_connection": true}"#,
         r#"{"latency_ms": 600000}"#,
         r#"{"status": 500, "times": 0}"#,
+        // Not a status or a method at all: the same rule, the same 422 (the types are typed
+        // in Rust, the wire stays as it was).
+        r#"{"status": 42}"#,
+        r#"{"status": 1000}"#,
+        r#"{"status": 500, "method": ""}"#,
+        r#"{"status": 500, "method": "G3T"}"#,
     ] {
         let (status, body) = control_http(
             &mock,
