@@ -15,9 +15,7 @@ use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};
 
 mod common;
-use common::{
-    call, control_http, days, fresh_demo, hours, minutes, refused, DEMO, FULL_KEY as FULL,
-};
+use common::{call, control_http, days, fresh_demo, minutes, refused, DEMO, FULL_KEY as FULL};
 
 /// A fault answering with `status`.
 fn answer(status: u16) -> FaultSpec {
