@@ -5,38 +5,16 @@
 //
 // Usage: node consent.test.mjs [path/to/postproxy-mock]   (default: ../../target/debug/postproxy-mock)
 
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startMock, launchChromium } from "./mock.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = process.argv[2] ?? path.join(here, "../../target/debug/postproxy-mock");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const KEY = "pp_demo_full_0123456789abcdef";
-
-async function startMock() {
-  const child = spawn(binary, ["--port", "0", "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.setEncoding("utf8");
-  const base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 15000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = out.match(/^base URL: (\S+)$/m);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`mock exited with ${code}: ${out}`)));
-  });
-  return { child, base };
-}
 
 async function api(base, method, urlPath, body) {
   const response = await fetch(base + urlPath, {
@@ -56,24 +34,11 @@ async function connectUrl(base, platform) {
   return body.url;
 }
 
-const { child, base } = await startMock();
+const { child, base } = await startMock(binary);
 let browser;
 let failed = false;
 try {
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // As root in a sandbox without network: no sandbox, no background connections.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(chromium);
   const page = await browser.newPage();
 
   // Authorize: the profile is created and the browser lands on redirect_url with the outcome.

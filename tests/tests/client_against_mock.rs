@@ -204,12 +204,31 @@ async fn placements_and_stats_read_as_plot_ready_numbers() {
         .unwrap();
     assert_eq!(stats.placement_id.as_deref(), Some("108520199"));
     assert_eq!(
-        stats.series("followerCount"),
+        stats.series_raw("followerCount"),
         [
             ("2026-05-10T08:00:00Z", 4520.0),
             ("2026-05-11T08:00:00Z", 4567.0)
         ]
     );
+    // The same series with parsed times, and a typed window gives the same records.
+    let at = |text| postproxy_client::timestamp::parse(text).unwrap();
+    assert_eq!(
+        stats.series("followerCount"),
+        [
+            (at("2026-05-10T08:00:00Z"), 4520.0),
+            (at("2026-05-11T08:00:00Z"), 4567.0)
+        ]
+    );
+    let typed = c
+        .profiles()
+        .stats("prof_li_001")
+        .placement_id("108520199")
+        .from(at("2026-05-10T02:00:00-06:00")) // 08:00Z, sent in UTC
+        .to(std::time::SystemTime::from(at("2026-05-11T23:59:59Z")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed, stats);
     assert!(stats.metric_keys().contains("likeCount"));
 
     // A network without placements ignores placement_id and answers with one series.
@@ -399,9 +418,14 @@ async fn series_and_summary_follow_keys_that_come_and_go() {
             .filter(|r| r.stats.get(key).is_some())
             .map(|r| r.recorded_at.as_str())
             .collect();
-        let series = stats.series(key);
+        let series = stats.series_raw(key);
         let times: Vec<&str> = series.iter().map(|(t, _)| *t).collect();
         assert_eq!(times, having, "{key}: one point per record that has it");
+        assert_eq!(
+            stats.series(key).len(),
+            series.len(),
+            "{key}: every time parses"
+        );
         gaps += stats.records.len() - series.len();
     }
     assert!(gaps > 0, "some polled snapshot left a key out");

@@ -57,12 +57,9 @@ async fn stub_429_carries_retry_after_in_seconds_or_as_a_date() {
     .await;
     let c = client(&stub);
     let e = err(c.profile_groups().list().send().await);
-    assert_eq!(
-        e.kind(),
-        ErrorKind::RateLimited {
-            retry_after: Some(Duration::from_secs(7))
-        }
-    );
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert!(e.is_rate_limited());
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
     assert_eq!(e.to_string(), "Rate limit exceeded");
 
     let e = err(c.profile_groups().list().send().await);

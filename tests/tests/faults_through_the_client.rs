@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use postproxy_client::{Client, ClientBuilder, ErrorKind, RetryPolicy};
-use postproxy_mock_server::faults::FaultSpec;
+use postproxy_mock_server::faults::{FaultSpec, Method};
 use postproxy_mock_server::journal::{JournalEntry, JournalFilter};
 use postproxy_mock_server::MockServer;
 
@@ -32,10 +32,7 @@ async fn fault(mock: &MockServer, spec: FaultSpec) {
 }
 
 fn status(code: u16) -> FaultSpec {
-    FaultSpec {
-        status: Some(code),
-        ..Default::default()
-    }
+    FaultSpec::status(code)
 }
 
 /// Every request the demo account made, oldest first.
@@ -82,27 +79,14 @@ async fn every_status_fault_is_its_error_kind() {
             Some(serde_json::json!({ "error": message }).to_string().as_str())
         );
     }
-    fault(
-        &mock,
-        FaultSpec {
-            retry_after: Some(30),
-            error: Some("Slow down".into()),
-            ..status(429)
-        },
-    )
-    .await;
+    fault(&mock, status(429).retry_after(30).error("Slow down")).await;
     let e = client
         .profiles()
         .get("prof_li_001")
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        e.kind(),
-        ErrorKind::RateLimited {
-            retry_after: Some(Duration::from_secs(30))
-        }
-    );
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(e.to_string(), "Slow down");
     assert_eq!(e.body(), Some(r#"{"error":"Slow down"}"#));
@@ -126,14 +110,7 @@ async fn slow_answers_time_out_and_dropped_connections_are_transport_errors() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    fault(
-        &mock,
-        FaultSpec {
-            latency_ms: Some(2_000),
-            ..Default::default()
-        },
-    )
-    .await;
+    fault(&mock, FaultSpec::latency(Duration::from_secs(2))).await;
     let started = std::time::Instant::now();
     let e = client.profile_groups().list().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
@@ -142,14 +119,7 @@ async fn slow_answers_time_out_and_dropped_connections_are_transport_errors() {
         "gave up at the timeout"
     );
 
-    fault(
-        &mock,
-        FaultSpec {
-            drop_connection: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    fault(&mock, FaultSpec::drop_connection()).await;
     let e = client.profile_groups().list().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
 }
@@ -160,12 +130,9 @@ async fn a_429_is_retried_after_retry_after_and_then_succeeds() {
     let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
     fault(
         &mock,
-        FaultSpec {
-            method: Some("GET".into()),
-            path: Some("/api/profiles/*".into()),
-            retry_after: Some(1),
-            ..status(429)
-        },
+        status(429)
+            .retry_after(1)
+            .on(Method::GET, "/api/profiles/*"),
     )
     .await;
     let started = std::time::Instant::now();
@@ -188,14 +155,7 @@ async fn a_429_is_retried_after_retry_after_and_then_succeeds() {
 async fn a_server_error_is_retried_up_to_max_attempts() {
     let mock = MockServer::start().await;
     let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
-    fault(
-        &mock,
-        FaultSpec {
-            times: Some(10),
-            ..status(503)
-        },
-    )
-    .await;
+    fault(&mock, status(503).times(10)).await;
     let e = client.profile_groups().list().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert_eq!(sent(&mock).await.len(), 3);
@@ -205,15 +165,7 @@ async fn a_server_error_is_retried_up_to_max_attempts() {
 async fn a_503_asking_to_wait_beyond_the_cap_is_returned_at_once_with_its_wait() {
     let mock = MockServer::start().await;
     let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
-    fault(
-        &mock,
-        FaultSpec {
-            retry_after: Some(30),
-            times: Some(10),
-            ..status(503)
-        },
-    )
-    .await;
+    fault(&mock, status(503).retry_after(30).times(10)).await;
     let e = client.profile_groups().list().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     // Not part of a 5xx's kind, but kept so that the caller can decide.
@@ -225,11 +177,7 @@ async fn a_503_asking_to_wait_beyond_the_cap_is_returned_at_once_with_its_wait()
 async fn a_create_is_retried_only_with_an_idempotency_key() {
     let mock = MockServer::start().await;
     let client = builder(&mock).retry(quick_retries(3)).build().unwrap();
-    let post_fault = FaultSpec {
-        method: Some("POST".into()),
-        path: Some("/api/profile_groups".into()),
-        ..status(500)
-    };
+    let post_fault = status(500).on(Method::POST, "/api/profile_groups");
 
     fault(&mock, post_fault.clone()).await;
     let e = client

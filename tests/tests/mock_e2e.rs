@@ -11,7 +11,7 @@
 //! against the spec's schema for that operation and status with openapi-schema-validator
 //! (OAS 3.0 semantics, `nullable` included).
 
-use postproxy_client::{GeneratedClient, GeneratedError as Error, ResponseValue};
+use postproxy_client::{GeneratedClient, GeneratedError as Error, RequestDefaults, ResponseValue};
 use postproxy_mock_server::MockServer;
 use postproxy_models as m;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
@@ -34,7 +34,8 @@ fn client(mock: &MockServer, key: Option<&str>) -> GeneratedClient {
         .default_headers(headers)
         .build()
         .unwrap();
-    GeneratedClient::new_with_client(mock.base_url(), http)
+    // No defaults of the hand-written client: exactly the headers above.
+    GeneratedClient::new_with_client(mock.base_url(), http, RequestDefaults::default())
 }
 
 #[derive(Serialize)]

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask <task>
+usage: cargo xtask <task> [options]
 
 tasks:
   regen            lint openapi/postproxy.yaml, regenerate the models, client and
@@ -15,38 +15,78 @@ tasks:
   lint             only check the spec against the generator rules
   bench [options]  benchmark the mock with wrk (release build) against a bare axum floor
                    and Prism, startup and scale; writes bench/RESULTS.md
-                   (`cargo xtask bench --help` for the options)
   dist [--out DIR] build the Python wheel and the npm packages of the mock from one
-                   stripped release build (`cargo xtask dist --help`)
-  help             this text";
+                   stripped release build
+  help [task]      this text, or a task's own
+
+`cargo xtask <task> --help` describes one task.";
+
+const REGEN_USAGE: &str = "\
+usage: cargo xtask regen [--check [--diff]]
+
+Lints openapi/postproxy.yaml against the generator rules, then writes the files generated
+from it, where they differ:
+  crates/postproxy-models/src/generated.rs        the shared model types (typify)
+  crates/postproxy-client/src/generated.rs        the API client (progenitor)
+  crates/postproxy-mock-server/src/generated.rs   the mock's trait, router, operation table
+  crates/postproxy-mock-server/openapi/postproxy.yaml   the spec, verbatim
+  crates/postproxy-mock-server/openapi/postproxy.json   the spec as JSON
+
+options:
+  --check   write nothing; exit 1 naming each stale file (CI runs this)
+  --diff    with --check: print a unified diff of each stale file
+  -h, --help  this text";
+
+const LINT_USAGE: &str = "\
+usage: cargo xtask lint
+
+Checks openapi/postproxy.yaml against the rules progenitor and typify rely on (one success
+response, one error body type, explicit statuses, component schemas, ...), naming the
+operation and the rule of each violation. Writes nothing; exit 1 on a violation.
+
+options:
+  -h, --help  this text";
+
+/// The help of `task`, if it is one.
+fn task_help(task: &str) -> Option<&'static str> {
+    match task {
+        "regen" => Some(REGEN_USAGE),
+        "lint" => Some(LINT_USAGE),
+        "bench" => Some(xtask::bench::USAGE),
+        "dist" => Some(xtask::dist::USAGE),
+        "help" => Some(USAGE),
+        _ => None,
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // `cargo xtask <task> ... --help` and `cargo xtask help <task>`: the task's own help.
+    let asked = match args.as_slice() {
+        ["help" | "--help" | "-h"] | [] => Some(USAGE),
+        [task, rest @ ..] if rest.iter().any(|a| matches!(*a, "--help" | "-h")) => task_help(task),
+        ["help", task] => task_help(task),
+        _ => None,
+    };
+    if let Some(text) = asked {
+        println!("{text}");
+        return ExitCode::SUCCESS;
+    }
     let result = match args.as_slice() {
         ["regen"] => regen(false, false),
         ["regen", rest @ ..] if rest.iter().all(|a| matches!(*a, "--check" | "--diff")) => {
             if rest.contains(&"--diff") && !rest.contains(&"--check") {
-                Err("--diff goes with --check".into())
+                Err(format!("--diff goes with --check\n\n{REGEN_USAGE}"))
             } else {
                 regen(rest.contains(&"--check"), rest.contains(&"--diff"))
             }
         }
+        ["regen", ..] => Err(format!("unknown arguments {args:?}\n\n{REGEN_USAGE}")),
         ["lint"] => lint(),
-        ["bench", rest @ ..] if rest.iter().any(|a| matches!(*a, "--help" | "-h")) => {
-            println!("{}", xtask::bench::USAGE);
-            return ExitCode::SUCCESS;
-        }
+        ["lint", ..] => Err(format!("unknown arguments {args:?}\n\n{LINT_USAGE}")),
         ["bench", rest @ ..] => xtask::bench::run(rest),
-        ["dist", rest @ ..] if rest.iter().any(|a| matches!(*a, "--help" | "-h")) => {
-            println!("{}", xtask::dist::USAGE);
-            return ExitCode::SUCCESS;
-        }
         ["dist", rest @ ..] => xtask::dist::run(rest),
-        ["help" | "--help" | "-h"] | [] => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
         _ => Err(format!("unknown arguments {args:?}\n\n{USAGE}")),
     };
     match result {

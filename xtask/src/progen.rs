@@ -99,6 +99,10 @@ pub fn client(spec: &OpenAPI, models: &[ModelType]) -> Result<TokenStream, Strin
             m.impls.iter().copied(),
         );
     }
+    // The client's per-request settings (API key, user agent, timeout) travel with the
+    // generated client, so its request hook can apply them to a `reqwest::Client` the user
+    // brings (which has no default headers of ours).
+    settings.with_inner_type(quote::quote!(crate::RequestDefaults));
     let mut generator = Generator::new(&settings);
     generator
         .generate_tokens(spec)

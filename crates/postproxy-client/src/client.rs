@@ -3,11 +3,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
-
 use crate::transport::Call;
 use crate::{
-    Error, GeneratedClient, GeneratedError, ProfileGroups, Profiles, ResponseValue, RetryPolicy,
+    Error, GeneratedClient, GeneratedError, ProfileGroups, Profiles, RequestDefaults,
+    ResponseValue, RetryPolicy,
 };
 
 /// Where [`Client::new`] sends requests.
@@ -22,6 +21,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Why a [`Client`] could not be built.
 #[derive(Debug)]
 pub struct BuildError(String);
+
+impl BuildError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
 
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -47,10 +52,11 @@ pub struct Client {
 pub struct ClientBuilder {
     api_key: String,
     base_url: String,
-    timeout: Duration,
+    timeout: Option<Duration>,
     profile_group_id: Option<String>,
     user_agent: String,
     retry: Option<RetryPolicy>,
+    http: Option<reqwest::Client>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -63,6 +69,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("profile_group_id", &self.profile_group_id)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("http_client", &self.http.is_some())
             .finish()
     }
 }
@@ -75,10 +82,47 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails an attempt that takes longer than `timeout` (connecting included). With
-    /// [`retry`](Self::retry), each attempt has its own timeout.
+    /// Fails an attempt that takes longer than `timeout` (connecting included; default
+    /// [`DEFAULT_TIMEOUT`]). With [`retry`](Self::retry), each attempt has its own timeout. A
+    /// call's own `.timeout(...)` overrides it.
+    ///
+    /// With [`http_client`](Self::http_client), the client's own timeout applies unless this
+    /// is set.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends requests through `http`, a `reqwest::Client` you configured yourself: a proxy,
+    /// extra root certificates, a connection pool shared with the rest of your application.
+    ///
+    /// This crate still sets, per request, the `Authorization` and `User-Agent` headers and,
+    /// if [`timeout`](Self::timeout) is set, the timeout; everything else (proxies, TLS,
+    /// pool, connect timeout, default headers) is `http`'s. HTTPS needs a reqwest with TLS
+    /// (this crate's default `tls` feature enables rustls).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// use std::time::Duration;
+    /// use postproxy_client::Client;
+    ///
+    /// // One pool for the whole application, with its own settings.
+    /// let http = reqwest::Client::builder()
+    ///     .pool_idle_timeout(Duration::from_secs(30))
+    ///     // .proxy(reqwest::Proxy::all("http://proxy.internal:3128")?)
+    ///     .build()?;
+    /// let client = Client::builder(mock.full_access_key())
+    ///     .base_url(mock.base_url())
+    ///     .http_client(http.clone())
+    ///     .build()?;
+    /// assert_eq!(client.profile_groups().list().send().await?.len(), 4);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
         self
     }
 
@@ -105,26 +149,21 @@ impl ClientBuilder {
     /// Builds the client. Fails if the API key or user agent cannot be sent as a header, or if
     /// the HTTP client cannot be set up.
     pub fn build(self) -> Result<Client, BuildError> {
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", self.api_key)).map_err(|_| {
-                BuildError("the API key contains characters not allowed in a header".into())
-            })?;
-        // Sensitive values are left out of `Debug` output (and HTTP/2 header compression).
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(
-                HeaderValue::from_str(&self.user_agent)
-                    .map_err(|_| BuildError("the user agent is not a valid header value".into()))?,
-            )
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(|e| BuildError(format!("could not set up the HTTP client: {e}")))?;
+        let (http, timeout) = match self.http {
+            Some(http) => (http, self.timeout),
+            None => {
+                let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+                let http = reqwest::Client::builder()
+                    .connect_timeout(timeout)
+                    .timeout(timeout)
+                    .build()
+                    .map_err(|e| BuildError(format!("could not set up the HTTP client: {e}")))?;
+                (http, Some(timeout))
+            }
+        };
+        let defaults = RequestDefaults::new(&self.api_key, &self.user_agent, timeout)?;
         Ok(Client {
-            inner: GeneratedClient::new_with_client(&self.base_url, http),
+            inner: GeneratedClient::new_with_client(&self.base_url, http, defaults),
             profile_group_id: self.profile_group_id,
             retry: self.retry,
         })
@@ -142,10 +181,11 @@ impl Client {
         ClientBuilder {
             api_key: api_key.into(),
             base_url: DEFAULT_BASE_URL.to_string(),
-            timeout: DEFAULT_TIMEOUT,
+            timeout: None,
             profile_group_id: None,
             user_agent: USER_AGENT.to_string(),
             retry: None,
+            http: None,
         }
     }
 
@@ -183,13 +223,15 @@ impl Client {
         &self.inner
     }
 
-    /// Runs a generated operation as one call of this client: with its retry policy, converting
-    /// the result to the model value or an [`Error`].
+    /// Runs a generated operation as one call of this client: with its retry policy and the
+    /// call's own `timeout` (per attempt) if it has one, converting the result to the model
+    /// value or an [`Error`].
     pub(crate) async fn call<T>(
         &self,
         operation: impl Future<Output = Result<ResponseValue<T>, GeneratedError>>,
+        timeout: Option<Duration>,
     ) -> Result<T, Error> {
-        let call = Call::new(self.retry);
+        let call = Call::new(self.retry, timeout);
         match call.scope(operation).await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => Err(Error::from_generated(error, call.take_last())),

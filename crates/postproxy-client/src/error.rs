@@ -15,8 +15,10 @@ pub type GeneratedError = progenitor_client::Error<postproxy_models::Error>;
 
 /// The error of every call: what kind of failure, the HTTP status and the API's message.
 ///
-/// Match on [`kind`](Self::kind); [`Display`](fmt::Display) is the API's own `error` message
-/// (e.g. `Not found`), or a description when there was no API answer.
+/// Compare or match [`kind`](Self::kind) (a plain enum: `err.kind() == ErrorKind::NotFound`),
+/// or use the `is_*` helpers for the common checks; the wait a 429 (or a 503) asked for is
+/// [`retry_after`](Self::retry_after). [`Display`](fmt::Display) is the API's own `error`
+/// message (e.g. `Not found`), or a description when there was no API answer.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -32,6 +34,17 @@ pub type GeneratedError = progenitor_client::Error<postproxy_models::Error>;
 /// assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 /// assert_eq!(err.to_string(), "Not found");
 /// assert_eq!(err.body(), Some(r#"{"error":"Not found"}"#));
+/// assert!(err.is_not_found());
+///
+/// // Waiting as a 429 asks: the kind says what, `retry_after` how long.
+/// # mock.control().add_fault(mock.demo_account_id(),
+/// #     &postproxy_mock_server::faults::FaultSpec::status(429).retry_after(2)).await?;
+/// match client.profiles().list().send().await {
+///     Err(e) if e.kind() == ErrorKind::RateLimited => {
+///         assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(2)));
+///     }
+///     other => panic!("expected a 429, got {other:?}"),
+/// }
 /// # Ok(())
 /// # }
 /// ```
@@ -61,11 +74,9 @@ pub enum ErrorKind {
     /// 422: the request cannot be carried out: a blank name, a permission the key lacks, an
     /// unsupported platform, an `Idempotency-Key` reused with another body.
     Validation,
-    /// 429: too many requests.
-    RateLimited {
-        /// How long the server asked to wait (`Retry-After`, in seconds or as an HTTP date).
-        retry_after: Option<Duration>,
-    },
+    /// 429: too many requests. How long the server asked to wait is
+    /// [`Error::retry_after`] (`Retry-After`, in seconds or as an HTTP date).
+    RateLimited,
     /// 5xx: the server failed.
     Server,
     /// Another status: a 4xx not listed above (e.g. 405, or 413 for a body over 1 MiB), or a
@@ -82,8 +93,8 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kind of an error response with `status` and `Retry-After` wait.
-    fn of_status(status: StatusCode, retry_after: Option<Duration>) -> Self {
+    /// The kind of an error response with `status`.
+    fn of_status(status: StatusCode) -> Self {
         match status.as_u16() {
             400 => Self::BadRequest,
             401 => Self::Authentication,
@@ -91,7 +102,7 @@ impl ErrorKind {
             404 => Self::NotFound,
             409 => Self::Conflict,
             422 => Self::Validation,
-            429 => Self::RateLimited { retry_after },
+            429 => Self::RateLimited,
             500..=599 => Self::Server,
             _ => Self::UnexpectedStatus,
         }
@@ -102,6 +113,41 @@ impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind
+    }
+
+    /// 404: no such object, or the key cannot see it.
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+    }
+
+    /// 429: rate-limited; [`retry_after`](Self::retry_after) says how long to wait.
+    pub fn is_rate_limited(&self) -> bool {
+        self.kind == ErrorKind::RateLimited
+    }
+
+    /// 422: the request was understood but refused (a blank name, a permission the key lacks).
+    pub fn is_validation(&self) -> bool {
+        self.kind == ErrorKind::Validation
+    }
+
+    /// 401: the API key is missing or unknown.
+    pub fn is_authentication(&self) -> bool {
+        self.kind == ErrorKind::Authentication
+    }
+
+    /// No response in time (the client's or the call's timeout).
+    pub fn is_timeout(&self) -> bool {
+        self.kind == ErrorKind::Timeout
+    }
+
+    /// A failure that may pass if the request is sent again later: 429, 5xx, a timeout or a
+    /// transport failure. (Whether a request is *safe* to send again is another matter: see
+    /// [`RetryPolicy`](crate::RetryPolicy).)
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport
+        )
     }
 
     /// The HTTP status, if there was a response.
@@ -156,12 +202,8 @@ impl Error {
         body: Option<String>,
     ) -> Self {
         let retry_after = retry::retry_after(headers, SystemTime::now());
-        let mut error = Self::new(
-            ErrorKind::of_status(status, retry_after),
-            Some(status),
-            message,
-        )
-        .with_body(body);
+        let mut error =
+            Self::new(ErrorKind::of_status(status), Some(status), message).with_body(body);
         error.retry_after = retry_after;
         error
     }
@@ -312,7 +354,7 @@ mod tests {
             (404, ErrorKind::NotFound),
             (409, ErrorKind::Conflict),
             (422, ErrorKind::Validation),
-            (429, ErrorKind::RateLimited { retry_after: None }),
+            (429, ErrorKind::RateLimited),
             (500, ErrorKind::Server),
             (503, ErrorKind::Server),
             (413, ErrorKind::UnexpectedStatus),
@@ -328,6 +370,8 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
         let e = Error::from(api_error(429, headers, "Rate limit exceeded"));
+        // One expression, and the wait is still there.
+        assert!(e.kind() == ErrorKind::RateLimited && e.is_rate_limited() && e.is_transient());
         assert_eq!(e.to_string(), "Rate limit exceeded");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         // Without the call's raw body, the decoded body is re-encoded.

@@ -14,7 +14,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let mock = postproxy_mock_server::MockServer::start().await;
 //! # let (api_key, base_url) = (mock.full_access_key(), mock.base_url());
-//! use postproxy_client::{Client, ErrorKind, StatsSeriesExt};
+//! use postproxy_client::prelude::*; // Client, ErrorKind, the extension traits, ...
 //!
 //! let client = Client::builder(api_key)
 //!     .base_url(base_url) // default: https://api.postproxy.dev
@@ -36,7 +36,7 @@
 //! }
 //!
 //! let err = client.profile_groups().create("  ").send().await.unwrap_err();
-//! assert_eq!(err.kind(), ErrorKind::Validation);
+//! assert_eq!(err.kind(), ErrorKind::Validation); // or err.is_validation()
 //! assert_eq!(err.to_string(), "Name can't be blank");
 //! # Ok(())
 //! # }
@@ -71,10 +71,44 @@
 //!
 //! # Errors
 //!
-//! Every call returns [`Error`]. Its [`kind`](Error::kind) tells 401 (authentication), 403,
-//! 404, 409, 422 (validation), 400, 429 (with `Retry-After`), 5xx, timeouts, transport failures
-//! and undecodable responses apart; it carries the status, the API's `error` message (its
-//! `Display`) and the raw body.
+//! Every call returns [`Error`]. Its [`kind`](Error::kind), a plain enum
+//! (`err.kind() == ErrorKind::RateLimited`), tells 401 (authentication), 403, 404, 409, 422
+//! (validation), 400, 429, 5xx, timeouts, transport failures and undecodable responses apart;
+//! `is_not_found()`, `is_rate_limited()` and the other `is_*` helpers are the common checks.
+//! It carries the status, the API's `error` message (its `Display`), the raw body, and the
+//! wait a 429 (or 503) asked for ([`Error::retry_after`]).
+//!
+//! # Timeouts and your own `reqwest::Client`
+//!
+//! [`ClientBuilder::timeout`] bounds each attempt (30 s by default); every request builder's
+//! `.timeout(...)` overrides it for one call, longer or shorter.
+//! [`ClientBuilder::http_client`] sends through a `reqwest::Client` you built (a proxy, extra
+//! root certificates, a pool shared with the rest of the application); the key, user agent
+//! and timeout are still added per request.
+//!
+//! # Times
+//!
+//! The stats window takes RFC 3339 text or a typed time (`.from(OffsetDateTime)`, a
+//! `SystemTime`: see [`timestamp`]), and [`StatsSeriesExt::series`] yields parsed times.
+//! The public date-time type is the `time` crate's `OffsetDateTime` (re-exported as
+//! [`timestamp::OffsetDateTime`]). The models keep the API's timestamp strings as sent.
+//!
+//! # Runtime
+//!
+//! The client runs on Tokio (as reqwest does): call it inside a Tokio runtime with the I/O and
+//! time drivers on. This crate enables the Tokio features it uses itself (`rt`, `time`); an
+//! application that uses the client alone needs, for `#[tokio::main]`:
+//!
+//! ```toml
+//! [dependencies]
+//! postproxy-client = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! (`features = ["macros", "rt"]` with `#[tokio::main(flavor = "current_thread")]` works too).
+//! A runtime built by hand needs `.enable_all()` (or `enable_io()` and `enable_time()`).
+//! `examples/client-only` in the repository is such an application, built and run by the
+//! workspace's tests.
 //!
 //! # Retries
 //!
@@ -99,6 +133,12 @@
 //! `tls` (default): HTTPS through rustls. A client that only talks to a mock server on
 //! loopback can turn it off with `default-features = false`.
 //!
+//! # Prelude
+//!
+//! `use postproxy_client::prelude::*;` brings [`Client`], [`Error`], [`ErrorKind`],
+//! [`RetryPolicy`], the extension traits [`StatsExt`] and [`StatsSeriesExt`],
+//! [`IntoTimestamp`](timestamp::IntoTimestamp) and the most used models.
+//!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 
 #![warn(missing_docs)]
@@ -109,6 +149,7 @@ pub mod profile_groups;
 pub mod profiles;
 mod retry;
 mod stats;
+pub mod timestamp;
 mod trace;
 mod transport;
 
@@ -129,3 +170,22 @@ pub use profile_groups::ProfileGroups;
 pub use profiles::Profiles;
 pub use retry::RetryPolicy;
 pub use stats::{StatsExt, StatsSeriesExt};
+pub use transport::RequestDefaults;
+
+/// The extension traits and the types most programs name, in one import:
+/// `use postproxy_client::prelude::*;`.
+///
+/// ```
+/// use postproxy_client::prelude::*;
+///
+/// let client: Client = Client::builder("YOUR_API_KEY").retry(RetryPolicy::default()).build()?;
+/// let stats: Stats = serde_json::from_str(r#"{"followerCount": 4567}"#)?;
+/// assert_eq!(stats.i64("followerCount"), Some(4567)); // StatsExt
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod prelude {
+    pub use crate::models::{Platform, ProfileStatus, Stats};
+    pub use crate::timestamp::IntoTimestamp;
+    pub use crate::{Client, Error, ErrorKind, RetryPolicy, StatsExt, StatsSeriesExt};
+}

@@ -9,6 +9,8 @@ use postproxy_models::{
     ProfileGroupParams,
 };
 
+use std::time::Duration;
+
 use crate::{builder, Client, Error};
 
 /// The profile group operations, from [`Client::profile_groups`].
@@ -43,6 +45,7 @@ impl<'a> ProfileGroups<'a> {
     pub fn list(&self) -> ListProfileGroups<'a> {
         ListProfileGroups {
             client: self.client,
+            timeout: None,
             inner: self.client.generated().list_profile_groups(),
         }
     }
@@ -51,6 +54,7 @@ impl<'a> ProfileGroups<'a> {
     pub fn get(&self, id: impl Into<String>) -> GetProfileGroup<'a> {
         GetProfileGroup {
             client: self.client,
+            timeout: None,
             inner: self.client.generated().get_profile_group().id(id.into()),
         }
     }
@@ -93,6 +97,7 @@ impl<'a> ProfileGroups<'a> {
         };
         CreateProfileGroup {
             client: self.client,
+            timeout: None,
             inner: self.client.generated().create_profile_group().body(body),
         }
     }
@@ -101,6 +106,7 @@ impl<'a> ProfileGroups<'a> {
     pub fn delete(&self, id: impl Into<String>) -> DeleteProfileGroup<'a> {
         DeleteProfileGroup {
             client: self.client,
+            timeout: None,
             inner: self.client.generated().delete_profile_group().id(id.into()),
         }
     }
@@ -137,6 +143,7 @@ impl<'a> ProfileGroups<'a> {
     ) -> InitializeConnection<'a> {
         InitializeConnection {
             client: self.client,
+            timeout: None,
             inner: self
                 .client
                 .generated()
@@ -157,12 +164,24 @@ impl<'a> ProfileGroups<'a> {
 pub struct ListProfileGroups<'a> {
     client: &'a Client,
     inner: builder::ListProfileGroups<'a>,
+    timeout: Option<Duration>,
 }
 
 impl ListProfileGroups<'_> {
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the groups (the response's `data`).
     pub async fn send(self) -> Result<Vec<ProfileGroup>, Error> {
-        Ok(self.client.call(self.inner.send()).await?.data)
+        Ok(self
+            .client
+            .call(self.inner.send(), self.timeout)
+            .await?
+            .data)
     }
 }
 
@@ -172,12 +191,20 @@ impl ListProfileGroups<'_> {
 pub struct GetProfileGroup<'a> {
     client: &'a Client,
     inner: builder::GetProfileGroup<'a>,
+    timeout: Option<Duration>,
 }
 
 impl GetProfileGroup<'_> {
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ProfileGroup, Error> {
-        self.client.call(self.inner.send()).await
+        self.client.call(self.inner.send(), self.timeout).await
     }
 }
 
@@ -187,6 +214,7 @@ impl GetProfileGroup<'_> {
 pub struct CreateProfileGroup<'a> {
     client: &'a Client,
     inner: builder::CreateProfileGroup<'a>,
+    timeout: Option<Duration>,
 }
 
 impl CreateProfileGroup<'_> {
@@ -198,9 +226,16 @@ impl CreateProfileGroup<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the new group.
     pub async fn send(self) -> Result<ProfileGroup, Error> {
-        self.client.call(self.inner.send()).await
+        self.client.call(self.inner.send(), self.timeout).await
     }
 }
 
@@ -210,6 +245,7 @@ impl CreateProfileGroup<'_> {
 pub struct DeleteProfileGroup<'a> {
     client: &'a Client,
     inner: builder::DeleteProfileGroup<'a>,
+    timeout: Option<Duration>,
 }
 
 impl DeleteProfileGroup<'_> {
@@ -221,9 +257,16 @@ impl DeleteProfileGroup<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<DeleteProfileGroupResponse, Error> {
-        self.client.call(self.inner.send()).await
+        self.client.call(self.inner.send(), self.timeout).await
     }
 }
 
@@ -234,6 +277,7 @@ impl DeleteProfileGroup<'_> {
 pub struct InitializeConnection<'a> {
     client: &'a Client,
     inner: builder::InitializeConnection<'a>,
+    timeout: Option<Duration>,
     body: InitializeConnectionRequest,
 }
 
@@ -256,8 +300,17 @@ impl InitializeConnection<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the URL to send the user to.
     pub async fn send(self) -> Result<InitializeConnectionResponse, Error> {
-        self.client.call(self.inner.body(self.body).send()).await
+        self.client
+            .call(self.inner.body(self.body).send(), self.timeout)
+            .await
     }
 }

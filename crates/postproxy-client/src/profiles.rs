@@ -5,6 +5,9 @@
 
 use postproxy_models::{DeleteProfileResponse, Placement, Profile, ProfileDetail, ProfileStats};
 
+use std::time::Duration;
+
+use crate::timestamp::IntoTimestamp;
 use crate::{builder, Client, Error};
 
 /// The profile operations, from [`Client::profiles`].
@@ -56,6 +59,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().list_profiles();
         ListProfiles {
             client: self.client,
+            timeout: None,
             inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
@@ -66,6 +70,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().get_profile().id(id.into());
         GetProfile {
             client: self.client,
+            timeout: None,
             inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
@@ -80,6 +85,7 @@ impl<'a> Profiles<'a> {
             .id(id.into());
         ListPlacements {
             client: self.client,
+            timeout: None,
             inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
@@ -91,6 +97,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().get_profile_stats().id(id.into());
         GetProfileStats {
             client: self.client,
+            timeout: None,
             inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
@@ -120,6 +127,7 @@ impl<'a> Profiles<'a> {
         let inner = self.client.generated().delete_profile().id(id.into());
         DeleteProfile {
             client: self.client,
+            timeout: None,
             inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
         }
     }
@@ -131,6 +139,7 @@ impl<'a> Profiles<'a> {
 pub struct ListProfiles<'a> {
     client: &'a Client,
     inner: builder::ListProfiles<'a>,
+    timeout: Option<Duration>,
 }
 
 impl ListProfiles<'_> {
@@ -140,9 +149,20 @@ impl ListProfiles<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the profiles (the response's `data`).
     pub async fn send(self) -> Result<Vec<Profile>, Error> {
-        Ok(self.client.call(self.inner.send()).await?.data)
+        Ok(self
+            .client
+            .call(self.inner.send(), self.timeout)
+            .await?
+            .data)
     }
 }
 
@@ -152,6 +172,7 @@ impl ListProfiles<'_> {
 pub struct GetProfile<'a> {
     client: &'a Client,
     inner: builder::GetProfile<'a>,
+    timeout: Option<Duration>,
 }
 
 impl GetProfile<'_> {
@@ -161,9 +182,16 @@ impl GetProfile<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the profile with its latest stats.
     pub async fn send(self) -> Result<ProfileDetail, Error> {
-        self.client.call(self.inner.send()).await
+        self.client.call(self.inner.send(), self.timeout).await
     }
 }
 
@@ -173,6 +201,7 @@ impl GetProfile<'_> {
 pub struct ListPlacements<'a> {
     client: &'a Client,
     inner: builder::ListProfilePlacements<'a>,
+    timeout: Option<Duration>,
 }
 
 impl ListPlacements<'_> {
@@ -182,10 +211,21 @@ impl ListPlacements<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the placements (the response's `data`). The LinkedIn personal
     /// profile is the placement with `id: None`.
     pub async fn send(self) -> Result<Vec<Placement>, Error> {
-        Ok(self.client.call(self.inner.send()).await?.data)
+        Ok(self
+            .client
+            .call(self.inner.send(), self.timeout)
+            .await?
+            .data)
     }
 }
 
@@ -198,6 +238,7 @@ impl ListPlacements<'_> {
 pub struct GetProfileStats<'a> {
     client: &'a Client,
     inner: builder::GetProfileStats<'a>,
+    timeout: Option<Duration>,
 }
 
 impl GetProfileStats<'_> {
@@ -208,15 +249,44 @@ impl GetProfileStats<'_> {
         self
     }
 
-    /// Only records at or after this ISO 8601 timestamp, e.g. `2026-04-01T00:00:00Z`.
-    pub fn from(mut self, from: impl Into<String>) -> Self {
-        self.inner = self.inner.from(from.into());
+    /// Only records at or after this time: RFC 3339 text such as `2026-04-01T00:00:00Z`, an
+    /// [`OffsetDateTime`](crate::timestamp::OffsetDateTime) or a
+    /// [`SystemTime`](std::time::SystemTime) (see [`IntoTimestamp`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// use postproxy_client::prelude::*;
+    /// use postproxy_client::timestamp::OffsetDateTime;
+    ///
+    /// let since = OffsetDateTime::from_unix_timestamp(1_778_400_000)?; // 2026-05-10T08:00:00Z
+    /// let stats = client
+    ///     .profiles()
+    ///     .stats("prof_li_001")
+    ///     .placement_id("108520199")
+    ///     .from(since)
+    ///     .to("2026-05-11T23:59:59Z")
+    ///     .send()
+    ///     .await?;
+    /// let followers = stats.series("followerCount");
+    /// assert_eq!(followers.len(), 2);
+    /// assert!(followers.iter().all(|(at, _)| *at >= since));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from(mut self, from: impl IntoTimestamp) -> Self {
+        self.inner = self.inner.from(from.into_timestamp());
         self
     }
 
-    /// Only records at or before this ISO 8601 timestamp.
-    pub fn to(mut self, to: impl Into<String>) -> Self {
-        self.inner = self.inner.to(to.into());
+    /// Only records at or before this time (text, `OffsetDateTime` or `SystemTime`, as
+    /// [`from`](Self::from)).
+    pub fn to(mut self, to: impl IntoTimestamp) -> Self {
+        self.inner = self.inner.to(to.into_timestamp());
         self
     }
 
@@ -226,9 +296,20 @@ impl GetProfileStats<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request: the timeseries (the response's `data`).
     pub async fn send(self) -> Result<ProfileStats, Error> {
-        Ok(self.client.call(self.inner.send()).await?.data)
+        Ok(self
+            .client
+            .call(self.inner.send(), self.timeout)
+            .await?
+            .data)
     }
 }
 
@@ -238,6 +319,7 @@ impl GetProfileStats<'_> {
 pub struct DeleteProfile<'a> {
     client: &'a Client,
     inner: builder::DeleteProfile<'a>,
+    timeout: Option<Duration>,
 }
 
 impl DeleteProfile<'_> {
@@ -255,8 +337,15 @@ impl DeleteProfile<'_> {
         self
     }
 
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<DeleteProfileResponse, Error> {
-        self.client.call(self.inner.send()).await
+        self.client.call(self.inner.send(), self.timeout).await
     }
 }

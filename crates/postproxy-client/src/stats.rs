@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 
 use postproxy_models::{ProfileStats, Stats};
 
+use crate::timestamp::{self, OffsetDateTime};
+
 /// Numeric values of a [`Stats`] map by key. Import it with `use postproxy_client::StatsExt`.
 ///
 /// ```
@@ -69,22 +71,37 @@ impl StatsExt for Stats {
 ///     .send()
 ///     .await?;
 /// let followers = stats.series("followerCount");
-/// assert_eq!(followers.last(), Some(&("2026-05-11T08:00:00Z", 4567.0)));
+/// let (at, value) = followers.last().unwrap();
+/// assert_eq!((at.unix_timestamp(), *value), (1_778_486_400, 4567.0)); // 2026-05-11T08:00:00Z
+/// // The times exactly as the API wrote them:
+/// assert_eq!(stats.series_raw("followerCount").last(), Some(&("2026-05-11T08:00:00Z", 4567.0)));
 /// assert!(stats.metric_keys().contains("allPageViews"));
 /// # Ok(())
 /// # }
 /// ```
 pub trait StatsSeriesExt {
     /// `(recorded_at, value)` of every record in which `key` is a number, in the records'
-    /// (ascending time) order.
-    fn series(&self, key: &str) -> Vec<(&str, f64)>;
+    /// (ascending time) order, with `recorded_at` parsed. A record whose `recorded_at` is not
+    /// RFC 3339 (the API always sends RFC 3339) is left out; [`series_raw`](Self::series_raw)
+    /// keeps every record with its text.
+    fn series(&self, key: &str) -> Vec<(OffsetDateTime, f64)>;
+
+    /// As [`series`](Self::series), with `recorded_at` as the API's text.
+    fn series_raw(&self, key: &str) -> Vec<(&str, f64)>;
 
     /// Every key that is a number in at least one record.
     fn metric_keys(&self) -> BTreeSet<&str>;
 }
 
 impl StatsSeriesExt for ProfileStats {
-    fn series(&self, key: &str) -> Vec<(&str, f64)> {
+    fn series(&self, key: &str) -> Vec<(OffsetDateTime, f64)> {
+        self.series_raw(key)
+            .into_iter()
+            .filter_map(|(at, value)| Some((timestamp::parse(at)?, value)))
+            .collect()
+    }
+
+    fn series_raw(&self, key: &str) -> Vec<(&str, f64)> {
         self.records
             .iter()
             .filter_map(|r| Some((r.recorded_at.as_str(), r.stats.f64(key)?)))

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, USER_AGENT};
 use reqwest::StatusCode;
 use tracing::Instrument;
 
@@ -23,10 +23,83 @@ tokio::task_local! {
     static CALL: Arc<Call>;
 }
 
+/// What every request of a [`GeneratedClient`] carries, whatever `reqwest::Client` sends it:
+/// the `Authorization` and `User-Agent` headers and a default timeout. [`ClientBuilder`]
+/// fills it in; the request hook applies it, so a `reqwest::Client` you bring
+/// ([`ClientBuilder::http_client`]) needs no default headers of ours. `Debug` never shows the
+/// key.
+///
+/// Build a [`GeneratedClient`] by hand with `RequestDefaults::default()` (nothing added) or
+/// [`RequestDefaults::new`].
+///
+/// [`ClientBuilder`]: crate::ClientBuilder
+/// [`ClientBuilder::http_client`]: crate::ClientBuilder::http_client
+#[derive(Clone, Default)]
+pub struct RequestDefaults {
+    authorization: Option<HeaderValue>,
+    user_agent: Option<HeaderValue>,
+    timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for RequestDefaults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestDefaults")
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "<redacted>"),
+            )
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl RequestDefaults {
+    /// `Authorization: Bearer <api_key>` and `User-Agent: <user_agent>` on every request, and
+    /// `timeout` on every request that has none of its own (`None`: the `reqwest::Client`'s).
+    /// Fails if a value cannot be sent as a header.
+    pub fn new(
+        api_key: &str,
+        user_agent: &str,
+        timeout: Option<Duration>,
+    ) -> Result<Self, crate::BuildError> {
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {api_key}")).map_err(|_| {
+                crate::BuildError::new("the API key contains characters not allowed in a header")
+            })?;
+        // Sensitive values are left out of `Debug` output (and HTTP/2 header compression).
+        authorization.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| crate::BuildError::new("the user agent is not a valid header value"))?;
+        Ok(Self {
+            authorization: Some(authorization),
+            user_agent: Some(user_agent),
+            timeout,
+        })
+    }
+
+    /// Adds what `request` does not set itself.
+    fn apply(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        for (name, value) in [
+            (AUTHORIZATION, &self.authorization),
+            (USER_AGENT, &self.user_agent),
+        ] {
+            if let Some(value) = value {
+                headers.entry(name).or_insert_with(|| value.clone());
+            }
+        }
+        if request.timeout().is_none() {
+            *request.timeout_mut() = self.timeout;
+        }
+    }
+}
+
 /// What one call of the hand-written layer shares with the request hook.
 #[derive(Debug)]
 pub(crate) struct Call {
     retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
     last: Mutex<Option<Exchange>>,
 }
 
@@ -43,9 +116,11 @@ pub(crate) struct Exchange {
 }
 
 impl Call {
-    pub(crate) fn new(retry: Option<RetryPolicy>) -> Arc<Self> {
+    /// A call with the client's retry policy and, if set, its own timeout per attempt.
+    pub(crate) fn new(retry: Option<RetryPolicy>, timeout: Option<Duration>) -> Arc<Self> {
         Arc::new(Self {
             retry,
+            timeout,
             last: Mutex::new(None),
         })
     }
@@ -70,13 +145,19 @@ impl Call {
 
 // Hooks implemented on the generated client type itself take precedence over progenitor's
 // no-op hooks for `&Client` (auto-ref specialisation), so every generated operation ends here.
-impl ClientHooks<()> for GeneratedClient {
+impl ClientHooks<RequestDefaults> for GeneratedClient {
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let call = CALL.try_with(Arc::clone).ok();
+        // A call's own timeout first, then the client's; reqwest's per-request timeout
+        // overrides the one the `reqwest::Client` was built with.
+        if let Some(timeout) = call.as_ref().and_then(|c| c.timeout) {
+            *request.timeout_mut() = Some(timeout);
+        }
+        self.inner().apply(&mut request);
         execute(self.client(), request, info.operation_id, call.as_deref()).await
     }
 }

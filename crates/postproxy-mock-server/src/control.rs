@@ -22,7 +22,7 @@ use crate::account::{
 use crate::api::MockApi;
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::extract::{ApiPath, ApiQuery, ControlJson};
+use crate::extract::{ApiPath, ApiQuery, ControlJson, ControlJsonOrDefault};
 use crate::faults::{Fault, FaultSpec};
 use crate::fixtures::{parse_timestamp, AccountFixture, ProfileFixture, SnapshotFixture};
 use crate::journal::{JournalFilter, JournalPage};
@@ -93,7 +93,56 @@ pub struct ClockAdvance {
     pub days: i64,
 }
 
+impl ClockUpdate {
+    /// Moves the clock to `now` (its frozen state stays unless [`frozen`](Self::frozen) sets
+    /// it), as RFC 3339 in UTC.
+    pub fn at(now: time::OffsetDateTime) -> Self {
+        Self {
+            now: Some(format_timestamp(now.to_offset(time::UtcOffset::UTC))),
+            frozen: None,
+        }
+    }
+
+    /// Freezes (true) or lets the clock run (false).
+    pub fn frozen(mut self, frozen: bool) -> Self {
+        self.frozen = Some(frozen);
+        self
+    }
+}
+
 impl ClockAdvance {
+    /// A move of `n` seconds.
+    pub fn seconds(n: i64) -> Self {
+        Self {
+            seconds: n,
+            ..Self::default()
+        }
+    }
+
+    /// A move of `n` minutes.
+    pub fn minutes(n: i64) -> Self {
+        Self {
+            minutes: n,
+            ..Self::default()
+        }
+    }
+
+    /// A move of `n` hours.
+    pub fn hours(n: i64) -> Self {
+        Self {
+            hours: n,
+            ..Self::default()
+        }
+    }
+
+    /// A move of `n` days.
+    pub fn days(n: i64) -> Self {
+        Self {
+            days: n,
+            ..Self::default()
+        }
+    }
+
     /// The parts added up, if that is 0 to 100 years.
     pub fn duration(&self) -> Option<Duration> {
         [
@@ -309,7 +358,11 @@ pub fn router(api: Arc<MockApi>) -> Router {
 pub struct ControlDoc;
 
 async fn openapi_json() -> Response {
-    json(StatusCode::OK, &ControlDoc::openapi())
+    let mut doc = serde_json::to_value(ControlDoc::openapi()).unwrap_or_default();
+    if let Some(doc) = doc.as_object_mut() {
+        doc.insert("servers".into(), crate::server::mock_servers());
+    }
+    json(StatusCode::OK, &doc)
 }
 
 /// Puts the whole server back as it started; accounts created since are removed.
@@ -330,9 +383,10 @@ async fn list_accounts(State(api): Api) -> Response {
 }
 
 /// Creates an account from one account of the fixture format (its `id` and keys are generated
-/// when absent; without `api_keys` it gets one full-access key). Returns its keys.
+/// when absent; without `api_keys` it gets one full-access key). An empty body (or `{}`) makes
+/// an empty account with one generated full-access key. Returns its keys.
 #[utoipa::path(post, path = "/__mock/accounts", tag = "accounts",
-    request_body(content = Object, description = "One account in the fixture format (`postproxy-mock fixture-schema`, `#/definitions/AccountFixture`)"),
+    request_body(content = Object, description = "One account in the fixture format (`postproxy-mock fixture-schema`, `#/definitions/AccountFixture`); optional: no body is an empty account"),
     responses(
         (status = 201, body = AccountInfo),
         (status = 400, body = ControlError, description = "Malformed JSON"),
@@ -341,7 +395,7 @@ async fn list_accounts(State(api): Api) -> Response {
     ))]
 async fn create_account(
     State(api): Api,
-    ControlJson(fixture): ControlJson<AccountFixture>,
+    ControlJsonOrDefault(fixture): ControlJsonOrDefault<AccountFixture>,
 ) -> Answer {
     let mut store = api.store();
     let account = store.create_account(fixture, Clock::real())?;
@@ -568,6 +622,11 @@ async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 }
 
 /// Arms a fault for the next `times` product-API requests of this account that match.
+///
+/// Faults compose: a request uses up one application of every matching latency-only fault
+/// (their `latency_ms` add up, to at most 60000) and of the first matching fault with a
+/// `status` or `drop_connection`, in the order they were added. A 429 for one path and a
+/// catch-all latency therefore apply to the same request: the wait, then the 429.
 #[utoipa::path(post, path = "/__mock/accounts/{account}/faults", tag = "faults",
     params(("account" = String, Path)),
     request_body = FaultSpec,
@@ -575,9 +634,10 @@ async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 async fn add_fault(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ControlJson(spec): ControlJson<FaultSpec>,
+    ControlJson(wire): ControlJson<crate::faults::FaultSpecWire>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
+        let spec = wire.into_spec().map_err(ApiError::unprocessable)?;
         a.faults.add(spec).map_err(ApiError::unprocessable)
     })
 }

@@ -6,8 +6,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use postproxy_mock_server::control::ClockAdvance;
-//! use postproxy_mock_server::faults::FaultSpec;
+//! use postproxy_mock_server::faults::{FaultSpec, Method};
 //! use postproxy_mock_server::fixtures::AccountFixture;
+//! use postproxy_mock_server::journal::JournalFilter;
 //! use postproxy_mock_server::MockServer;
 //!
 //! let mock = MockServer::start().await;
@@ -17,12 +18,7 @@
 //! let key = &account.api_keys[0].key;
 //! // The next GET /api/profiles of that account is rate-limited.
 //! control
-//!     .add_fault(&account.id, &FaultSpec {
-//!         method: Some("GET".into()),
-//!         path: Some("/api/profiles".into()),
-//!         status: Some(429),
-//!         ..Default::default()
-//!     })
+//!     .add_fault(&account.id, &FaultSpec::status(429).on(Method::GET, "/api/profiles"))
 //!     .await?;
 //! let first = reqwest::Client::new()
 //!     .get(format!("{}/api/profiles", mock.base_url()))
@@ -36,6 +32,8 @@
 //!     .await?;
 //! let journal = control.journal(&account.id, &Default::default()).await?;
 //! assert_eq!(journal.entries.len(), 1);
+//! let limited = JournalFilter::default().status(429).method(Method::GET);
+//! assert_eq!(control.journal(&account.id, &limited).await?.entries.len(), 1);
 //! # Ok(())
 //! # }
 //! ```

@@ -152,10 +152,45 @@ where
     }
 }
 
+/// A control-API JSON body that may be left out: an empty body reads as `T::default()` (so
+/// `POST /__mock/accounts` with no body creates an empty account); anything else is read as
+/// [`ControlJson`].
+#[derive(Debug)]
+pub struct ControlJsonOrDefault<T>(pub T);
+
+impl<T, S> FromRequest<S> for ControlJsonOrDefault<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_json_or(req, state, false, || Ok(T::default()))
+            .await
+            .map(Self)
+    }
+}
+
 async fn read_json<T: DeserializeOwned, S: Send + Sync>(
     req: Request,
     state: &S,
     reject_nulls: bool,
+) -> Result<T, ApiError> {
+    read_json_or(req, state, reject_nulls, || {
+        Err(ApiError::bad_request(
+            "Missing request body: expected a JSON object",
+        ))
+    })
+    .await
+}
+
+/// Reads a JSON body; an empty (or all-whitespace) body is `empty()`.
+async fn read_json_or<T: DeserializeOwned, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    reject_nulls: bool,
+    empty: impl FnOnce() -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     // The limit is set per router (DefaultBodyLimit); name the one that applies.
     let limit = if req.uri().path().starts_with("/__mock/") {
@@ -175,9 +210,7 @@ async fn read_json<T: DeserializeOwned, S: Send + Sync>(
         }
     })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
-            "Missing request body: expected a JSON object",
-        ));
+        return empty();
     }
     // Every body of both APIs is an object. Serde reads a struct from an array by position, so
     // `["Name", {}]` would otherwise pass as `{"profile_group": "Name", ...}`.

@@ -150,7 +150,7 @@ pub struct FixtureError {
     /// The file, when loaded from one.
     pub file: Option<String>,
     /// The path of the offending field, e.g. `accounts[0].profile_groups[1].name`; `.` for the
-    /// whole document.
+    /// whole document; empty when the file could not be read.
     pub path: String,
     /// What is wrong.
     pub message: String,
@@ -158,13 +158,18 @@ pub struct FixtureError {
 
 impl std::fmt::Display for FixtureError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.file {
-            Some(file) => write!(
-                f,
-                "invalid fixtures file {file}: at {}: {}",
-                self.path, self.message
-            ),
-            None => write!(f, "invalid fixtures: at {}: {}", self.path, self.message),
+        match (&self.file, self.path.as_str()) {
+            (Some(file), "") => write!(f, "cannot read fixtures file {file}: {}", self.message),
+            (Some(file), ".") => write!(f, "invalid fixtures file {file}: {}", self.message),
+            (Some(file), path) => {
+                write!(
+                    f,
+                    "invalid fixtures file {file}: at {path}: {}",
+                    self.message
+                )
+            }
+            (None, "." | "") => write!(f, "invalid fixtures: {}", self.message),
+            (None, path) => write!(f, "invalid fixtures: at {path}: {}", self.message),
         }
     }
 }
@@ -237,8 +242,8 @@ impl Fixtures {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| FixtureError {
             file: Some(file.clone()),
-            path: ".".into(),
-            message: format!("cannot read the file: {e}"),
+            path: String::new(),
+            message: e.to_string(),
         })?;
         let yaml = path
             .extension()
@@ -511,11 +516,34 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
     Ok(())
 }
 
+/// A parse error at its field path. Segments serde could not name (`?`, e.g. after a trailing
+/// comma) are left out, so the path ends at the innermost known field; serde_norway's message
+/// starts with the path itself, which is said once.
 fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> FixtureError {
-    let path = e.path().to_string();
+    let mut path = String::new();
+    for segment in e.path().iter() {
+        match segment {
+            serde_path_to_error::Segment::Unknown => {}
+            serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+            named => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&named.to_string());
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    let message = e.into_inner().to_string();
+    let message = match message.strip_prefix(&format!("{path}: ")) {
+        Some(rest) if path != "." => rest.to_string(),
+        _ => message,
+    };
     FixtureError {
         file: None,
         path,
-        message: e.into_inner().to_string(),
+        message,
     }
 }

@@ -33,7 +33,8 @@ pub struct JournalEntry {
     pub body: Option<String>,
 }
 
-/// Which entries to list. Every given field must match.
+/// Which entries to list. Every given field must match. Build one with the methods, e.g.
+/// `JournalFilter::default().method(Method::DELETE).path("/api/profiles/*")`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct JournalFilter {
@@ -52,6 +53,30 @@ pub struct JournalFilter {
 }
 
 impl JournalFilter {
+    /// Only requests with `method`.
+    pub fn method(mut self, method: axum::http::Method) -> Self {
+        self.method = Some(method.as_str().to_string());
+        self
+    }
+
+    /// Only requests to `path`; a trailing `*` matches any rest.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Only requests answered with `status`.
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Only entries after sequence number `seq`.
+    pub fn after(mut self, seq: u64) -> Self {
+        self.after = Some(seq);
+        self
+    }
+
     fn matches(&self, e: &JournalEntry) -> bool {
         self.method
             .as_deref()

@@ -1,7 +1,9 @@
 //! [`MockServer`]: the mock served over HTTP on a local port, in-process or from the binary.
 //!
-//! Besides the API it serves the spec (`/openapi.yaml`, `/openapi.json`) and the connect URLs
-//! initialize_connection hands out (`/connect/{token}`), and it accepts paths with a trailing
+//! Besides the API it serves the spec (`/openapi.yaml` verbatim; `/openapi.json` with its
+//! `servers` pointing at the mock itself, see [`served_openapi_json`]), Swagger UI over it and
+//! the control API's spec (`/docs`), and the connect URLs initialize_connection hands out
+//! (`/connect/{token}`), and it accepts paths with a trailing
 //! slash (`GET /api/profile_groups/`) as real clients send them. Request headers are capped
 //! at [`crate::limits::HEADER_LIMIT`] bytes (431 with a JSON body; see [`crate::limits`]).
 
@@ -37,6 +39,30 @@ pub fn openapi_json() -> &'static serde_json::Value {
         serde_json::from_str(OPENAPI_JSON).unwrap_or_else(
             |e| serde_json::json!({ "error": format!("the embedded spec does not parse: {e}") }),
         )
+    })
+}
+
+/// The `servers` of the specs the mock serves as JSON (`/openapi.json`, `/__mock/openapi.json`):
+/// the mock itself, as a URL relative to the document, so Swagger UI's "Try it out" reaches the
+/// host and port the page was loaded from (also behind a port mapping), never the real service.
+pub fn mock_servers() -> serde_json::Value {
+    serde_json::json!([{
+        "url": "/",
+        "description": "This mock server (requests from /docs stay on it)"
+    }])
+}
+
+/// The spec as `/openapi.json` serves it: [`openapi_json`] with `servers` replaced by
+/// [`mock_servers`], so tools reading it (Swagger UI at `/docs`) send requests to the mock, not
+/// to `https://api.postproxy.dev`. `/openapi.yaml` keeps the spec's own `servers`.
+pub fn served_openapi_json() -> &'static serde_json::Value {
+    static JSON: OnceLock<serde_json::Value> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let mut spec = openapi_json().clone();
+        if let Some(spec) = spec.as_object_mut() {
+            spec.insert("servers".into(), mock_servers());
+        }
+        spec
     })
 }
 
@@ -149,14 +175,19 @@ async fn spec_yaml() -> Response {
 }
 
 async fn spec_json() -> Response {
-    crate::respond::json(StatusCode::OK, openapi_json())
+    crate::respond::json(StatusCode::OK, served_openapi_json())
 }
 
-/// Swagger UI at `/docs` over both specs: the product API and the control API. Its assets are
-/// vendored into the binary, so it works without internet.
+/// Swagger UI at `/docs` over both specs, named in its picker: the product API and the control
+/// API. Its assets are vendored into the binary, so it works without internet. Both specs'
+/// `servers` are the mock itself ([`mock_servers`]).
 #[cfg(feature = "swagger-ui")]
 fn docs() -> Router {
-    let config = utoipa_swagger_ui::Config::new(["/openapi.json", "/__mock/openapi.json"]);
+    use utoipa_swagger_ui::Url;
+    let config = utoipa_swagger_ui::Config::new([
+        Url::new("Postproxy API (served by this mock)", "/openapi.json"),
+        Url::new("Mock control API (/__mock/)", "/__mock/openapi.json"),
+    ]);
     Router::from(utoipa_swagger_ui::SwaggerUi::new("/docs").config(config))
 }
 

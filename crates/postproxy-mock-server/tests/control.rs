@@ -5,9 +5,9 @@
 use std::time::{Duration as StdDuration, Instant};
 
 use postproxy_mock_server::account::ProfilePatch;
-use postproxy_mock_server::control::{ClockUpdate, GroupInject};
+use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, GroupInject};
 use postproxy_mock_server::control_client::ControlClient;
-use postproxy_mock_server::faults::FaultSpec;
+use postproxy_mock_server::faults::{FaultSpec, Method};
 use postproxy_mock_server::fixtures::{ProfileFixture, SnapshotFixture};
 use postproxy_mock_server::journal::JournalFilter;
 use postproxy_mock_server::MockServer;
@@ -15,16 +15,11 @@ use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};
 
 mod common;
-use common::{
-    call, control_http, days, fresh_demo, hours, minutes, refused, DEMO, FULL_KEY as FULL,
-};
+use common::{call, control_http, days, fresh_demo, minutes, refused, DEMO, FULL_KEY as FULL};
 
 /// A fault answering with `status`.
 fn answer(status: u16) -> FaultSpec {
-    FaultSpec {
-        status: Some(status),
-        ..Default::default()
-    }
+    FaultSpec::status(status)
 }
 
 #[tokio::test]
@@ -104,14 +99,7 @@ async fn two_accounts_on_one_server_never_see_each_other() {
     );
     assert!(ja.entries.iter().all(|e| e.key_id == a.api_keys[0].key_id));
     control
-        .add_fault(
-            &a.id,
-            &FaultSpec {
-                status: Some(503),
-                times: Some(5),
-                ..Default::default()
-            },
-        )
+        .add_fault(&a.id, &FaultSpec::status(503).times(5))
         .await
         .unwrap();
     control.advance_clock(&a.id, &days(3)).await.unwrap();
@@ -348,17 +336,23 @@ async fn the_clock_polls_stats_and_expires_profiles() {
     let frozen = control
         .set_clock(
             DEMO,
-            &ClockUpdate {
-                now: Some("2026-06-30T12:00:00Z".into()),
-                frozen: Some(true),
-            },
+            // Typed: 2026-06-30T12:00:00Z, given in another offset.
+            &ClockUpdate::at(
+                time::OffsetDateTime::from_unix_timestamp(1_782_820_800)
+                    .unwrap()
+                    .to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap()),
+            )
+            .frozen(true),
         )
         .await
         .unwrap();
     assert_eq!(frozen.clock.now, "2026-06-30T12:00:00Z");
     assert!(frozen.clock.frozen);
     // prof_ig_001 expires 2026-07-01T00:00:00Z, within the first 23 hours.
-    let report = control.advance_clock(DEMO, &hours(23)).await.unwrap();
+    let report = control
+        .advance_clock(DEMO, &ClockAdvance::hours(23))
+        .await
+        .unwrap();
     assert_eq!(report.clock.now, "2026-07-01T11:00:00Z");
     assert_eq!(report.effects.profiles_expired, 1);
     assert!(report.effects.snapshots_recorded > 0);
@@ -440,14 +434,10 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     let fault = control
         .add_fault(
             DEMO,
-            &FaultSpec {
-                method: Some("GET".into()),
-                path: Some("/api/profiles/*".into()),
-                times: Some(2),
-                status: Some(429),
-                retry_after: Some(7),
-                ..Default::default()
-            },
+            &FaultSpec::status(429)
+                .retry_after(7)
+                .times(2)
+                .on(Method::GET, "/api/profiles/*"),
         )
         .await
         .unwrap();
@@ -485,14 +475,7 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     assert!(control.faults(DEMO).await.unwrap().is_empty());
 
     control
-        .add_fault(
-            DEMO,
-            &FaultSpec {
-                status: Some(500),
-                error: Some("Boom".into()),
-                ..Default::default()
-            },
-        )
+        .add_fault(DEMO, &FaultSpec::status(500).error("Boom"))
         .await
         .unwrap();
     assert_eq!(
@@ -508,13 +491,7 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     );
 
     control
-        .add_fault(
-            DEMO,
-            &FaultSpec {
-                latency_ms: Some(300),
-                ..Default::default()
-            },
-        )
+        .add_fault(DEMO, &FaultSpec::latency(StdDuration::from_millis(300)))
         .await
         .unwrap();
     let started = Instant::now();
@@ -527,13 +504,7 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     assert!(started.elapsed() >= StdDuration::from_millis(300));
 
     control
-        .add_fault(
-            DEMO,
-            &FaultSpec {
-                drop_connection: true,
-                ..Default::default()
-            },
-        )
+        .add_fault(DEMO, &FaultSpec::drop_connection())
         .await
         .unwrap();
     let dropped = async {
@@ -556,14 +527,7 @@ async fn faults_answer_delay_and_drop_then_disarm() {
     );
 
     let armed = control
-        .add_fault(
-            DEMO,
-            &FaultSpec {
-                status: Some(503),
-                times: Some(100),
-                ..Default::default()
-            },
-        )
+        .add_fault(DEMO, &FaultSpec::status(503).times(100))
         .await
         .unwrap();
     assert_eq!(control.faults(DEMO).await.unwrap().len(), 1);
@@ -599,6 +563,12 @@ async fn faults_answer_delay_and_drop_then_disarm() {
         r#"{"status": 500, "drop_connection": true}"#,
         r#"{"latency_ms": 600000}"#,
         r#"{"status": 500, "times": 0}"#,
+        // Not a status or a method at all: the same rule, the same 422 (the types are typed
+        // in Rust, the wire stays as it was).
+        r#"{"status": 42}"#,
+        r#"{"status": 1000}"#,
+        r#"{"status": 500, "method": ""}"#,
+        r#"{"status": 500, "method": "G3T"}"#,
     ] {
         let (status, body) = control_http(
             &mock,
@@ -951,6 +921,10 @@ async fn control_api_bad_input_and_documents() {
 
     let (status, doc) = control_http(&mock, "GET", "/__mock/openapi.json", None).await;
     assert_eq!(status, 200);
+    assert_eq!(
+        doc["servers"][0]["url"], "/",
+        "requests from /docs go to the mock"
+    );
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for path in [
@@ -976,6 +950,12 @@ async fn control_api_bad_input_and_documents() {
         .unwrap();
     assert!(
         config.contains("/openapi.json") && config.contains("/__mock/openapi.json"),
+        "{config}"
+    );
+    // The spec picker names the specs rather than showing their URLs.
+    assert!(
+        config.contains("Postproxy API (served by this mock)")
+            && config.contains("Mock control API (/__mock/)"),
         "{config}"
     );
 }
@@ -1172,12 +1152,8 @@ async fn an_idempotency_key_in_flight_is_409() {
     control
         .add_fault(
             &account.id,
-            &FaultSpec {
-                method: Some("POST".into()),
-                path: Some("/api/profile_groups".into()),
-                latency_ms: Some(1500),
-                ..Default::default()
-            },
+            &FaultSpec::latency(StdDuration::from_millis(1500))
+                .on(Method::POST, "/api/profile_groups"),
         )
         .await
         .unwrap();
@@ -1413,4 +1389,69 @@ async fn two_invitations_for_one_platform_connect_it_once() {
     );
     let (_, group) = call(&mock, "GET", "/api/profile_groups/grp789ghi", &key, None).await;
     assert_eq!(group["profiles_count"], 3, "2 + one youtube profile");
+}
+
+#[tokio::test]
+async fn a_status_fault_and_a_catch_all_latency_compose_on_one_request() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    control
+        .add_fault(
+            DEMO,
+            &FaultSpec::status(429).on(Method::GET, "/api/profiles/*"),
+        )
+        .await
+        .unwrap();
+    control
+        .add_fault(DEMO, &FaultSpec::latency(StdDuration::from_millis(400)))
+        .await
+        .unwrap();
+
+    // The first request matches both: it waits, then gets the 429.
+    let started = Instant::now();
+    let (status, body) = call(&mock, "GET", "/api/profiles/prof_li_001", FULL, None).await;
+    assert_eq!(
+        (status, body),
+        (429, json!({"error": "Rate limit exceeded"}))
+    );
+    assert!(started.elapsed() >= StdDuration::from_millis(400));
+    assert!(
+        control.faults(DEMO).await.unwrap().is_empty(),
+        "both used up"
+    );
+
+    // So the latency does not wait for the next request.
+    let started = Instant::now();
+    assert_eq!(
+        call(&mock, "GET", "/api/profiles/prof_li_001", FULL, None)
+            .await
+            .0,
+        200
+    );
+    assert!(started.elapsed() < StdDuration::from_millis(400));
+}
+
+#[tokio::test]
+async fn an_account_created_without_a_body_is_empty_with_one_key() {
+    let mock = MockServer::start().await;
+    for body in [None, Some(""), Some("{}")] {
+        let (status, account) = control_http(&mock, "POST", "/__mock/accounts", body).await;
+        assert_eq!(status, 201, "{body:?}: {account}");
+        assert_eq!(
+            (
+                account["profile_groups"].as_u64(),
+                account["profiles"].as_u64()
+            ),
+            (Some(0), Some(0))
+        );
+        let keys = account["api_keys"].as_array().unwrap();
+        assert_eq!(keys.len(), 1, "{account}");
+        assert!(keys[0]["profile_group_id"].is_null(), "a full-access key");
+        let key = keys[0]["key"].as_str().unwrap();
+        let (status, groups) = call(&mock, "GET", "/api/profile_groups", key, None).await;
+        assert_eq!((status, groups), (200, json!({"data": []})));
+    }
+    // A body that is there must still be JSON.
+    let (status, body) = control_http(&mock, "POST", "/__mock/accounts", Some("nope")).await;
+    assert_eq!(status, 400, "{body}");
 }

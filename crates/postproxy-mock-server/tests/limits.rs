@@ -207,11 +207,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
 async fn faults_and_pending_connections_are_capped() {
     let mock = MockServer::start().await;
     let control = mock.control();
-    let spec = FaultSpec {
-        path: Some("/api/nothing".into()),
-        status: Some(500),
-        ..Default::default()
-    };
+    let spec = FaultSpec::status(500).path("/api/nothing");
     {
         let mut store = mock.api().store();
         let account = store.account_mut(DEMO).unwrap();

@@ -71,8 +71,16 @@ async fn the_spec_is_served_as_yaml_and_json() {
     assert_eq!(yaml.status(), 200);
     assert_eq!(yaml.headers()["content-type"], "application/yaml");
     let yaml: serde_json::Value = serde_norway::from_str(&yaml.text().await.unwrap()).unwrap();
+    assert_eq!(yaml["servers"][0]["url"], "https://api.postproxy.dev");
+    // The JSON is the same spec, but its server is the mock: Swagger UI's "Try it out" from
+    // /docs must not send a demo key to the real service.
     let reply = mock.get("/openapi.json", None).await;
-    assert_eq!(reply.assert_ok(), &yaml);
+    let mut expected = yaml.clone();
+    expected["servers"] = serde_json::json!([{
+        "url": "/",
+        "description": "This mock server (requests from /docs stay on it)"
+    }]);
+    assert_eq!(reply.assert_ok(), &expected);
     assert_eq!(yaml["openapi"], "3.0.3");
     assert!(yaml["paths"]["/api/profiles/{id}/stats"].is_object());
 }
@@ -287,4 +295,48 @@ fn the_fixture_schema_describes_the_format() {
     ] {
         assert!(definitions.contains_key(name), "{name}");
     }
+}
+
+#[test]
+fn fixture_errors_say_the_path_once_and_only_known_fields() {
+    let bad_platform = r#"{"accounts": [{"id": "a", "profile_groups": [{"id": "g", "name": "G",
+        "profiles": [{"id": "p", "name": "P", "platform": "myspace", "status": "active"}]}]}]}"#;
+    let path = "accounts[0].profile_groups[0].profiles[0].platform";
+    // serde_norway puts the path in its own message; it is said once, in JSON and YAML alike.
+    for error in [
+        Fixtures::from_json(bad_platform).unwrap_err(),
+        Fixtures::from_yaml(bad_platform).unwrap_err(),
+    ] {
+        assert_eq!(error.path, path);
+        assert!(
+            error.message.starts_with("unknown variant `myspace`"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.to_string().matches(path).count(), 1, "{error}");
+    }
+
+    // A trailing comma: the path ends at the last field serde could name, not at `?`.
+    let error = Fixtures::from_json(r#"{"accounts": [{"id": "a",}]}"#).unwrap_err();
+    assert_eq!(error.path, "accounts[0]");
+    assert!(
+        error.message.contains("trailing comma"),
+        "{}",
+        error.message
+    );
+    let error = Fixtures::from_json(r#"{"accounts": [],}"#).unwrap_err();
+    assert_eq!(error.path, ".");
+    assert!(!error.to_string().contains('?'), "{error}");
+}
+
+#[test]
+fn a_missing_fixture_file_says_it_cannot_be_read() {
+    let missing = std::env::temp_dir().join("pp-mock-no-such-fixtures.json");
+    let error = Fixtures::load(&missing).unwrap_err();
+    assert_eq!(error.path, "");
+    let text = error.to_string();
+    let expected = format!("cannot read fixtures file {}: ", missing.display());
+    assert!(text.starts_with(&expected), "{text}");
+    assert!(text.contains("No such file"), "{text}");
+    assert!(!text.contains("at ."), "{text}");
 }

@@ -47,7 +47,9 @@ struct Cli {
     #[arg(long, env = "POSTPROXY_MOCK_SEED", default_value_t = postproxy_mock_server::api::DEFAULT_SEED)]
     seed: u64,
 
-    /// The log filter: a level (error, warn, info, debug, trace) or a tracing directive.
+    /// The log filter: a level (off, error, warn, info, debug, trace) or tracing directives
+    /// such as `warn,postproxy_mock_server=debug`. A bare word that is not a level is refused
+    /// (tracing would read it as a target name and log nothing else).
     #[arg(long, env = "POSTPROXY_MOCK_LOG_LEVEL", default_value = "info")]
     log_level: String,
 
@@ -96,6 +98,9 @@ fn main() -> ExitCode {
         None => {}
     }
 
+    if let Err(e) = check_log_level(&cli.log_level) {
+        return ready::usage(&format!("invalid --log-level {:?}: {e}", cli.log_level));
+    }
     let filter = match tracing_subscriber::EnvFilter::try_new(&cli.log_level) {
         Ok(filter) => filter,
         Err(e) => {
@@ -130,6 +135,23 @@ fn main() -> ExitCode {
     // The stdin reader may still be blocked in read(2); it must not hold the process.
     runtime.shutdown_background();
     code
+}
+
+/// Refuses a log filter whose directives include a bare word that is not a level: tracing reads
+/// `verbose` as "everything from the target `verbose`", which turns every line of this server
+/// off without a word. `target=level` and span directives are left to tracing to check.
+fn check_log_level(filter: &str) -> Result<(), String> {
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    for directive in filter.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        let is_level = LEVELS.iter().any(|l| l.eq_ignore_ascii_case(directive));
+        if !is_level && !directive.contains(['=', '[']) {
+            return Err(format!(
+                "{directive:?} is not a level (off, error, warn, info, debug, trace) nor a \
+                 target=level directive such as postproxy_mock_server=debug"
+            ));
+        }
+    }
+    Ok(())
 }
 
 async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {

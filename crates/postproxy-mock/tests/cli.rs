@@ -363,3 +363,55 @@ fn ready_json_names_the_bound_address_beside_a_public_url() {
     assert_eq!(get(&format!("{listen}/api/profile_groups")), Ok(200));
     assert!(terminate(&mut child.0).success());
 }
+
+#[test]
+fn a_mistyped_log_level_is_refused_not_silent() {
+    for (flag, env) in [
+        ("verbose", None),
+        ("loud", None),
+        ("info,chatty", None),
+        ("", Some("verbose")),
+    ] {
+        let mut command = Command::new(BIN);
+        command.args(["--port", "0"]);
+        match env {
+            Some(value) => command.env("POSTPROXY_MOCK_LOG_LEVEL", value),
+            None => command.args(["--log-level", flag]),
+        };
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag:?} {env:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("invalid --log-level"), "{stderr}");
+        assert!(stderr.contains("is not a level"), "{stderr}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn levels_and_directives_still_log_the_start() {
+    for level in ["INFO", "debug", "warn,postproxy_mock=info"] {
+        let mut child = Running(
+            Command::new(BIN)
+                .args(["--port", "0", "--log-level", level])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        // The started line goes to stderr; read it there.
+        let stderr = child.0.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("postproxy-mock started") {
+                    let _ = tx.send(line);
+                    break;
+                }
+            }
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no start line at --log-level {level}"));
+        assert!(line.contains("INFO"), "{line}");
+    }
+}
