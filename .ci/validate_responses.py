@@ -12,25 +12,12 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-from openapi_schema_validator import OAS30Validator
+from spec_tools import deref, root, spec, validator
 
-root = Path(__file__).resolve().parent.parent
-spec = yaml.safe_load((root / "openapi/postproxy.yaml").read_text())
 target = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "target"
 recorded = sorted((target / "tmp" / "response-bodies").glob("*.json"))
 if not recorded:
     sys.exit(f"no recorded responses under {target}/tmp/response-bodies: run cargo test first")
-
-
-def deref(v):
-    ref = v.get("$ref") if isinstance(v, dict) else None
-    if ref:
-        node = spec
-        for part in ref.lstrip("#/").split("/"):
-            node = node[part]
-        return node
-    return v
 
 
 operations = {}
@@ -51,8 +38,7 @@ for path in recorded:
             failures.append(f"{place}: status not documented for the operation")
             continue
         schema = deref(response)["content"]["application/json"]["schema"]
-        validator = OAS30Validator({**schema, "components": spec["components"]})
-        for error in sorted(validator.iter_errors(seen["body"]), key=str):
+        for error in sorted(validator(schema).iter_errors(seen["body"]), key=str):
             where = "/".join(str(p) for p in error.absolute_path)
             failures.append(f"{place}: at /{where}: {error.message}")
 

@@ -8,31 +8,13 @@ Exits non-zero on the first kind of failure, listing every failure of that kind.
 """
 import json
 import sys
-from pathlib import Path
 
-import yaml
-from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-root = Path(__file__).resolve().parent.parent
-spec = yaml.safe_load((root / "openapi/postproxy.yaml").read_text())
+from spec_tools import deref, root, spec, validator
+
 validate(spec)
 print("openapi-spec-validator: openapi/postproxy.yaml is valid OpenAPI", spec["openapi"])
-
-def deref(v):
-    ref = v.get("$ref") if isinstance(v, dict) else None
-    if ref:
-        node = spec
-        for part in ref.lstrip("#/").split("/"):
-            node = node[part]
-        return node
-    return v
-
-
-def validator(schema):
-    # `#/components/...` references resolve against the schema's own root, so carry them along.
-    return OAS30Validator({**schema, "components": spec["components"]})
-
 
 examples = []  # (place, schema, value)
 for path, item in spec["paths"].items():
