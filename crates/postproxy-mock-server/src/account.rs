@@ -223,6 +223,10 @@ pub struct Account {
     profiles: Vec<ProfileRow>,
     index: ProfileIndex,
     connections: Vec<Connection>,
+    /// Tokens of invitations ended (used, denied, expired, their group deleted) since the
+    /// store last looked: it removes them from its token index (see
+    /// [`crate::state::AccountMut`]), so the two cannot drift.
+    ended_tokens: Vec<String>,
     idempotency: HashMap<IdempotencySlot, IdempotencyEntry>,
     /// Keys in the order their entries were stored (with each entry's `seq`), oldest first:
     /// expired and surplus keys are dropped from the front.
@@ -304,6 +308,7 @@ impl Account {
             profiles: Vec::new(),
             index: ProfileIndex::default(),
             connections: Vec::new(),
+            ended_tokens: Vec::new(),
             idempotency: HashMap::new(),
             idempotency_order: VecDeque::new(),
             idempotency_seq: 0,
@@ -687,7 +692,7 @@ impl Account {
         if self.profiles.len() != before {
             self.index = ProfileIndex::build(&self.profiles);
         }
-        self.connections.retain(|c| c.profile_group_id != id);
+        self.end_connections(|c| c.profile_group_id == id);
         Ok(())
     }
 
@@ -928,8 +933,7 @@ impl Account {
         }
         // Expired invitations can never be used again: drop them before counting.
         let now = self.clock.now();
-        self.connections
-            .retain(|c| parse_timestamp(&c.expires_at).is_none_or(|e| now <= e));
+        self.end_connections(|c| parse_timestamp(&c.expires_at).is_some_and(|e| now > e));
         if self.connections.len() >= MAX_PENDING_CONNECTIONS {
             return Err(unprocessable(limits::full(
                 MAX_PENDING_CONNECTIONS,
@@ -1083,6 +1087,24 @@ impl Account {
         self.connections.clone()
     }
 
+    /// Drops the pending connections that are `ended`: the one place invitations go, so
+    /// their tokens always go with them (into `ended_tokens`, for the store's index).
+    fn end_connections(&mut self, ended: impl Fn(&Connection) -> bool) {
+        let tokens = &mut self.ended_tokens;
+        self.connections.retain(|c| {
+            let end = ended(c);
+            if end {
+                tokens.push(c.token.clone());
+            }
+            !end
+        });
+    }
+
+    /// The tokens of the invitations ended since the last call.
+    pub(crate) fn take_ended_tokens(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.ended_tokens)
+    }
+
     /// Completes a connection as if the user authorised it, and uses the token up. If the group
     /// has an expired or inactive profile of the platform, that profile is reconnected (same
     /// id, active, `expires_at` renewed); otherwise a profile is created. Refused (the token
@@ -1141,7 +1163,7 @@ impl Account {
                 profile
             }
         };
-        self.connections.retain(|c| c.token != token);
+        self.end_connections(|c| c.token == token);
         let redirect_to = with_query(
             &connection.redirect_url,
             &[
@@ -1160,7 +1182,7 @@ impl Account {
     /// Ends a connection as if the user denied it; the token is used up.
     pub fn deny(&mut self, token: &str) -> Result<ConnectionOutcome, ConnectError> {
         let connection = self.pending_connection(token)?.clone();
-        self.connections.retain(|c| c.token != token);
+        self.end_connections(|c| c.token == token);
         Ok(ConnectionOutcome {
             redirect_to: with_query(
                 &connection.redirect_url,

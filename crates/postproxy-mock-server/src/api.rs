@@ -71,7 +71,8 @@ impl MockApi {
     ) -> Result<T, ApiError> {
         let mut store = self.store();
         let who = store.authenticate(ctx.bearer_token())?;
-        operation(store.account_now(&who.account_id)?, &who)
+        let mut account = store.account_now(&who.account_id)?;
+        operation(&mut account, &who)
     }
 }
 

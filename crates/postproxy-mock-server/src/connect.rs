@@ -82,10 +82,10 @@ fn with_token<T>(
         .account_of_token(token)
         .ok_or(ConnectError::Unknown)?
         .to_string();
-    let account = store
+    let mut account = store
         .account_now(&account_id)
         .map_err(|_| ConnectError::Unknown)?;
-    f(account)
+    f(&mut account)
 }
 
 async fn consent_page(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {

@@ -246,7 +246,11 @@ fn on_account<T: Serialize>(
     status: StatusCode,
     f: impl FnOnce(&mut Account) -> Result<T, ApiError>,
 ) -> Answer {
-    let body = f(api.store().account_now(id)?)?;
+    let body = {
+        let mut store = api.store();
+        let mut account = store.account_now(id)?;
+        f(&mut account)?
+    };
     Ok(json(status, &body))
 }
 

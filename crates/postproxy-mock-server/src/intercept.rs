@@ -36,7 +36,7 @@ pub async fn intercept(
     let found = {
         let mut store = api.store();
         match store.authenticate(bearer_token(request.headers())) {
-            Ok(who) => store.account_mut(&who.account_id).ok().map(|account| {
+            Ok(who) => store.account_mut(&who.account_id).ok().map(|mut account| {
                 let fault = account
                     .faults
                     .take(request.method().as_str(), request.uri().path());
@@ -129,9 +129,9 @@ impl Drop for Held {
     fn drop(&mut self) {
         // Never dropped while the store is locked: it lives in `intercept`'s frame only.
         let mut store = self.api.store();
-        if let Ok(account) = store.account_mut(&self.account_id) {
+        if let Ok(mut account) = store.account_mut(&self.account_id) {
             account.release_idempotency_key(&self.key_id, &self.key, self.claim);
-        }
+        };
     }
 }
 
@@ -163,7 +163,7 @@ fn record(
 ) {
     let mut store = api.store();
     // The account may have been deleted meanwhile; then there is nothing to record into.
-    if let Ok(account) = store.account_mut(&who.account_id) {
+    if let Ok(mut account) = store.account_mut(&who.account_id) {
         let at = format_timestamp(account.clock.now());
         account.journal.record(JournalEntry {
             seq: 0,
@@ -175,7 +175,7 @@ fn record(
             key_id: who.key_id.clone(),
             body,
         });
-    }
+    };
 }
 
 /// A response whose body fails at once, so the server aborts the connection: the client sees

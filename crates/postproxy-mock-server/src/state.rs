@@ -7,6 +7,7 @@
 //! or disturb each other.
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use crate::account::Account;
@@ -58,7 +59,9 @@ pub struct Store {
     index: HashMap<String, usize>,
     /// Every key of every account.
     keys: HashMap<String, Principal>,
-    /// Connect tokens to the account that issued them.
+    /// The tokens of pending connections, to the account that issued them. An account
+    /// hands back the tokens of the invitations it ends through [`AccountMut`]; deleting or
+    /// replacing an account drops all of its tokens.
     tokens: HashMap<String, String>,
     /// The fixture each account was created from (ids and keys resolved), for an account
     /// reset. Kept as JSON text: a third of the memory of the parsed form, and read only on
@@ -157,19 +160,28 @@ impl Store {
     }
 
     /// One account, to change.
-    pub fn account_mut(&mut self, id: &str) -> Result<&mut Account, StoreError> {
+    pub fn account_mut(&mut self, id: &str) -> Result<AccountMut<'_>, StoreError> {
         match self.index.get(id) {
-            Some(&i) => Ok(&mut self.accounts[i]),
+            Some(&i) => Ok(AccountMut {
+                account: &mut self.accounts[i],
+                tokens: &mut self.tokens,
+            }),
             None => Err(StoreError::NoAccount(id.to_string())),
         }
     }
 
     /// One account to change, brought up to its clock first (stats polled, profiles
     /// expired), as every request must see it.
-    pub fn account_now(&mut self, id: &str) -> Result<&mut Account, StoreError> {
-        let account = self.account_mut(id)?;
+    pub fn account_now(&mut self, id: &str) -> Result<AccountMut<'_>, StoreError> {
+        let mut account = self.account_mut(id)?;
         account.tick();
         Ok(account)
+    }
+
+    /// Number of connect tokens the server knows: one per pending connection.
+    #[doc(hidden)]
+    pub fn token_count(&self) -> usize {
+        self.tokens.len()
     }
 
     /// The account a connect token belongs to.
@@ -189,7 +201,9 @@ impl Store {
         let result = self
             .account_now(&who.account_id)
             .map_err(ApiError::from)
-            .and_then(|account| account.initialize_connection(who, group_id, body, token.clone()));
+            .and_then(|mut account| {
+                account.initialize_connection(who, group_id, body, token.clone())
+            });
         if result.is_err() {
             self.tokens.remove(&token);
         }
@@ -395,6 +409,38 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(_) | StoreError::Full => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, e.to_string())
+    }
+}
+
+/// One account of a [`Store`], borrowed to change (from [`Store::account_mut`] or
+/// [`Store::account_now`]); it dereferences to the [`Account`]. When it is dropped, the tokens
+/// of the invitations the account ended meanwhile (authorized, denied, expired, their group
+/// deleted) leave the store's token index, so a used token is forgotten and the index holds
+/// only pending connections.
+pub struct AccountMut<'a> {
+    account: &'a mut Account,
+    tokens: &'a mut HashMap<String, String>,
+}
+
+impl Deref for AccountMut<'_> {
+    type Target = Account;
+
+    fn deref(&self) -> &Account {
+        self.account
+    }
+}
+
+impl DerefMut for AccountMut<'_> {
+    fn deref_mut(&mut self) -> &mut Account {
+        self.account
+    }
+}
+
+impl Drop for AccountMut<'_> {
+    fn drop(&mut self) {
+        for token in self.account.take_ended_tokens() {
+            self.tokens.remove(&token);
+        }
     }
 }
 

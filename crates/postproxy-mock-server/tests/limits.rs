@@ -25,7 +25,7 @@ async fn groups_are_capped_per_account() {
     let control = mock.control();
     {
         let mut store = mock.api().store();
-        let account = store.account_mut(DEMO).unwrap();
+        let mut account = store.account_mut(DEMO).unwrap();
         for i in account.counts().0..MAX_GROUPS {
             account
                 .inject_group(Some(&format!("g{i}")), "filler")
@@ -91,7 +91,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
     let control = mock.control();
     {
         let mut store = mock.api().store();
-        let account = store.account_mut(DEMO).unwrap();
+        let mut account = store.account_mut(DEMO).unwrap();
         for i in account.counts().1..MAX_PROFILES {
             account
                 .inject_profile("grp789ghi", &profile(&format!("p{i}"), Platform::Bluesky))
@@ -210,7 +210,7 @@ async fn faults_and_pending_connections_are_capped() {
     let spec = FaultSpec::status(500).path("/api/nothing");
     {
         let mut store = mock.api().store();
-        let account = store.account_mut(DEMO).unwrap();
+        let mut account = store.account_mut(DEMO).unwrap();
         for _ in 0..MAX_FAULTS {
             account.faults.add(spec.clone()).unwrap();
         }
@@ -326,7 +326,7 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
     {
         let mut store = mock.api().store();
         let who = store.authenticate(Some(FULL_KEY)).unwrap();
-        let account = store.account_mut(DEMO).unwrap();
+        let mut account = store.account_mut(DEMO).unwrap();
         account.clock.freeze();
         let body = CreateProfileGroupRequest {
             name: Some("cycle".into()),
