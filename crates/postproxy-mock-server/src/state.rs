@@ -447,6 +447,7 @@ impl Drop for AccountMut<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::{ConnectError, CONNECTION_TTL};
     use crate::fixtures::{ApiKeyFixture, GroupFixture, DEMO_FULL_ACCESS_KEY};
 
     fn small(id: Option<&str>, key: Option<&str>) -> AccountFixture {
@@ -535,6 +536,94 @@ mod tests {
             .unwrap();
         assert_eq!(store.account_of_token(&made.token), Some("acct_demo"));
         assert_eq!(store.tokens.len(), 1);
+    }
+
+    /// Every way an invitation ends takes its token out of the server's index: authorize,
+    /// deny, expiry (when pending connections are pruned), deleting its group, resetting or
+    /// deleting its account.
+    #[test]
+    fn an_ended_invitation_leaves_no_token() {
+        let mut store = Store::new(&Fixtures::demo(), 0);
+        let who = store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).unwrap();
+        let invite = |store: &mut Store, group: &str, platform: &str| {
+            let request = InitializeConnectionRequest {
+                platform: Some(platform.into()),
+                redirect_url: Some("https://app.example/cb".into()),
+                refresh_connection: Some(true),
+                ..Default::default()
+            };
+            let token = store
+                .initialize_connection(&who, group, &request)
+                .unwrap()
+                .token;
+            assert_eq!(store.account_of_token(&token), Some("acct_demo"));
+            token
+        };
+
+        let used = invite(&mut store, "grp789ghi", "youtube");
+        let mut account = store.account_now("acct_demo").unwrap();
+        assert!(account.authorize(&used).is_ok());
+        assert!(matches!(
+            account.authorize(&used),
+            Err(ConnectError::Unknown)
+        ));
+        drop(account);
+        assert_eq!(
+            (store.token_count(), store.account_of_token(&used)),
+            (0, None)
+        );
+
+        let denied = invite(&mut store, "grp789ghi", "tiktok");
+        assert!(store
+            .account_now("acct_demo")
+            .unwrap()
+            .deny(&denied)
+            .is_ok());
+        assert_eq!(
+            (store.token_count(), store.account_of_token(&denied)),
+            (0, None)
+        );
+
+        // An expired invitation still answers as expired until the next initialize_connection
+        // prunes it.
+        let late = invite(&mut store, "grp456def", "tiktok");
+        let mut account = store.account_now("acct_demo").unwrap();
+        account.clock.freeze();
+        account
+            .clock
+            .advance(CONNECTION_TTL + time::Duration::seconds(1));
+        assert!(matches!(account.deny(&late), Err(ConnectError::Expired)));
+        drop(account);
+        assert_eq!(store.token_count(), 1);
+        let in_group = invite(&mut store, "grp789ghi", "tiktok");
+        assert_eq!(
+            (store.token_count(), store.account_of_token(&late)),
+            (1, None)
+        );
+
+        store
+            .account_now("acct_demo")
+            .unwrap()
+            .delete_group(&who, "grp789ghi")
+            .unwrap();
+        assert_eq!(
+            (store.token_count(), store.account_of_token(&in_group)),
+            (0, None)
+        );
+
+        invite(&mut store, "grp456def", "youtube");
+        drop(store.account_now("acct_demo").unwrap());
+        assert_eq!(
+            store.token_count(),
+            1,
+            "only ending an invitation drops its token"
+        );
+        store.reset_account("acct_demo").unwrap();
+        assert_eq!(store.token_count(), 0);
+
+        invite(&mut store, "grp456def", "youtube");
+        store.delete_account("acct_demo").unwrap();
+        assert_eq!(store.token_count(), 0);
     }
 
     #[test]

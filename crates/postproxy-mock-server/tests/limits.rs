@@ -1,13 +1,16 @@
 //! Every cap of `postproxy_mock_server::limits`: filled in-process (fast), then exceeded over
 //! HTTP, which must answer with a clear 4xx JSON error and change nothing; and a long run of
-//! creates and deletes under idempotency keys whose bookkeeping stays bounded.
+//! creates and deletes under idempotency keys whose bookkeeping stays bounded, and a long run
+//! of invitations and denials whose connect tokens do not pile up.
 
 use postproxy_mock_server::control::{ClockUpdate, GroupInject};
 use postproxy_mock_server::faults::FaultSpec;
 use postproxy_mock_server::fixtures::{AccountFixture, GroupFixture, SnapshotFixture};
 use postproxy_mock_server::limits::*;
 use postproxy_mock_server::MockServer;
-use postproxy_models::{CreateProfileGroupRequest, Placement, Platform};
+use postproxy_models::{
+    CreateProfileGroupRequest, InitializeConnectionRequest, Placement, Platform,
+};
 use serde_json::json;
 
 mod common;
@@ -384,4 +387,50 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
         5,
         "create-0 replayed once"
     );
+}
+
+/// 100 000 initialize_connection + deny cycles on one account: the server's index of connect
+/// tokens holds only pending invitations (it used to keep every token ever issued), and a
+/// denied link still answers as a used one.
+#[tokio::test]
+async fn a_long_run_of_invitations_and_denials_leaves_no_tokens() {
+    let mock = MockServer::start().await;
+    let started = std::time::Instant::now();
+    let cycles = 100_000;
+    let last = {
+        let mut store = mock.api().store();
+        let who = store.authenticate(Some(FULL_KEY)).unwrap();
+        let body = InitializeConnectionRequest {
+            platform: Some("youtube".into()),
+            redirect_url: Some("https://app.example/cb".into()),
+            ..Default::default()
+        };
+        let mut last = String::new();
+        for _ in 0..cycles {
+            let connection = store
+                .initialize_connection(&who, "grp789ghi", &body)
+                .unwrap();
+            assert_eq!(store.token_count(), 1);
+            store
+                .account_mut(DEMO)
+                .unwrap()
+                .deny(&connection.token)
+                .unwrap();
+            assert_eq!(store.token_count(), 0);
+            last = connection.token;
+        }
+        assert_eq!(store.account(DEMO).unwrap().pending_connections(), 0);
+        last
+    };
+    let elapsed = started.elapsed();
+    eprintln!("{cycles} initialize+deny cycles in {elapsed:?}; 0 tokens left");
+    let page = reqwest::get(format!("{}/connect/{last}", mock.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Unknown connection link"));
 }
