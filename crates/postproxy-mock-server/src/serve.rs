@@ -1,0 +1,314 @@
+//! The accept loop and the per-connection limits, so that no client can wedge the server by
+//! holding connections open.
+//!
+//! `axum::serve` keeps a connection for as long as the client does: one that sent half a
+//! request head, or an idle keep-alive connection, stayed forever, and enough of them used up
+//! the open-file limit (the mock then answered nobody). This loop serves each connection with
+//! hyper's HTTP/1 server (as `axum::serve` does with the `http1` feature only) and watches it:
+//!
+//! * **header-read timeout**: a request head must arrive whole within this time of its first
+//!   byte; otherwise the connection is closed (without an answer, as hyper and nginx do);
+//! * **idle timeout**: a connection with no request being handled and no bytes moving in either
+//!   direction (a keep-alive connection between requests, a fresh connection that sends nothing,
+//!   a client that does not read its answer) is closed after this time.
+//!
+//! While a handler runs (including a fault's delay) neither limit applies.
+//!
+//! Why not hyper's own `header_read_timeout`: hyper starts that timer whenever it waits for a
+//! request head, an idle keep-alive connection included, so it cannot give an idle limit longer
+//! than the header limit. The two limits here are measured from an IO wrapper that stamps the
+//! last byte read or written, and a service wrapper that marks the time a handler runs.
+//!
+//! Accept errors (such as `EMFILE` when the process runs out of descriptors) never end the
+//! loop: it waits [`ACCEPT_BACKOFF`] and goes on, logging at most once per
+//! [`ACCEPT_ERROR_LOG_EVERY`]. Shutdown is graceful: the listener closes, idle connections close
+//! at once, and requests being handled finish (hyper-util's `GracefulShutdown`).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
+
+/// How long the accept loop waits after an accept error that is not about one connection
+/// (e.g. `EMFILE`: out of descriptors) before accepting again.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// The accept loop logs a persisting accept error at most this often.
+pub const ACCEPT_ERROR_LOG_EVERY: Duration = Duration::from_secs(5);
+
+/// The two per-connection limits (see the module documentation).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectionLimits {
+    pub(crate) header_read: Duration,
+    pub(crate) idle: Duration,
+}
+
+/// Accepts connections on `listener` and serves `service` on each until `signal` resolves;
+/// then stops accepting and waits for the open connections to finish gracefully.
+pub(crate) async fn serve<S>(
+    listener: TcpListener,
+    service: S,
+    limits: ConnectionLimits,
+    signal: impl Future<Output = ()>,
+) where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let graceful = GracefulShutdown::new();
+    let mut signal = std::pin::pin!(signal);
+    let mut last_logged: Option<Instant> = None;
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut signal => break,
+        };
+        match accepted {
+            Ok((stream, _remote)) => {
+                let watcher = graceful.watcher();
+                tokio::spawn(serve_connection(stream, service.clone(), limits, watcher));
+            }
+            // The connection went away before it was accepted: nothing to wait for.
+            Err(e) if is_connection_error(&e) => {}
+            Err(e) => {
+                if last_logged.is_none_or(|at| at.elapsed() >= ACCEPT_ERROR_LOG_EVERY) {
+                    tracing::error!(error = %e, "accept failed; retrying");
+                    last_logged = Some(Instant::now());
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                    () = &mut signal => break,
+                }
+            }
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Serves one connection, closing it when one of `limits` is passed.
+async fn serve_connection<S>(
+    stream: TcpStream,
+    service: S,
+    limits: ConnectionLimits,
+    watcher: Watcher,
+) where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let activity = Arc::new(Activity::new());
+    let io = TokioIo::new(Tracked {
+        inner: stream,
+        activity: activity.clone(),
+    });
+    let marker = activity.clone();
+    let service = tower::ServiceExt::map_future(
+        tower::ServiceExt::map_request(service, |request: hyper::Request<Incoming>| {
+            request.map(Body::new)
+        }),
+        move |future| {
+            let handling = Handling::enter(marker.clone());
+            async move {
+                let response = future.await;
+                drop(handling);
+                response
+            }
+        },
+    );
+    let conn = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, TowerToHyperService::new(service));
+    let mut conn = std::pin::pin!(watcher.watch(conn));
+    loop {
+        let check_at = activity.check_at(limits);
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            () = tokio::time::sleep_until(check_at) => {
+                if let Some(why) = activity.expired(limits) {
+                    // No handler runs: dropping the connection loses no answer.
+                    tracing::debug!("closing a connection: {why}");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// What a connection has been doing, stamped in milliseconds since `start`.
+#[derive(Debug)]
+struct Activity {
+    start: Instant,
+    /// The last byte read or written, or the end of the last handler.
+    last_io: AtomicU64,
+    /// One more than the time of the first byte of a request head not yet handed to a
+    /// handler; 0 when none is under way.
+    head_since: AtomicU64,
+    /// Handlers running.
+    handling: AtomicUsize,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            last_io: AtomicU64::new(0),
+            head_since: AtomicU64::new(0),
+            handling: AtomicUsize::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn at(&self, millis: u64) -> Instant {
+        self.start + Duration::from_millis(millis)
+    }
+
+    fn read(&self) {
+        let now = self.now();
+        self.last_io.store(now, Ordering::Relaxed);
+        if self.handling.load(Ordering::Relaxed) == 0 {
+            // Bytes while no handler runs: a request head is under way (keep the first).
+            let _ =
+                self.head_since
+                    .compare_exchange(0, now + 1, Ordering::Relaxed, Ordering::Relaxed);
+        }
+    }
+
+    fn wrote(&self) {
+        self.last_io.store(self.now(), Ordering::Relaxed);
+    }
+
+    /// When the connection passes a limit if nothing happens meanwhile; while a handler runs,
+    /// when to look again.
+    fn check_at(&self, limits: ConnectionLimits) -> Instant {
+        if self.handling.load(Ordering::Relaxed) > 0 {
+            return Instant::now() + limits.header_read.min(limits.idle);
+        }
+        match self.head_since.load(Ordering::Relaxed) {
+            0 => self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle,
+            since => self.at(since - 1) + limits.header_read,
+        }
+    }
+
+    /// Which limit the connection has passed, if any.
+    fn expired(&self, limits: ConnectionLimits) -> Option<&'static str> {
+        if self.handling.load(Ordering::Relaxed) > 0 || Instant::now() < self.check_at(limits) {
+            return None;
+        }
+        Some(if self.head_since.load(Ordering::Relaxed) == 0 {
+            "idle timeout"
+        } else {
+            "header read timeout"
+        })
+    }
+}
+
+/// Marks a handler running on a connection, from the request head's arrival until the handler
+/// returns or is dropped.
+struct Handling(Arc<Activity>);
+
+impl Handling {
+    fn enter(activity: Arc<Activity>) -> Self {
+        activity.handling.fetch_add(1, Ordering::Relaxed);
+        activity.head_since.store(0, Ordering::Relaxed);
+        Self(activity)
+    }
+}
+
+impl Drop for Handling {
+    fn drop(&mut self) {
+        self.0.wrote();
+        self.0.handling.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The connection's socket, stamping [`Activity`] on every byte read or written.
+struct Tracked {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if matches!(result, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.activity.read();
+        }
+        result
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            this.activity.wrote();
+        }
+        result
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            this.activity.wrote();
+        }
+        result
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
