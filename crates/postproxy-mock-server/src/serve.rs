@@ -20,16 +20,21 @@
 //! last byte read or written, and a service wrapper that marks the time a handler runs.
 //!
 //! Accept errors (such as `EMFILE` when the process runs out of descriptors) never end the
-//! loop: it waits [`ACCEPT_BACKOFF`] and goes on, logging at most once per
-//! [`ACCEPT_ERROR_LOG_EVERY`]. Shutdown is graceful: the listener closes, idle connections close
+//! loop. As nginx does when it runs out of connections, it then closes the connections that
+//! have waited longest without a handler running (idle, or still sending a head), up to an
+//! eighth of them and at least [`EVICT_AT_LEAST`], and accepts again a moment later; with none
+//! to close it waits [`ACCEPT_BACKOFF`]. So a flood of connections holding descriptors delays a
+//! new client only briefly instead of until the flood's own timeouts. The error is logged at
+//! most once per [`ACCEPT_ERROR_LOG_EVERY`]. Shutdown is graceful: the listener closes, idle connections close
 //! at once, and requests being handled finish (hyper-util's `GracefulShutdown`).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -47,6 +52,9 @@ use tokio::time::Instant;
 /// How long the accept loop waits after an accept error that is not about one connection
 /// (e.g. `EMFILE`: out of descriptors) before accepting again.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// The fewest connections closed to make room when accepting fails (nginx closes 32).
+pub const EVICT_AT_LEAST: usize = 32;
 
 /// The accept loop logs a persisting accept error at most this often.
 pub const ACCEPT_ERROR_LOG_EVERY: Duration = Duration::from_secs(5);
@@ -70,6 +78,7 @@ pub(crate) async fn serve<S>(
     S::Future: Send + 'static,
 {
     let graceful = GracefulShutdown::new();
+    let open = Arc::new(Open::default());
     let mut signal = std::pin::pin!(signal);
     let mut last_logged: Option<Instant> = None;
     loop {
@@ -80,17 +89,30 @@ pub(crate) async fn serve<S>(
         match accepted {
             Ok((stream, _remote)) => {
                 let watcher = graceful.watcher();
-                tokio::spawn(serve_connection(stream, service.clone(), limits, watcher));
+                let activity = open.add();
+                let open = open.clone();
+                let service = service.clone();
+                tokio::spawn(async move {
+                    let id = activity.id;
+                    serve_connection(stream, service, limits, watcher, activity).await;
+                    open.remove(id);
+                });
             }
             // The connection went away before it was accepted: nothing to wait for.
             Err(e) if is_connection_error(&e) => {}
             Err(e) => {
                 if last_logged.is_none_or(|at| at.elapsed() >= ACCEPT_ERROR_LOG_EVERY) {
-                    tracing::error!(error = %e, "accept failed; retrying");
+                    tracing::error!(error = %e, "accept failed; closing the longest-waiting connections and retrying");
                     last_logged = Some(Instant::now());
                 }
+                // A moment for the closed connections' tasks to let go of their descriptors.
+                let wait = if open.evict() > 0 {
+                    Duration::from_millis(1)
+                } else {
+                    ACCEPT_BACKOFF
+                };
                 tokio::select! {
-                    () = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                    () = tokio::time::sleep(wait) => {}
                     () = &mut signal => break,
                 }
             }
@@ -109,17 +131,70 @@ fn is_connection_error(e: &io::Error) -> bool {
     )
 }
 
-/// Serves one connection, closing it when one of `limits` is passed.
+/// The open connections, to close some when accepting fails.
+#[derive(Debug, Default)]
+struct Open {
+    next: AtomicU64,
+    connections: Mutex<HashMap<u64, Arc<Activity>>>,
+}
+
+impl Open {
+    fn add(&self) -> Arc<Activity> {
+        let activity = Arc::new(Activity::new(self.next.fetch_add(1, Ordering::Relaxed)));
+        self.lock().insert(activity.id, activity.clone());
+        activity
+    }
+
+    fn remove(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Activity>>> {
+        self.connections
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Closes the connections waiting longest with no handler running; how many.
+    fn evict(&self) -> usize {
+        let connections = self.lock();
+        let mut waiting: Vec<(Instant, &Arc<Activity>)> = connections
+            .values()
+            .filter(|a| a.handling.load(Ordering::Relaxed) == 0)
+            .map(|a| (a.last_activity(), a))
+            .collect();
+        let count = (connections.len() / 8)
+            .max(EVICT_AT_LEAST)
+            .min(waiting.len());
+        if count < waiting.len() {
+            waiting.select_nth_unstable_by_key(count, |(at, _)| *at);
+        }
+        for (_, activity) in &waiting[..count] {
+            activity.close.notify_one();
+        }
+        if count > 0 {
+            tracing::debug!(
+                count,
+                open = connections.len(),
+                "closing connections to make room"
+            );
+        }
+        count
+    }
+}
+
+/// Serves one connection, closing it when one of `limits` is passed or when asked to
+/// ([`Open::evict`]).
 async fn serve_connection<S>(
     stream: TcpStream,
     service: S,
     limits: ConnectionLimits,
     watcher: Watcher,
+    activity: Arc<Activity>,
 ) where
     S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Tracked {
         inner: stream,
         activity: activity.clone(),
@@ -150,6 +225,13 @@ async fn serve_connection<S>(
                 }
                 return;
             }
+            () = activity.close.notified() => {
+                // Only chosen while no handler runs; re-checked here as one may have started.
+                if activity.handling.load(Ordering::Relaxed) == 0 {
+                    tracing::debug!("closing a connection to make room");
+                    return;
+                }
+            }
             () = tokio::time::sleep_until(check_at) => {
                 if let Some(why) = activity.expired(limits) {
                     // No handler runs: dropping the connection loses no answer.
@@ -164,6 +246,9 @@ async fn serve_connection<S>(
 /// What a connection has been doing, stamped in milliseconds since `start`.
 #[derive(Debug)]
 struct Activity {
+    id: u64,
+    /// Set to close the connection (see [`Open::evict`]).
+    close: tokio::sync::Notify,
     start: Instant,
     /// The last byte read or written, or the end of the last handler.
     last_io: AtomicU64,
@@ -175,8 +260,10 @@ struct Activity {
 }
 
 impl Activity {
-    fn new() -> Self {
+    fn new(id: u64) -> Self {
         Self {
+            id,
+            close: tokio::sync::Notify::new(),
             start: Instant::now(),
             last_io: AtomicU64::new(0),
             head_since: AtomicU64::new(0),
@@ -190,6 +277,11 @@ impl Activity {
 
     fn at(&self, millis: u64) -> Instant {
         self.start + Duration::from_millis(millis)
+    }
+
+    /// The last sign of life: the last byte moved, the end of a handler, or the accept.
+    fn last_activity(&self) -> Instant {
+        self.at(self.last_io.load(Ordering::Relaxed))
     }
 
     fn read(&self) {
@@ -207,21 +299,34 @@ impl Activity {
         self.last_io.store(self.now(), Ordering::Relaxed);
     }
 
-    /// When the connection passes a limit if nothing happens meanwhile; while a handler runs,
-    /// when to look again.
+    /// When to look at the connection next: when it passes a limit if nothing happens
+    /// meanwhile, and no later than one header-read timeout from now (a head may start in
+    /// between, and its deadline must not be missed), nor while a handler runs.
     fn check_at(&self, limits: ConnectionLimits) -> Instant {
+        let soon = Instant::now() + limits.header_read.min(limits.idle);
         if self.handling.load(Ordering::Relaxed) > 0 {
-            return Instant::now() + limits.header_read.min(limits.idle);
+            return soon;
         }
         match self.head_since.load(Ordering::Relaxed) {
-            0 => self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle,
+            0 => (self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle).min(soon),
             since => self.at(since - 1) + limits.header_read,
         }
     }
 
+    /// The deadline of the limit that applies now, if no handler runs.
+    fn deadline(&self, limits: ConnectionLimits) -> Option<Instant> {
+        if self.handling.load(Ordering::Relaxed) > 0 {
+            return None;
+        }
+        Some(match self.head_since.load(Ordering::Relaxed) {
+            0 => self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle,
+            since => self.at(since - 1) + limits.header_read,
+        })
+    }
+
     /// Which limit the connection has passed, if any.
     fn expired(&self, limits: ConnectionLimits) -> Option<&'static str> {
-        if self.handling.load(Ordering::Relaxed) > 0 || Instant::now() < self.check_at(limits) {
+        if Instant::now() < self.deadline(limits)? {
             return None;
         }
         Some(if self.head_since.load(Ordering::Relaxed) == 0 {
