@@ -12,7 +12,8 @@
 //!   direction (a keep-alive connection between requests, a fresh connection that sends nothing,
 //!   a client that does not read its answer) is closed after this time.
 //!
-//! While a handler runs (including a fault's delay) neither limit applies.
+//! While a handler runs (including a fault's delay) neither limit applies, except the idle
+//! timeout while it waits for request body bytes that stopped coming.
 //!
 //! Why not hyper's own `header_read_timeout`: hyper starts that timer whenever it waits for a
 //! request head, an idle keep-alive connection included, so it cannot give an idle limit longer
@@ -33,7 +34,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -201,8 +202,12 @@ async fn serve_connection<S>(
     });
     let marker = activity.clone();
     let service = tower::ServiceExt::map_future(
-        tower::ServiceExt::map_request(service, |request: hyper::Request<Incoming>| {
-            request.map(Body::new)
+        tower::ServiceExt::map_request(service, {
+            let activity = activity.clone();
+            move |request: hyper::Request<Incoming>| {
+                let activity = activity.clone();
+                request.map(|inner| Body::new(TrackedBody { inner, activity }))
+            }
         }),
         move |future| {
             let handling = Handling::enter(marker.clone());
@@ -234,7 +239,8 @@ async fn serve_connection<S>(
             }
             () = tokio::time::sleep_until(check_at) => {
                 if let Some(why) = activity.expired(limits) {
-                    // No handler runs: dropping the connection loses no answer.
+                    // No handler runs, or it waits for a body that stopped coming: dropping
+                    // the connection loses no answer the client could still get.
                     tracing::debug!("closing a connection: {why}");
                     return;
                 }
@@ -257,6 +263,8 @@ struct Activity {
     head_since: AtomicU64,
     /// Handlers running.
     handling: AtomicUsize,
+    /// A handler waits for request body bytes that have not come.
+    body_waiting: AtomicBool,
 }
 
 impl Activity {
@@ -268,6 +276,7 @@ impl Activity {
             last_io: AtomicU64::new(0),
             head_since: AtomicU64::new(0),
             handling: AtomicUsize::new(0),
+            body_waiting: AtomicBool::new(false),
         }
     }
 
@@ -304,19 +313,18 @@ impl Activity {
     /// between, and its deadline must not be missed), nor while a handler runs.
     fn check_at(&self, limits: ConnectionLimits) -> Instant {
         let soon = Instant::now() + limits.header_read.min(limits.idle);
-        if self.handling.load(Ordering::Relaxed) > 0 {
-            return soon;
-        }
-        match self.head_since.load(Ordering::Relaxed) {
-            0 => (self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle).min(soon),
-            since => self.at(since - 1) + limits.header_read,
-        }
+        self.deadline(limits)
+            .map_or(soon, |deadline| deadline.min(soon))
     }
 
-    /// The deadline of the limit that applies now, if no handler runs.
+    /// The deadline of the limit that applies now: none while a handler runs, unless it waits
+    /// for request body bytes (then the idle timeout since the last byte).
     fn deadline(&self, limits: ConnectionLimits) -> Option<Instant> {
         if self.handling.load(Ordering::Relaxed) > 0 {
-            return None;
+            return self
+                .body_waiting
+                .load(Ordering::Relaxed)
+                .then(|| self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle);
         }
         Some(match self.head_since.load(Ordering::Relaxed) {
             0 => self.at(self.last_io.load(Ordering::Relaxed)) + limits.idle,
@@ -329,7 +337,9 @@ impl Activity {
         if Instant::now() < self.deadline(limits)? {
             return None;
         }
-        Some(if self.head_since.load(Ordering::Relaxed) == 0 {
+        Some(if self.handling.load(Ordering::Relaxed) > 0 {
+            "idle timeout, waiting for the request body"
+        } else if self.head_since.load(Ordering::Relaxed) == 0 {
             "idle timeout"
         } else {
             "header read timeout"
@@ -415,5 +425,43 @@ impl AsyncWrite for Tracked {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// A request's body, marking when its handler waits for bytes that have not come (so a client
+/// that stops sending a body is closed after the idle timeout, handler or not).
+struct TrackedBody {
+    inner: Incoming,
+    activity: Arc<Activity>,
+}
+
+impl http_body::Body for TrackedBody {
+    type Data = <Incoming as http_body::Body>::Data;
+    type Error = <Incoming as http_body::Body>::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.inner).poll_frame(cx);
+        this.activity
+            .body_waiting
+            .store(result.is_pending(), Ordering::Relaxed);
+        result
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for TrackedBody {
+    fn drop(&mut self) {
+        self.activity.body_waiting.store(false, Ordering::Relaxed);
     }
 }

@@ -268,7 +268,8 @@ impl MockServerBuilder {
     /// How long a connection may sit with no request being handled and no bytes moving (a
     /// keep-alive connection between requests, a connection that sends nothing, a client not
     /// reading its answer) before it is closed (default [`DEFAULT_IDLE_TIMEOUT`]). It does not
-    /// apply while a handler runs.
+    /// apply while a handler runs, unless the handler waits for request body bytes that
+    /// stopped coming.
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = timeout;
         self

@@ -420,3 +420,48 @@ async fn half_sent_heads_and_idle_connections_are_closed_after_their_own_timeout
     );
     server.shutdown().await;
 }
+
+/// A request whose body stops coming is closed after the idle timeout, though its handler runs.
+#[tokio::test]
+async fn a_stalled_request_body_is_closed_after_the_idle_timeout() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_millis(500))
+        .idle_timeout(Duration::from_millis(1000))
+        .start()
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /api/profile_groups HTTP/1.1\r\nHost: localhost\r\n\
+                 Authorization: Bearer {key}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 100\r\n\r\n{{\"profile_group\": ",
+                key = postproxy_mock_server::DEMO_FULL_ACCESS_KEY
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "a stalled body is closed");
+    let closed = started.elapsed();
+    assert!(
+        closed >= Duration::from_millis(800) && closed < Duration::from_millis(2500),
+        "closed after {closed:?}"
+    );
+    server.shutdown().await;
+}

@@ -82,8 +82,8 @@ struct Cli {
     header_read_timeout: u64,
 
     /// Seconds a connection may sit with no request being handled and no bytes moving (an idle
-    /// keep-alive connection, one that sends nothing, a client not reading its answer) before
-    /// it is closed.
+    /// keep-alive connection, one that sends nothing, a client not reading its answer or
+    /// stopping in the middle of a request body) before it is closed.
     #[arg(long, value_name = "SECS", env = "POSTPROXY_MOCK_IDLE_TIMEOUT",
           default_value_t = postproxy_mock_server::server::DEFAULT_IDLE_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
