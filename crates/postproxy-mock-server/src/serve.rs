@@ -27,7 +27,8 @@
 //! to close it waits [`ACCEPT_BACKOFF`]. So a flood of connections holding descriptors delays a
 //! new client only briefly instead of until the flood's own timeouts. The error is logged at
 //! most once per [`ACCEPT_ERROR_LOG_EVERY`]. Shutdown is graceful: the listener closes, idle connections close
-//! at once, and requests being handled finish (hyper-util's `GracefulShutdown`).
+//! at once, requests being handled finish, and a request head still arriving is waited for at
+//! most until its header-read timeout (hyper-util's `GracefulShutdown`).
 
 use std::collections::HashMap;
 use std::convert::Infallible;

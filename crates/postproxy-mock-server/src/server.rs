@@ -396,7 +396,9 @@ impl MockServer {
         &self.api
     }
 
-    /// Stops accepting connections and waits until open requests have finished.
+    /// Stops accepting connections and waits until open requests have finished. Idle
+    /// connections are closed at once; a request head still arriving is waited for, at most
+    /// until the header-read timeout closes it.
     pub async fn shutdown(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());

@@ -465,3 +465,39 @@ async fn a_stalled_request_body_is_closed_after_the_idle_timeout() {
     );
     server.shutdown().await;
 }
+
+/// Shutting down closes idle connections at once, and waits for a half-sent head no longer than
+/// the header-read timeout (it could be a request about to be handled).
+#[tokio::test]
+async fn shutdown_waits_for_idle_connections_not_at_all_and_for_half_sent_heads_not_long() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = MockServer::start().await;
+    let _silent = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut idle = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    idle.write_all(b"GET /openapi.yaml HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    assert!(idle.read(&mut buf).await.unwrap() > 0);
+    tokio::time::timeout(Duration::from_secs(2), server.shutdown())
+        .await
+        .expect("shut down at once, not after the idle timeout");
+
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_millis(500))
+        .start()
+        .await
+        .unwrap();
+    let mut half = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    half.write_all(b"GET /openapi.yaml HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(3), server.shutdown())
+        .await
+        .expect("shut down within the header-read timeout");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+}

@@ -211,3 +211,42 @@ async fn a_flood_of_half_sent_and_idle_connections_does_not_wedge_the_server() {
         .await
         .expect("answered after the flood");
 }
+
+/// The program raises its soft open-file limit to the hard limit.
+#[test]
+fn the_soft_open_file_limit_is_raised_to_the_hard_limit() {
+    let mut child = Killed(
+        Command::new("sh")
+            .args([
+                "-c",
+                r#"ulimit -S -n 256 && exec "$0" "$@""#,
+                BIN,
+                "--port",
+                "0",
+                "--ready-json",
+                "--log-level",
+                "off",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start postproxy-mock"),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.0.id())).unwrap();
+    let open_files: Vec<&str> = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        open_files[3], open_files[4],
+        "soft and hard: {open_files:?}"
+    );
+    assert_ne!(open_files[3], "256");
+}
