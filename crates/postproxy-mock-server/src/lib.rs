@@ -113,6 +113,7 @@ pub mod journal;
 pub mod limits;
 pub mod polling;
 pub mod respond;
+pub mod serve;
 pub mod server;
 pub mod state;
 

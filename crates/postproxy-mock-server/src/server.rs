@@ -6,10 +6,14 @@
 //! (`/connect/{token}`), and it accepts paths with a trailing
 //! slash (`GET /api/profile_groups/`) as real clients send them. Request headers are capped
 //! at [`crate::limits::HEADER_LIMIT`] bytes (431 with a JSON body; see [`crate::limits`]).
+//! Connections that send half a request head, or sit idle, are closed after the builder's
+//! [`MockServerBuilder::header_read_timeout`] and [`MockServerBuilder::idle_timeout`] (see
+//! [`crate::serve`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
@@ -197,13 +201,21 @@ fn docs() -> Router {
     Router::new()
 }
 
-/// Configures a [`MockServer`]: fixtures, seed, address.
+/// The default [`MockServerBuilder::header_read_timeout`]: 10 seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default [`MockServerBuilder::idle_timeout`]: 60 seconds.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Configures a [`MockServer`]: fixtures, seed, address, connection timeouts.
 #[derive(Debug, Clone)]
 pub struct MockServerBuilder {
     fixtures: Option<Fixtures>,
     seed: u64,
     addr: SocketAddr,
     base_url: Option<String>,
+    header_read_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 impl Default for MockServerBuilder {
@@ -213,6 +225,8 @@ impl Default for MockServerBuilder {
             seed: DEFAULT_SEED,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             base_url: None,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -243,6 +257,24 @@ impl MockServerBuilder {
         self
     }
 
+    /// How long a request head may take to arrive, from its first byte (default
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`]). A connection still sending its head after that is
+    /// closed without an answer, so half-sent requests cannot pile up.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may sit with no request being handled and no bytes moving (a
+    /// keep-alive connection between requests, a connection that sends nothing, a client not
+    /// reading its answer) before it is closed (default [`DEFAULT_IDLE_TIMEOUT`]). It does not
+    /// apply while a handler runs, unless the handler waits for request body bytes that
+    /// stopped coming.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let fixtures = match self.fixtures {
@@ -270,18 +302,14 @@ impl MockServerBuilder {
         let api = Arc::new(MockApi::new(&fixtures, self.seed, base_url));
         let service = service(api.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let make = axum::ServiceExt::<Request>::into_make_service(service);
-            let result = axum::serve(listener, make)
-                .with_graceful_shutdown(async {
-                    // Either a shutdown request or the handle being dropped.
-                    let _ = signal.await;
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::error!(error = %e, "the mock server stopped");
-            }
-        });
+        let limits = crate::serve::ConnectionLimits {
+            header_read: self.header_read_timeout,
+            idle: self.idle_timeout,
+        };
+        let task = tokio::spawn(crate::serve::serve(listener, service, limits, async {
+            // Either a shutdown request or the handle being dropped.
+            let _ = signal.await;
+        }));
         Ok(MockServer {
             addr,
             api,
@@ -368,7 +396,9 @@ impl MockServer {
         &self.api
     }
 
-    /// Stops accepting connections and waits until open requests have finished.
+    /// Stops accepting connections and waits until open requests have finished. Idle
+    /// connections are closed at once; a request head still arriving is waited for, at most
+    /// until the header-read timeout closes it.
     pub async fn shutdown(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());

@@ -340,3 +340,164 @@ fn a_missing_fixture_file_says_it_cannot_be_read() {
     assert!(text.contains("No such file"), "{text}");
     assert!(!text.contains("at ."), "{text}");
 }
+
+/// The header-read and idle timeouts are two limits: a half-sent head is closed after the
+/// first, an idle keep-alive connection lives longer (and still serves its next request) and is
+/// closed after the second.
+#[tokio::test]
+async fn half_sent_heads_and_idle_connections_are_closed_after_their_own_timeouts() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+        let started = Instant::now();
+        let mut buf = [0u8; 4096];
+        tokio::time::timeout(limit, async {
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await
+        .ok()
+        .map(|()| started.elapsed())
+    }
+    async fn answer(stream: &mut TcpStream) -> String {
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = stream.read(&mut buf).await.unwrap();
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    }
+    const REQUEST: &[u8] = b"GET /openapi.yaml HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_millis(500))
+        .idle_timeout(Duration::from_millis(1500))
+        .start()
+        .await
+        .unwrap();
+    let addr = server.addr();
+
+    // Half a head: closed after the header-read timeout, counted from its first byte.
+    let mut half = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    half.write_all(b"GET /openapi.yaml HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    let closed = closed_within(&mut half, Duration::from_secs(5)).await;
+    let closed = closed.expect("a half-sent head is closed");
+    assert!(
+        closed >= Duration::from_millis(400) && closed < Duration::from_millis(1200),
+        "closed {closed:?} after the first byte"
+    );
+
+    // Idle after a request: still open past the header-read timeout, and serves again.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(REQUEST).await.unwrap();
+    assert!(answer(&mut idle).await.starts_with("HTTP/1.1 200"));
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    idle.write_all(REQUEST).await.unwrap();
+    assert!(answer(&mut idle).await.starts_with("HTTP/1.1 200"));
+    // Then closed after the idle timeout.
+    let started = Instant::now();
+    let closed = closed_within(&mut idle, Duration::from_secs(5)).await;
+    assert!(closed.is_some(), "an idle connection is closed");
+    let closed = started.elapsed();
+    assert!(
+        closed >= Duration::from_millis(1200) && closed < Duration::from_millis(2500),
+        "closed {closed:?} after its last answer"
+    );
+
+    // A connection that sends nothing is idle too.
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    let closed = closed_within(&mut silent, Duration::from_secs(5)).await;
+    let closed = closed.expect("a silent connection is closed");
+    assert!(
+        closed >= Duration::from_millis(1200),
+        "closed after {closed:?}"
+    );
+    server.shutdown().await;
+}
+
+/// A request whose body stops coming is closed after the idle timeout, though its handler runs.
+#[tokio::test]
+async fn a_stalled_request_body_is_closed_after_the_idle_timeout() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_millis(500))
+        .idle_timeout(Duration::from_millis(1000))
+        .start()
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /api/profile_groups HTTP/1.1\r\nHost: localhost\r\n\
+                 Authorization: Bearer {key}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 100\r\n\r\n{{\"profile_group\": ",
+                key = postproxy_mock_server::DEMO_FULL_ACCESS_KEY
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "a stalled body is closed");
+    let closed = started.elapsed();
+    assert!(
+        closed >= Duration::from_millis(800) && closed < Duration::from_millis(2500),
+        "closed after {closed:?}"
+    );
+    server.shutdown().await;
+}
+
+/// Shutting down closes idle connections at once, and waits for a half-sent head no longer than
+/// the header-read timeout (it could be a request about to be handled).
+#[tokio::test]
+async fn shutdown_waits_for_idle_connections_not_at_all_and_for_half_sent_heads_not_long() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = MockServer::start().await;
+    let _silent = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut idle = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    idle.write_all(b"GET /openapi.yaml HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    assert!(idle.read(&mut buf).await.unwrap() > 0);
+    tokio::time::timeout(Duration::from_secs(2), server.shutdown())
+        .await
+        .expect("shut down at once, not after the idle timeout");
+
+    let server = MockServer::builder()
+        .header_read_timeout(Duration::from_millis(500))
+        .start()
+        .await
+        .unwrap();
+    let mut half = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    half.write_all(b"GET /openapi.yaml HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(3), server.shutdown())
+        .await
+        .expect("shut down within the header-read timeout");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+}

@@ -10,6 +10,7 @@ mod ready;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use postproxy_mock_server::{Fixtures, MockServer};
@@ -73,6 +74,21 @@ struct Cli {
     #[arg(long, env = "POSTPROXY_MOCK_EXIT_ON_STDIN_CLOSE")]
     exit_on_stdin_close: bool,
 
+    /// Seconds a request head may take to arrive, from its first byte; a connection still
+    /// sending its head after that is closed (so half-sent requests cannot pile up).
+    #[arg(long, value_name = "SECS", env = "POSTPROXY_MOCK_HEADER_READ_TIMEOUT",
+          default_value_t = postproxy_mock_server::server::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+
+    /// Seconds a connection may sit with no request being handled and no bytes moving (an idle
+    /// keep-alive connection, one that sends nothing, a client not reading its answer or
+    /// stopping in the middle of a request body) before it is closed.
+    #[arg(long, value_name = "SECS", env = "POSTPROXY_MOCK_IDLE_TIMEOUT",
+          default_value_t = postproxy_mock_server::server::DEFAULT_IDLE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -115,6 +131,8 @@ fn main() -> ExitCode {
         // write errors with eprintln!, which panics on a broken pipe.
         .log_internal_errors(false)
         .init();
+
+    raise_open_file_limit();
 
     let fixtures = match &cli.fixtures {
         Some(path) => match Fixtures::load(path) {
@@ -159,7 +177,9 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
     let mut builder = MockServer::builder()
         .fixtures(fixtures)
         .seed(cli.seed)
-        .addr(addr);
+        .addr(addr)
+        .header_read_timeout(Duration::from_secs(cli.header_read_timeout))
+        .idle_timeout(Duration::from_secs(cli.idle_timeout));
     if let Some(url) = cli.public_url {
         builder = builder.base_url(url);
     }
@@ -180,6 +200,54 @@ async fn run(cli: Cli, fixtures: Fixtures) -> ExitCode {
     server.shutdown().await;
     ExitCode::SUCCESS
 }
+
+/// Raises the soft limit of open files to the hard limit: every connection holds a descriptor,
+/// and a soft limit of 256 or 1024 (macOS, many Linux shells) is soon reached by test suites
+/// that leak connections. Failing to raise it is logged and otherwise ignored.
+#[cfg(unix)]
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes the limit into the struct passed by pointer.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        tracing::warn!(error = %std::io::Error::last_os_error(), "cannot read the open-file limit");
+        return;
+    }
+    if limit.rlim_cur >= limit.rlim_max {
+        return;
+    }
+    let soft = limit.rlim_cur;
+    let mut raised = libc::rlimit {
+        rlim_cur: limit.rlim_max,
+        rlim_max: limit.rlim_max,
+    };
+    // SAFETY: setrlimit reads the limit from the struct passed by pointer.
+    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } != 0 {
+        // macOS refuses more than OPEN_MAX (10240) as the soft limit, even below an unlimited
+        // hard limit.
+        raised.rlim_cur = raised.rlim_cur.min(10240);
+        // SAFETY: as above.
+        if raised.rlim_cur <= soft || unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } != 0
+        {
+            tracing::warn!(
+                error = %std::io::Error::last_os_error(),
+                soft,
+                "cannot raise the open-file limit"
+            );
+            return;
+        }
+    }
+    tracing::debug!(
+        from = soft,
+        to = raised.rlim_cur,
+        "raised the open-file limit"
+    );
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() {}
 
 /// Hands the memory freed since startup back to the OS. Parsing a fixture file takes more
 /// memory than the state built from it, and the allocator keeps freed pages resident: with
