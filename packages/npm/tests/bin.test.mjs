@@ -65,7 +65,7 @@ test("npx postproxy-mock --version is the package's version", async () => {
 test("the program's exit code and stderr pass through", async () => {
   const missing = await outcome(shim, ["--fixtures", "/nonexistent.json", "--port", "0"]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /postproxy-mock: invalid fixtures file \/nonexistent\.json/);
+  assert.match(missing.stderr, /postproxy-mock: cannot read fixtures file \/nonexistent\.json: No such file or directory/);
   const usage = await outcome(shim, ["--no-such-flag"]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--no-such-flag/);
