@@ -7,6 +7,7 @@
 # github.com/postproxy/postproxy-go or dev.postproxy:postproxy-java (README, Conformance).
 # Usage: conformance/run.sh [SUITE...]   (default: all three, in that order)
 # SCHEMATHESIS_SEED=N explores with another seed than CI's pinned 20260511.
+# POSTPROXY_MOCK_BIN=PATH runs that program instead of building one.
 # Builds and starts the mock on a free port, resets its state before each suite, stops it, and
 # exits non-zero if any suite fails or a tool cannot be installed. Tools are installed locally:
 # conformance/.venv (pinned in conformance/requirements.txt) and conformance/node/node_modules
@@ -39,11 +40,16 @@ fi
     || die "cannot install conformance/node from npm (postproxy-sdk)"
 
 # ------------------------------------------------------------------------------ the mock
-step "building the mock: cargo build --locked -p postproxy-mock"
-cargo build --locked --quiet -p postproxy-mock
 target_dir=$(cargo metadata --format-version 1 --no-deps \
     | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-mock_bin="$target_dir/debug/postproxy-mock"
+# POSTPROXY_MOCK_BIN names a program already built (CI passes the one `cargo test` built).
+mock_bin=${POSTPROXY_MOCK_BIN:-}
+if [ -z "$mock_bin" ]; then
+    step "building the mock: cargo build --locked -p postproxy-mock"
+    cargo build --locked --quiet -p postproxy-mock
+    mock_bin="$target_dir/debug/postproxy-mock"
+fi
+[ -x "$mock_bin" ] || die "no postproxy-mock program at $mock_bin"
 
 log=$(mktemp -t postproxy-mock.XXXXXX.log)
 ready=$(mktemp -t postproxy-mock.XXXXXX.json)

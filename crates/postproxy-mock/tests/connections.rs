@@ -92,32 +92,15 @@ async fn until_closed(stream: &mut TcpStream) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_half_sent_and_idle_connections_does_not_wedge_the_server() {
     raise_own_limit(2 * FLOOD as u64 + 256);
-    let mut child = Killed(
-        Command::new("sh")
-            .args([
-                "-c",
-                r#"ulimit -n 512 && exec "$0" "$@""#,
-                BIN,
-                "--port",
-                "0",
-                "--ready-json",
-                "--log-level",
-                "off",
-                "--header-read-timeout",
-                &HEADER_READ_SECS.to_string(),
-                "--idle-timeout",
-                &IDLE_SECS.to_string(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start postproxy-mock"),
+    let (child, line) = start_under_ulimit(
+        "-n 512",
+        &[
+            "--header-read-timeout",
+            &HEADER_READ_SECS.to_string(),
+            "--idle-timeout",
+            &IDLE_SECS.to_string(),
+        ],
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
     let ready: serde_json::Value = serde_json::from_str(&line).expect("the ready line");
     let pid = child.0.id();
     let addr = ready["listen_url"]
@@ -215,28 +198,7 @@ async fn a_flood_of_half_sent_and_idle_connections_does_not_wedge_the_server() {
 /// The program raises its soft open-file limit to the hard limit.
 #[test]
 fn the_soft_open_file_limit_is_raised_to_the_hard_limit() {
-    let mut child = Killed(
-        Command::new("sh")
-            .args([
-                "-c",
-                r#"ulimit -S -n 256 && exec "$0" "$@""#,
-                BIN,
-                "--port",
-                "0",
-                "--ready-json",
-                "--log-level",
-                "off",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start postproxy-mock"),
-    );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, _ready) = start_under_ulimit("-S -n 256", &[]);
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.0.id())).unwrap();
     let open_files: Vec<&str> = limits
         .lines()
@@ -249,4 +211,26 @@ fn the_soft_open_file_limit_is_raised_to_the_hard_limit() {
         "soft and hard: {open_files:?}"
     );
     assert_ne!(open_files[3], "256");
+}
+
+/// Starts the program on a free port under `ulimit ULIMIT` (through `sh`), with `args` after
+/// the common ones; the running program and its ready line.
+fn start_under_ulimit(ulimit: &str, args: &[&str]) -> (Killed, String) {
+    let script = format!(r#"ulimit {ulimit} && exec "$0" "$@""#);
+    let mut child = Killed(
+        Command::new("sh")
+            .args(["-c", &script, BIN])
+            .args(["--port", "0", "--ready-json", "--log-level", "off"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start postproxy-mock"),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
 }
