@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use postproxy_client::{Client, ErrorKind};
-use postproxy_mock_server::faults::FaultSpec;
+use postproxy_mock_server::control::FaultSpec;
 use postproxy_mock_server::MockServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use postproxy_client::{Client, ClientBuilder, ErrorKind, RetryPolicy};
-use postproxy_mock_server::faults::{FaultSpec, Method};
-use postproxy_mock_server::journal::{JournalEntry, JournalFilter};
+use postproxy_mock_server::control::{FaultSpec, Method};
+use postproxy_mock_server::control::{JournalEntry, JournalFilter};
 use postproxy_mock_server::MockServer;
 
 fn builder(mock: &MockServer) -> ClientBuilder {
@@ -72,7 +72,7 @@ async fn every_status_fault_is_its_error_kind() {
         assert_eq!(e.retry_after(), None, "{code}: no Retry-After was sent");
         // The message is read from the body even for statuses the spec does not document
         // for this operation (403, 409, 502).
-        let message = postproxy_mock_server::faults::default_message(code);
+        let message = postproxy_mock_server::control::default_message(code);
         assert_eq!(e.to_string(), message, "{code}");
         assert_eq!(
             e.body(),

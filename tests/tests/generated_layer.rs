@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use common::ok;
 use postproxy_client::Client;
-use postproxy_mock_server::extract::RequestContext;
+use postproxy_mock_server::RequestContext;
 use postproxy_mock_server::*;
 use postproxy_models as m;
 use serde_json::Value;

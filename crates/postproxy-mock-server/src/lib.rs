@@ -96,37 +96,42 @@
 //! # }
 //! ```
 
-pub mod account;
-pub mod api;
-pub mod auth;
-pub mod clock;
-pub mod connect;
 pub mod control;
-pub mod control_client;
-pub mod error;
-pub mod extract;
-pub mod faults;
-pub mod fixtures;
-pub mod ids;
-pub mod intercept;
-pub mod journal;
+pub(crate) mod domain;
+pub(crate) mod harness;
+pub(crate) mod http;
 pub mod limits;
-pub mod polling;
-pub mod respond;
-pub mod serve;
-pub mod server;
-pub mod state;
+pub(crate) mod product;
+mod server;
+
+// The names the generated layer uses, until it names `crate::http::rt`.
+pub(crate) use http::{error, extract, respond};
 
 /// The routing layer generated from the spec: see [`PostproxyApi`] and [`router`].
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
-pub mod generated;
+mod generated;
 
 pub use generated::*;
 
-pub use api::MockApi;
-pub use fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
-pub use server::{MockServer, MockServerBuilder};
+pub use domain::fixtures;
+pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
+pub use http::error::ApiError;
+pub use http::extract::RequestContext;
+pub use product::handlers::DEFAULT_SEED;
+pub use server::{
+    openapi_json, ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT, OPENAPI_YAML,
+};
+
+/// What the crate's own tests reach behind the facade (the `test-support` feature): the store
+/// itself, to fill an account to its caps in-process. Not for use outside this crate's tests.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod test_support {
+    pub use crate::domain::clock::Clock;
+    pub use crate::domain::store::Store;
+}
 
 /// The largest request body accepted; larger bodies are answered with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;

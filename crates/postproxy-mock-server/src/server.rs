@@ -8,7 +8,7 @@
 //! at [`crate::limits::HEADER_LIMIT`] bytes (431 with a JSON body; see [`crate::limits`]).
 //! Connections that send half a request head, or sit idle, are closed after the builder's
 //! [`MockServerBuilder::header_read_timeout`] and [`MockServerBuilder::idle_timeout`] (see
-//! [`crate::serve`]).
+//! [`crate::http::serve`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -24,9 +24,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{MockApi, DEFAULT_SEED};
-use crate::auth::ApiKey;
-use crate::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
+use crate::product::handlers::{MockApi, DEFAULT_SEED};
+use crate::domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 
 /// The hand-written spec, served at `/openapi.yaml`: the crate's copy of
 /// `openapi/postproxy.yaml`, which `cargo xtask regen` keeps identical.
@@ -87,17 +86,17 @@ pub fn service(
         .route("/openapi.json", get(spec_json));
     let product = crate::app(api.clone()).layer(axum::middleware::from_fn_with_state(
         api.clone(),
-        crate::intercept::intercept,
+        crate::http::middleware::intercept,
     ));
     let router = product
         .merge(extra)
         .merge(crate::control::router(api.clone()))
-        .merge(crate::connect::router(api))
+        .merge(crate::control::consent::router(api))
         .merge(docs())
         // The generated router's 405 fallback covers only its own routes; this one covers
         // the control API, the spec and the connect pages too (axum's default is an empty
         // body).
-        .method_not_allowed_fallback(crate::error::method_not_allowed)
+        .method_not_allowed_fallback(crate::http::error::method_not_allowed)
         .layer(axum::middleware::from_fn(limit_headers))
         .layer(axum::middleware::from_fn(log_request));
     tower::ServiceExt::map_request(router, trim_trailing_slash)
@@ -136,7 +135,7 @@ async fn limit_headers(request: Request, next: axum::middleware::Next) -> Respon
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     if size > crate::limits::HEADER_LIMIT {
-        return crate::error::ApiError::new(
+        return crate::http::error::ApiError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             format!(
                 "Request headers are too large (limit {} bytes)",
@@ -179,7 +178,7 @@ async fn spec_yaml() -> Response {
 }
 
 async fn spec_json() -> Response {
-    crate::respond::json(StatusCode::OK, served_openapi_json())
+    crate::http::respond::json(StatusCode::OK, served_openapi_json())
 }
 
 /// Swagger UI at `/docs` over both specs, named in its picker: the product API and the control
@@ -302,11 +301,11 @@ impl MockServerBuilder {
         let api = Arc::new(MockApi::new(&fixtures, self.seed, base_url));
         let service = service(api.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
-        let limits = crate::serve::ConnectionLimits {
+        let limits = crate::http::serve::ConnectionLimits {
             header_read: self.header_read_timeout,
             idle: self.idle_timeout,
         };
-        let task = tokio::spawn(crate::serve::serve(listener, service, limits, async {
+        let task = tokio::spawn(crate::http::serve::serve(listener, service, limits, async {
             // Either a shutdown request or the handle being dropped.
             let _ = signal.await;
         }));
@@ -317,6 +316,19 @@ impl MockServerBuilder {
             task: Some(task),
         })
     }
+}
+
+/// An API key of a running server, as [`MockServer::api_keys`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// The secret sent as `Authorization: Bearer <key>`.
+    pub key: String,
+    /// Its public id (as the journal and the control API show it).
+    pub key_id: String,
+    /// The account it belongs to.
+    pub account_id: String,
+    /// The group a scoped key is limited to; `None` for full access.
+    pub profile_group_id: Option<String>,
 }
 
 /// A running mock server. Dropping it shuts it down.
@@ -376,24 +388,37 @@ impl MockServer {
         DEMO_SCOPED_KEY
     }
 
-    /// Every API key of the loaded fixtures.
+    /// Every API key of the loaded fixtures, account by account.
     pub fn api_keys(&self) -> Vec<ApiKey> {
-        self.api.api_keys()
+        self.api
+            .store()
+            .api_keys()
+            .into_iter()
+            .map(|k| ApiKey {
+                key_id: k.principal.key_id,
+                account_id: k.principal.account_id,
+                profile_group_id: k.principal.scope.group().map(str::to_string),
+                key: k.key,
+            })
+            .collect()
     }
 
     /// A typed client of this server's control API (`/__mock/`).
-    pub fn control(&self) -> crate::control_client::ControlClient {
-        crate::control_client::ControlClient::new(self.base_url())
+    pub fn control(&self) -> crate::control::client::ControlClient {
+        crate::control::client::ControlClient::new(self.base_url())
     }
 
-    /// The demo data's account id ([`crate::fixtures::DEMO_ACCOUNT_ID`]), for the control API.
+    /// The demo data's account id ([`crate::domain::fixtures::DEMO_ACCOUNT_ID`]), for the control API.
     pub fn demo_account_id(&self) -> &'static str {
-        crate::fixtures::DEMO_ACCOUNT_ID
+        crate::domain::fixtures::DEMO_ACCOUNT_ID
     }
 
-    /// The API behind the server (e.g. to look up a connection invitation).
-    pub fn api(&self) -> &Arc<MockApi> {
-        &self.api
+    /// The store behind the server, locked (the `test-support` feature: the crate's own tests
+    /// fill accounts to their caps with it).
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn store(&self) -> std::sync::MutexGuard<'_, crate::domain::store::Store> {
+        self.api.store()
     }
 
     /// Stops accepting connections and waits until open requests have finished. Idle

@@ -828,7 +828,7 @@ async fn refresh_connection_reconnects_an_existing_platform() {
     let control = mock.server.control();
     let account = mock.server.demo_account_id();
     // The group's threads profile has expired; a refresh reconnects that very profile.
-    let patch = postproxy_mock_server::account::ProfilePatch {
+    let patch = postproxy_mock_server::control::ProfilePatch {
         status: Some(postproxy_models::ProfileStatus::Expired),
         ..Default::default()
     };

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use postproxy_mock_server::journal::JournalFilter;
+use postproxy_mock_server::control::JournalFilter;
 use postproxy_mock_server::MockServer;
 use postproxy_models::Platform;
 use serde_json::{json, Value};
@@ -334,7 +334,7 @@ async fn assert_journal_counts(
         .await
         .unwrap();
     let recorded = journal.entries.len() as u64 + journal.dropped;
-    let key_id = postproxy_mock_server::auth::key_id(key);
+    let key_id = postproxy_mock_server::control::key_id(key);
     assert!(journal.entries.iter().all(|e| e.key_id == key_id));
     // check_invariants' own requests: two lists, one listing per group, one read per deleted
     // group, kept profile and deleted profile.

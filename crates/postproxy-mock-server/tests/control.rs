@@ -4,12 +4,12 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
-use postproxy_mock_server::account::ProfilePatch;
+use postproxy_mock_server::control::ProfilePatch;
 use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, GroupInject};
-use postproxy_mock_server::control_client::ControlClient;
-use postproxy_mock_server::faults::{FaultSpec, Method};
+use postproxy_mock_server::control::ControlClient;
+use postproxy_mock_server::control::{FaultSpec, Method};
 use postproxy_mock_server::fixtures::{ProfileFixture, SnapshotFixture};
-use postproxy_mock_server::journal::JournalFilter;
+use postproxy_mock_server::control::JournalFilter;
 use postproxy_mock_server::MockServer;
 use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};
@@ -1134,7 +1134,7 @@ async fn an_unreachable_server_is_an_http_error_not_a_refusal() {
     assert!(
         matches!(
             result,
-            Err(postproxy_mock_server::control_client::ControlClientError::Http(_))
+            Err(postproxy_mock_server::control::ControlClientError::Http(_))
         ),
         "{result:?}"
     );

@@ -4,7 +4,7 @@
 //! of invitations and denials whose connect tokens do not pile up.
 
 use postproxy_mock_server::control::{ClockUpdate, GroupInject};
-use postproxy_mock_server::faults::FaultSpec;
+use postproxy_mock_server::control::FaultSpec;
 use postproxy_mock_server::fixtures::{AccountFixture, GroupFixture, SnapshotFixture};
 use postproxy_mock_server::limits::*;
 use postproxy_mock_server::MockServer;
@@ -27,7 +27,7 @@ async fn groups_are_capped_per_account() {
     let mock = MockServer::start().await;
     let control = mock.control();
     {
-        let mut store = mock.api().store();
+        let mut store = mock.store();
         let mut account = store.account_mut(DEMO).unwrap();
         for i in account.counts().0..MAX_GROUPS {
             account
@@ -93,7 +93,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
     let mock = MockServer::start().await;
     let control = mock.control();
     {
-        let mut store = mock.api().store();
+        let mut store = mock.store();
         let mut account = store.account_mut(DEMO).unwrap();
         for i in account.counts().1..MAX_PROFILES {
             account
@@ -199,7 +199,7 @@ async fn profiles_placements_and_snapshots_are_capped() {
     assert_eq!(stats("from=2026-06-01T00:00:00Z".into()).await, 1);
     assert_eq!(stats("to=2020-01-01T00:00:03Z".into()).await, 0);
     assert_eq!(stats("to=2020-01-01T00:00:04Z".into()).await, 1);
-    let store = mock.api().store();
+    let store = mock.store();
     assert_eq!(
         store.account(DEMO).unwrap().snapshot_count("prof_yt_001"),
         Some(MAX_SNAPSHOTS)
@@ -212,7 +212,7 @@ async fn faults_and_pending_connections_are_capped() {
     let control = mock.control();
     let spec = FaultSpec::status(500).path("/api/nothing");
     {
-        let mut store = mock.api().store();
+        let mut store = mock.store();
         let mut account = store.account_mut(DEMO).unwrap();
         for _ in 0..MAX_FAULTS {
             account.faults.add(spec.clone()).unwrap();
@@ -275,7 +275,7 @@ async fn faults_and_pending_connections_are_capped() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(
-        mock.api()
+        mock
             .store()
             .account(DEMO)
             .unwrap()
@@ -300,11 +300,11 @@ async fn the_journal_and_the_accounts_are_capped() {
     assert_eq!(page.entries[0].seq, 21);
 
     {
-        let mut store = mock.api().store();
+        let mut store = mock.store();
         let fixture = AccountFixture::default();
         while store.accounts().len() < MAX_ACCOUNTS {
             store
-                .create_account(fixture.clone(), postproxy_mock_server::clock::Clock::real())
+                .create_account(fixture.clone(), postproxy_mock_server::test_support::Clock::real())
                 .unwrap();
         }
     }
@@ -327,7 +327,7 @@ async fn a_long_run_of_idempotent_creates_and_deletes_stays_bounded() {
     let started = std::time::Instant::now();
     let cycles = 50_000;
     {
-        let mut store = mock.api().store();
+        let mut store = mock.store();
         let who = store.authenticate(Some(FULL_KEY)).unwrap();
         let mut account = store.account_mut(DEMO).unwrap();
         account.clock.freeze();
@@ -398,7 +398,7 @@ async fn a_long_run_of_invitations_and_denials_leaves_no_tokens() {
     let started = std::time::Instant::now();
     let cycles = 100_000;
     let last = {
-        let mut store = mock.api().store();
+        let mut store = mock.store();
         let who = store.authenticate(Some(FULL_KEY)).unwrap();
         let body = InitializeConnectionRequest {
             platform: Some("youtube".into()),

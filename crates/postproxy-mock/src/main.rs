@@ -45,7 +45,7 @@ struct Cli {
 
     /// The seed new ids (groups, profiles, keys, connection tokens) and polled stats are
     /// generated from.
-    #[arg(long, env = "POSTPROXY_MOCK_SEED", default_value_t = postproxy_mock_server::api::DEFAULT_SEED)]
+    #[arg(long, env = "POSTPROXY_MOCK_SEED", default_value_t = postproxy_mock_server::DEFAULT_SEED)]
     seed: u64,
 
     /// The log filter: a level (off, error, warn, info, debug, trace) or tracing directives
@@ -77,7 +77,7 @@ struct Cli {
     /// Seconds a request head may take to arrive, from its first byte; a connection still
     /// sending its head after that is closed (so half-sent requests cannot pile up).
     #[arg(long, value_name = "SECS", env = "POSTPROXY_MOCK_HEADER_READ_TIMEOUT",
-          default_value_t = postproxy_mock_server::server::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+          default_value_t = postproxy_mock_server::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     header_read_timeout: u64,
 
@@ -85,7 +85,7 @@ struct Cli {
     /// keep-alive connection, one that sends nothing, a client not reading its answer or
     /// stopping in the middle of a request body) before it is closed.
     #[arg(long, value_name = "SECS", env = "POSTPROXY_MOCK_IDLE_TIMEOUT",
-          default_value_t = postproxy_mock_server::server::DEFAULT_IDLE_TIMEOUT.as_secs(),
+          default_value_t = postproxy_mock_server::DEFAULT_IDLE_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     idle_timeout: u64,
 

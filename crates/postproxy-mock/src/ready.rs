@@ -9,7 +9,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use postproxy_mock_server::auth::Scope;
 use postproxy_mock_server::MockServer;
 use serde::Serialize;
 
@@ -48,13 +47,10 @@ pub fn report(server: &MockServer, json: bool) {
     for key in &keys {
         let entry = ReadyKey {
             key: &key.key,
-            key_id: postproxy_mock_server::auth::key_id(&key.key),
-            profile_group_id: match &key.principal.scope {
-                Scope::FullAccess => None,
-                Scope::Group(group) => Some(group.as_str()),
-            },
+            key_id: key.key_id.clone(),
+            profile_group_id: key.profile_group_id.as_deref(),
         };
-        let id = key.principal.account_id.as_str();
+        let id = key.account_id.as_str();
         match accounts.iter_mut().find(|a| a.id == id) {
             Some(account) => account.keys.push(entry),
             None => accounts.push(ReadyAccount {

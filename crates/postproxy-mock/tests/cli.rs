@@ -234,12 +234,12 @@ fn ready_json_is_the_only_line_on_stdout_and_describes_every_key() {
             "keys": [
                 {
                     "key": postproxy_mock_server::DEMO_FULL_ACCESS_KEY,
-                    "key_id": postproxy_mock_server::auth::key_id(postproxy_mock_server::DEMO_FULL_ACCESS_KEY),
+                    "key_id": postproxy_mock_server::control::key_id(postproxy_mock_server::DEMO_FULL_ACCESS_KEY),
                     "profile_group_id": null,
                 },
                 {
                     "key": postproxy_mock_server::DEMO_SCOPED_KEY,
-                    "key_id": postproxy_mock_server::auth::key_id(postproxy_mock_server::DEMO_SCOPED_KEY),
+                    "key_id": postproxy_mock_server::control::key_id(postproxy_mock_server::DEMO_SCOPED_KEY),
                     "profile_group_id": "grp456def",
                 },
             ],

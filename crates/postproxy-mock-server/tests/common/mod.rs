@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use postproxy_mock_server::control::ClockAdvance;
-use postproxy_mock_server::control_client::ControlClientError;
+use postproxy_mock_server::control::ControlClientError;
 use postproxy_mock_server::fixtures::{AccountFixture, Fixtures, ProfileFixture};
 use postproxy_mock_server::{MockServer, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 use postproxy_models::{Platform, ProfileStatus};
@@ -258,7 +258,7 @@ pub fn ids(list: &Value) -> Vec<String> {
 
 /// The spec parsed as JSON.
 pub fn spec() -> Value {
-    postproxy_mock_server::server::openapi_json().clone()
+    postproxy_mock_server::openapi_json().clone()
 }
 
 /// The example of `status` of `method path` in the spec.

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// What every operation receives besides its documented inputs: the credentials (the spec's
 /// bearer security scheme) and the rest of the request line and headers.

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use postproxy_mock_server::faults::{FaultSpec, Method};
+//! use postproxy_mock_server::control::{FaultSpec, Method};
 //!
 //! // The next 3 GETs of a profile: 429 with `Retry-After: 2`.
 //! let limited = FaultSpec::status(429).retry_after(2).times(3).on(Method::GET, "/api/profiles/*");

@@ -16,21 +16,21 @@ use postproxy_models::{
 use serde_json::{Map, Number, Value};
 use time::{Duration, OffsetDateTime};
 
-use crate::auth::{self, ApiKey, Principal};
-use crate::clock::Clock;
-use crate::error::ApiError;
-use crate::faults::Faults;
-use crate::fixtures::{
+use crate::domain::auth::{self, ApiKey, Principal};
+use crate::domain::clock::Clock;
+use crate::http::error::ApiError;
+use crate::harness::faults::Faults;
+use crate::domain::fixtures::{
     has_placements, parse_timestamp, stats_per_placement, validate_profile, AccountFixture,
     ApiKeyFixture, GroupFixture, ProfileFixture, SnapshotFixture,
 };
-use crate::ids::IdGenerator;
-use crate::journal::Journal;
+use crate::domain::ids::IdGenerator;
+use crate::harness::journal::Journal;
 use crate::limits::{
     self, MAX_GROUPS, MAX_IDEMPOTENCY_KEYS, MAX_PENDING_CONNECTIONS, MAX_PLACEMENTS, MAX_PROFILES,
     MAX_SNAPSHOTS,
 };
-use crate::polling::{self, Rng, POLL_INTERVAL};
+use crate::domain::polling::{self, Rng, POLL_INTERVAL};
 
 /// The platforms initialize_connection supports (the OAuth networks of the reference).
 pub const CONNECTABLE_PLATFORMS: [Platform; 7] = [
@@ -225,7 +225,7 @@ pub struct Account {
     connections: Vec<Connection>,
     /// Tokens of invitations ended (used, denied, expired, their group deleted) since the
     /// store last looked: it removes them from its token index (see
-    /// [`crate::state::AccountMut`]), so the two cannot drift.
+    /// [`crate::domain::store::AccountMut`]), so the two cannot drift.
     ended_tokens: Vec<String>,
     idempotency: HashMap<IdempotencySlot, IdempotencyEntry>,
     /// Keys in the order their entries were stored (with each entry's `seq`), oldest first:
@@ -1650,7 +1650,7 @@ fn add(a: &Number, b: &Number) -> Number {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::Fixtures;
+    use crate::domain::fixtures::Fixtures;
 
     fn demo_account(clock: Clock) -> Account {
         let fixtures = Fixtures::demo();

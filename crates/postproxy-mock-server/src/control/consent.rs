@@ -2,7 +2,7 @@
 //! opens a consent page (`GET /connect/{token}`) with Authorize and Deny buttons. Authorize
 //! creates the profile in the group and redirects to `redirect_url` with
 //! `status=success&profile_id=…`; Deny redirects with `error=access_denied`. A token works
-//! once and for [`crate::account::CONNECTION_TTL`].
+//! once and for [`crate::domain::account::CONNECTION_TTL`].
 //!
 //! `/__mock/connect/callback` is a page that shows the outcome, for trying the flow by hand
 //! with `redirect_url` pointing back at the mock.
@@ -15,8 +15,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::account::{ConnectError, ConnectionOutcome};
-use crate::api::MockApi;
+use crate::domain::account::{ConnectError, ConnectionOutcome};
+use crate::product::handlers::MockApi;
 
 /// The consent page, its two actions, and the demo callback page.
 pub fn router(api: Arc<MockApi>) -> Router {
@@ -75,7 +75,7 @@ fn token_problem(e: ConnectError) -> Response {
 fn with_token<T>(
     api: &MockApi,
     token: &str,
-    f: impl FnOnce(&mut crate::account::Account) -> Result<T, ConnectError>,
+    f: impl FnOnce(&mut crate::domain::account::Account) -> Result<T, ConnectError>,
 ) -> Result<T, ConnectError> {
     let mut store = api.store();
     let account_id = store

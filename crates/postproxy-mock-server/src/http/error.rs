@@ -80,7 +80,7 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        crate::respond::json(self.status, &self.body())
+        crate::http::respond::json(self.status, &self.body())
     }
 }
 

@@ -2,7 +2,16 @@
 //! looks behind it — accounts, state injection, fixture import and export, the clock, faults,
 //! the request journal and pending connections. It needs no API key; every change is scoped to
 //! one account (except resetting the whole server). Documented code-first with utoipa and
-//! served at `/__mock/openapi.json`; [`crate::control_client::ControlClient`] wraps it.
+//! served at `/__mock/openapi.json`; [`crate::control::client::ControlClient`] wraps it.
+
+pub mod client;
+pub(crate) mod consent;
+
+pub use crate::domain::account::{Connection, ConnectionOutcome, ProfilePatch, TickReport};
+pub use crate::domain::auth::key_id;
+pub use crate::harness::faults::{default_message, Fault, FaultSpec, Method};
+pub use crate::harness::journal::{JournalEntry, JournalFilter, JournalPage};
+pub use client::{ControlClient, ControlClientError};
 
 use std::sync::Arc;
 
@@ -16,17 +25,13 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 use utoipa::{OpenApi, ToSchema};
 
-use crate::account::{
-    format_timestamp, Account, Connection, ConnectionOutcome, ProfilePatch, TickReport,
-};
-use crate::api::MockApi;
-use crate::clock::Clock;
-use crate::error::ApiError;
-use crate::extract::{ApiPath, ApiQuery, ControlJson, ControlJsonOrDefault};
-use crate::faults::{Fault, FaultSpec};
-use crate::fixtures::{parse_timestamp, AccountFixture, ProfileFixture, SnapshotFixture};
-use crate::journal::{JournalFilter, JournalPage};
-use crate::respond::json;
+use crate::domain::account::{format_timestamp, Account};
+use crate::product::handlers::MockApi;
+use crate::domain::clock::Clock;
+use crate::http::error::ApiError;
+use crate::http::extract::{ApiPath, ApiQuery, ControlJson, ControlJsonOrDefault};
+use crate::domain::fixtures::{parse_timestamp, AccountFixture, ProfileFixture, SnapshotFixture};
+use crate::http::respond::json;
 
 /// An API key as the control API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -638,7 +643,7 @@ async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
 async fn add_fault(
     State(api): Api,
     ApiPath(id): ApiPath<String>,
-    ControlJson(wire): ControlJson<crate::faults::FaultSpecWire>,
+    ControlJson(wire): ControlJson<crate::harness::faults::FaultSpecWire>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
         let spec = wire.into_spec().map_err(ApiError::unprocessable)?;

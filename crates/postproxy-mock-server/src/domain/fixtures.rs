@@ -38,7 +38,7 @@ pub const DEMO_ACCOUNT_ID: &str = "acct_demo";
 /// The group [`DEMO_SCOPED_KEY`] is scoped to.
 pub const DEMO_SCOPED_GROUP_ID: &str = "grp456def";
 
-const DEMO_JSON: &str = include_str!("../fixtures/demo.json");
+const DEMO_JSON: &str = include_str!("../../fixtures/demo.json");
 
 /// The data a mock server starts with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -5,7 +5,7 @@
 //!
 //! It also records the `Idempotency-Key` of an operation that honours it as in flight before
 //! any fault latency, so a duplicate arriving meanwhile is answered 409 (see
-//! [`crate::account::Account::idempotent`]); the key is released when the answer is sent or the
+//! [`crate::domain::account::Account::idempotent`]); the key is released when the answer is sent or the
 //! request is dropped.
 
 use std::pin::Pin;
@@ -19,12 +19,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
-use crate::account::format_timestamp;
-use crate::api::MockApi;
-use crate::error::ApiError;
-use crate::extract::{bearer_token, IdempotencyClaim};
-use crate::faults::FaultAction;
-use crate::journal::{body_text, JournalEntry};
+use crate::domain::account::format_timestamp;
+use crate::product::handlers::MockApi;
+use crate::http::error::ApiError;
+use crate::http::extract::{bearer_token, IdempotencyClaim};
+use crate::harness::faults::FaultAction;
+use crate::harness::journal::{body_text, JournalEntry};
 
 /// The middleware: see the module documentation.
 pub async fn intercept(
@@ -110,7 +110,7 @@ fn idempotency_key(request: &Request) -> Option<String> {
     if !honoured {
         return None;
     }
-    crate::extract::header_param(request.headers(), "idempotency-key", Some(255))
+    crate::http::extract::header_param(request.headers(), "idempotency-key", Some(255))
         .ok()
         .flatten()
         .filter(|key| !key.is_empty())
@@ -147,14 +147,14 @@ async fn apply(action: FaultAction) -> Option<Response> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = ApiError::new(status, message).into_response();
     if let Some(seconds) = retry_after {
-        crate::respond::set_header(&mut response, "retry-after", &seconds.to_string());
+        crate::http::respond::set_header(&mut response, "retry-after", &seconds.to_string());
     }
     Some(response)
 }
 
 fn record(
     api: &MockApi,
-    who: &crate::auth::Principal,
+    who: &crate::domain::auth::Principal,
     method: String,
     path: String,
     query: Option<String>,

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// What an API key grants.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! [`Store`]: every account of one mock server, the index from API keys and connect tokens to
 //! accounts, and what the control API does to accounts as a whole (create, reset, delete,
-//! import). The product rules live in [`crate::account`].
+//! import). The product rules live in [`crate::domain::account`].
 //!
 //! Accounts are isolated: a key sees only its account, and every id generator, clock, journal
 //! and fault list belongs to one account, so parallel test suites sharing a server cannot see
@@ -10,15 +10,15 @@ use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-use crate::account::Account;
-use crate::auth::{self, ApiKey, Principal};
-use crate::clock::Clock;
-use crate::error::ApiError;
-use crate::fixtures::{AccountFixture, FixtureError, Fixtures};
-use crate::ids::IdGenerator;
+use crate::domain::account::Account;
+use crate::domain::auth::{self, ApiKey, Principal};
+use crate::domain::clock::Clock;
+use crate::http::error::ApiError;
+use crate::domain::fixtures::{AccountFixture, FixtureError, Fixtures};
+use crate::domain::ids::IdGenerator;
 use postproxy_models::InitializeConnectionRequest;
 
-pub use crate::account::{Connection, CONNECTABLE_PLATFORMS, IDEMPOTENCY_TTL};
+use crate::domain::account::Connection;
 
 /// The most accounts one server holds; creating more is refused.
 pub const MAX_ACCOUNTS: usize = 10_000;
@@ -283,7 +283,7 @@ impl Store {
         }
         // A fixture without keys gets one full-access key: an account nobody can call is no use.
         if fixture.api_keys.is_empty() {
-            fixture.api_keys.push(crate::fixtures::ApiKeyFixture {
+            fixture.api_keys.push(crate::domain::fixtures::ApiKeyFixture {
                 key: None,
                 profile_group_id: None,
                 description: None,
@@ -447,8 +447,8 @@ impl Drop for AccountMut<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{ConnectError, CONNECTION_TTL};
-    use crate::fixtures::{ApiKeyFixture, GroupFixture, DEMO_FULL_ACCESS_KEY};
+    use crate::domain::account::{ConnectError, CONNECTION_TTL};
+    use crate::domain::fixtures::{ApiKeyFixture, GroupFixture, DEMO_FULL_ACCESS_KEY};
 
     fn small(id: Option<&str>, key: Option<&str>) -> AccountFixture {
         AccountFixture {
@@ -662,7 +662,7 @@ mod tests {
         for profile in demo.profile_groups.iter_mut().flat_map(|g| &mut g.profiles) {
             profile
                 .stats
-                .sort_by_key(|s| crate::fixtures::parse_timestamp(&s.recorded_at));
+                .sort_by_key(|s| crate::domain::fixtures::parse_timestamp(&s.recorded_at));
         }
         assert!(exported == demo, "the export is the demo account");
         let mut smaller = exported.clone();

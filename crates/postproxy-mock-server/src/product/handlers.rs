@@ -8,12 +8,12 @@ use postproxy_models::{
     ProfileGroupList, ProfileList, ProfileStatsResponse,
 };
 
-use crate::account::{Account, Connection};
-use crate::auth::{self, ApiKey, Principal};
-use crate::error::ApiError;
-use crate::extract::RequestContext;
-use crate::fixtures::Fixtures;
-use crate::state::Store;
+use crate::domain::account::{Account, Connection};
+use crate::domain::auth::{self, ApiKey, Principal};
+use crate::http::error::ApiError;
+use crate::http::extract::RequestContext;
+use crate::domain::fixtures::Fixtures;
+use crate::domain::store::Store;
 use crate::*;
 
 /// The seed used when none is given: new ids are the same on every run.

@@ -6,9 +6,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use postproxy_mock_server::control::ClockAdvance;
-//! use postproxy_mock_server::faults::{FaultSpec, Method};
+//! use postproxy_mock_server::control::{FaultSpec, Method};
 //! use postproxy_mock_server::fixtures::AccountFixture;
-//! use postproxy_mock_server::journal::JournalFilter;
+//! use postproxy_mock_server::control::JournalFilter;
 //! use postproxy_mock_server::MockServer;
 //!
 //! let mock = MockServer::start().await;
@@ -42,14 +42,14 @@ use postproxy_models::{Placement, Profile, ProfileGroup};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::account::{Connection, ConnectionOutcome, ProfilePatch};
+use crate::domain::account::{Connection, ConnectionOutcome, ProfilePatch};
 use crate::control::{
     AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, GroupInject, GroupPatch,
     JournalSettings,
 };
-use crate::faults::{Fault, FaultSpec};
-use crate::fixtures::{AccountFixture, ProfileFixture, SnapshotFixture};
-use crate::journal::{JournalFilter, JournalPage};
+use crate::harness::faults::{Fault, FaultSpec};
+use crate::domain::fixtures::{AccountFixture, ProfileFixture, SnapshotFixture};
+use crate::harness::journal::{JournalFilter, JournalPage};
 
 /// Why a control call failed.
 #[derive(Debug)]

@@ -6,7 +6,7 @@ use postproxy_models::Platform;
 use serde_json::{Map, Number, Value};
 use time::Duration;
 
-use crate::ids::IdGenerator;
+use crate::domain::ids::IdGenerator;
 
 /// How often a profile is polled for stats ("about every 23 hours").
 pub const POLL_INTERVAL: Duration = Duration::hours(23);

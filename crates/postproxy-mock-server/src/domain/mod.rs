@@ -1,0 +1,19 @@
+//! The simulated service: accounts and every product rule, with no HTTP in it.
+//!
+//! [`store::Store`] holds every account, the index from API keys and connect tokens to
+//! accounts, and what the control plane does to accounts as a whole. An [`account::Account`]
+//! is one tenant; its rules are spread over one file per concept (groups, profiles, stats,
+//! idempotency, connections, injection, time), each an `impl Account` block. Platform facts
+//! live in one table ([`platform`]). Every refusal is a [`error::DomainError`]; the HTTP layer
+//! (`crate::http::error`) turns it into a status and the spec's body in one place.
+//!
+//! Nothing here imports `axum`, `http`, `utoipa` or the generated routing layer; the types it
+//! returns are the shared models of `postproxy-models`.
+
+pub mod account;
+pub mod auth;
+pub mod clock;
+pub mod fixtures;
+pub mod ids;
+pub mod polling;
+pub mod store;

@@ -1,0 +1,6 @@
+//! The control plane's per-account tools around product requests: armed [`faults`] and the
+//! request [`journal`]. Each account owns one of each; `crate::http::middleware` consults them
+//! once per request.
+
+pub mod faults;
+pub mod journal;

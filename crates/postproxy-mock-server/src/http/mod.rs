@@ -1,0 +1,9 @@
+//! HTTP plumbing shared by the product and control APIs: the spec's error body
+//! ([`error::ApiError`], mapped from domain errors in one place), extractors, responses, the
+//! per-request middleware and the accept loop.
+
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod respond;
+pub mod serve;
