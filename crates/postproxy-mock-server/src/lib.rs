@@ -96,6 +96,7 @@
 //! # }
 //! ```
 
+mod app;
 pub mod control;
 pub(crate) mod domain;
 pub(crate) mod harness;
@@ -118,7 +119,7 @@ pub use domain::fixtures;
 pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 pub use http::error::ApiError;
 pub use http::extract::RequestContext;
-pub use product::handlers::DEFAULT_SEED;
+pub use app::DEFAULT_SEED;
 pub use server::{
     openapi_json, ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, OPENAPI_YAML,

@@ -24,7 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::product::handlers::{MockApi, DEFAULT_SEED};
+use crate::app::{AppState, DEFAULT_SEED};
 use crate::domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 
 /// The hand-written spec, served at `/openapi.yaml`: the crate's copy of
@@ -72,7 +72,7 @@ pub fn served_openapi_json() -> &'static serde_json::Value {
 /// The complete HTTP service of a mock over `api`: the API routes (with the body limit), the
 /// spec, the connect URLs, a request log, and trailing-slash normalisation in front of routing.
 pub fn service(
-    api: Arc<MockApi>,
+    api: Arc<AppState>,
 ) -> impl tower::Service<
     Request,
     Response = Response,
@@ -298,7 +298,7 @@ impl MockServerBuilder {
             }
             format!("http://{visible}")
         });
-        let api = Arc::new(MockApi::new(&fixtures, self.seed, base_url));
+        let api = Arc::new(AppState::new(&fixtures, self.seed, base_url));
         let service = service(api.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let limits = crate::http::serve::ConnectionLimits {
@@ -346,7 +346,7 @@ pub struct ApiKey {
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
-    api: Arc<MockApi>,
+    api: Arc<AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }

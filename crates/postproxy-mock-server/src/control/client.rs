@@ -42,7 +42,8 @@ use postproxy_models::{Placement, Profile, ProfileGroup};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::domain::account::{Connection, ConnectionOutcome, ProfilePatch};
+use crate::domain::connections::{Connection, ConnectionOutcome};
+use crate::domain::inject::ProfilePatch;
 use crate::control::{
     AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, GroupInject, GroupPatch,
     JournalSettings,

@@ -2,7 +2,7 @@
 //! opens a consent page (`GET /connect/{token}`) with Authorize and Deny buttons. Authorize
 //! creates the profile in the group and redirects to `redirect_url` with
 //! `status=success&profile_id=…`; Deny redirects with `error=access_denied`. A token works
-//! once and for [`crate::domain::account::CONNECTION_TTL`].
+//! once and for [`crate::domain::connections::CONNECTION_TTL`].
 //!
 //! `/__mock/connect/callback` is a page that shows the outcome, for trying the flow by hand
 //! with `redirect_url` pointing back at the mock.
@@ -15,11 +15,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::domain::account::{ConnectError, ConnectionOutcome};
-use crate::product::handlers::MockApi;
+use crate::domain::connections::ConnectionOutcome;
+use crate::domain::error::DomainError;
+use crate::http::error::ApiError;
+use crate::app::AppState;
 
 /// The consent page, its two actions, and the demo callback page.
-pub fn router(api: Arc<MockApi>) -> Router {
+pub fn router(api: Arc<AppState>) -> Router {
     Router::new()
         .route("/connect/{token}", get(consent_page))
         .route("/connect/{token}/authorize", post(authorize))
@@ -57,38 +59,40 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(html)).into_response()
 }
 
-fn token_problem(e: ConnectError) -> Response {
+fn token_problem(e: DomainError) -> Response {
     let title = match e {
-        ConnectError::Unknown => "Unknown connection link",
-        ConnectError::Expired => "Expired connection link",
-        ConnectError::Full => "Account full",
-        ConnectError::AlreadyConnected => "Platform already connected",
+        DomainError::UnknownConnection => "Unknown connection link",
+        DomainError::ConnectionExpired => "Expired connection link",
+        DomainError::Full(_) => "Account full",
+        DomainError::AlreadyConnected => "Platform already connected",
+        _ => "Connection failed",
     };
+    let message = e.to_string();
     page(
-        e.status(),
+        ApiError::from(e).status(),
         title,
-        &format!("<h1>{title}</h1><p>{}.</p>", escape(&e.message())),
+        &format!("<h1>{title}</h1><p>{}.</p>", escape(&message)),
     )
 }
 
 /// Looks a token up in the account that issued it.
 fn with_token<T>(
-    api: &MockApi,
+    api: &AppState,
     token: &str,
-    f: impl FnOnce(&mut crate::domain::account::Account) -> Result<T, ConnectError>,
-) -> Result<T, ConnectError> {
+    f: impl FnOnce(&mut crate::domain::account::Account) -> Result<T, DomainError>,
+) -> Result<T, DomainError> {
     let mut store = api.store();
     let account_id = store
         .account_of_token(token)
-        .ok_or(ConnectError::Unknown)?
+        .ok_or(DomainError::UnknownConnection)?
         .to_string();
     let mut account = store
         .account_now(&account_id)
-        .map_err(|_| ConnectError::Unknown)?;
+        .map_err(|_| DomainError::UnknownConnection)?;
     f(&mut account)
 }
 
-async fn consent_page(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {
+async fn consent_page(State(api): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
     let found = with_token(&api, &token, |account| {
         let c = account.pending_connection(&token)?.clone();
         let group = account
@@ -140,14 +144,14 @@ fn redirect(outcome: &ConnectionOutcome) -> Response {
     }
 }
 
-async fn authorize(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {
+async fn authorize(State(api): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
     match with_token(&api, &token, |account| account.authorize(&token)) {
         Ok(outcome) => redirect(&outcome),
         Err(e) => token_problem(e),
     }
 }
 
-async fn deny(State(api): State<Arc<MockApi>>, Path(token): Path<String>) -> Response {
+async fn deny(State(api): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
     match with_token(&api, &token, |account| account.deny(&token)) {
         Ok(outcome) => redirect(&outcome),
         Err(e) => token_problem(e),

@@ -7,7 +7,9 @@
 pub mod client;
 pub(crate) mod consent;
 
-pub use crate::domain::account::{Connection, ConnectionOutcome, ProfilePatch, TickReport};
+pub use crate::domain::connections::{Connection, ConnectionOutcome};
+pub use crate::domain::inject::ProfilePatch;
+pub use crate::domain::tick::TickReport;
 pub use crate::domain::auth::key_id;
 pub use crate::harness::faults::{default_message, Fault, FaultSpec, Method};
 pub use crate::harness::journal::{JournalEntry, JournalFilter, JournalPage};
@@ -25,8 +27,9 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 use utoipa::{OpenApi, ToSchema};
 
-use crate::domain::account::{format_timestamp, Account};
-use crate::product::handlers::MockApi;
+use crate::domain::account::Account;
+use crate::domain::clock::format_timestamp;
+use crate::app::AppState;
 use crate::domain::clock::Clock;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiPath, ApiQuery, ControlJson, ControlJsonOrDefault};
@@ -241,12 +244,12 @@ fn clock_info(clock: &Clock) -> ClockInfo {
     }
 }
 
-type Api = State<Arc<MockApi>>;
+type Api = State<Arc<AppState>>;
 type Answer = Result<Response, ApiError>;
 
 /// Runs `f` on one account, first bringing it up to its clock.
 fn on_account<T: Serialize>(
-    api: &MockApi,
+    api: &AppState,
     id: &str,
     status: StatusCode,
     f: impl FnOnce(&mut Account) -> Result<T, ApiError>,
@@ -260,7 +263,7 @@ fn on_account<T: Serialize>(
 }
 
 /// The control API's routes (state: the mock).
-pub fn router(api: Arc<MockApi>) -> Router {
+pub(crate) fn router(api: Arc<AppState>) -> Router {
     Router::new()
         .route("/__mock/openapi.json", get(openapi_json))
         .route("/__mock/reset", post(reset_all))
@@ -476,7 +479,7 @@ async fn add_group(
     ControlJson(body): ControlJson<GroupInject>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
-        a.inject_group(body.id.as_deref(), &body.name)
+        Ok(a.inject_group(body.id.as_deref(), &body.name)?)
     })
 }
 
@@ -492,7 +495,7 @@ async fn rename_group(
     ControlJson(body): ControlJson<GroupPatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
-        a.rename_group(&group, &body.name)
+        Ok(a.rename_group(&group, &body.name)?)
     })
 }
 
@@ -510,7 +513,7 @@ async fn add_profile(
     ControlJson(body): ControlJson<ProfileFixture>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
-        a.inject_profile(&group, &body)
+        Ok(a.inject_profile(&group, &body)?)
     })
 }
 
@@ -527,7 +530,7 @@ async fn patch_profile(
     ControlJson(body): ControlJson<ProfilePatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
-        a.patch_profile(&profile, &body)
+        Ok(a.patch_profile(&profile, &body)?)
     })
 }
 
@@ -543,7 +546,7 @@ async fn add_placement(
     ControlJson(body): ControlJson<Placement>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::CREATED, |a| {
-        a.inject_placement(&profile, body)
+        Ok(a.inject_placement(&profile, body)?)
     })
 }
 

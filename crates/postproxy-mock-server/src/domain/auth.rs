@@ -1,10 +1,6 @@
 //! API keys and what they may see: a full-access key sees every group of its account, a
 //! group-scoped key only its own group.
 
-use axum::http::StatusCode;
-
-use crate::http::error::ApiError;
-
 /// What an API key grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -68,17 +64,4 @@ pub fn key_id(key: &str) -> String {
         h = h.wrapping_mul(0x0100_0193);
     }
     format!("key_{h:08x}")
-}
-
-/// 401 `Invalid API key`: a missing, malformed or unknown key.
-pub fn invalid_api_key() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "Invalid API key")
-}
-
-/// 422 `Your API key has no such permission`: a scoped key creating or deleting a group.
-pub fn no_permission() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "Your API key has no such permission",
-    )
 }

@@ -29,6 +29,7 @@ impl Clock {
     }
 
     /// Frozen at `at`.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn frozen_at(at: OffsetDateTime) -> Self {
         Self {
             offset: Duration::ZERO,
@@ -76,6 +77,26 @@ impl Clock {
             None => self.offset += by,
         }
     }
+}
+
+
+/// RFC 3339 in UTC, to the second, as the reference shows timestamps.
+pub fn format_timestamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// Parses an RFC 3339 timestamp.
+pub fn parse_timestamp(value: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
 }
 
 #[cfg(test)]

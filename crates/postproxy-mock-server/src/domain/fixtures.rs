@@ -176,31 +176,8 @@ impl std::fmt::Display for FixtureError {
 
 impl std::error::Error for FixtureError {}
 
-/// Whether a network has placements (list_profile_placements answers for it).
-pub fn has_placements(platform: Platform) -> bool {
-    matches!(
-        platform,
-        Platform::Facebook
-            | Platform::Linkedin
-            | Platform::Pinterest
-            | Platform::Telegram
-            | Platform::GoogleBusiness
-    )
-}
-
-/// Whether a network keeps one stats timeseries per placement (facebook, linkedin, telegram):
-/// `placement_id` is required on the stats endpoint and `summary_stats` is computed.
-pub fn stats_per_placement(platform: Platform) -> bool {
-    matches!(
-        platform,
-        Platform::Facebook | Platform::Linkedin | Platform::Telegram
-    )
-}
-
-/// Parses an RFC 3339 timestamp.
-pub fn parse_timestamp(value: &str) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
-}
+pub use super::clock::parse_timestamp;
+use super::platform::facts;
 
 impl Fixtures {
     /// The embedded demo data set (see the module documentation).
@@ -458,7 +435,7 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
             ),
         ));
     }
-    if !has_placements(platform) && !profile.placements.is_empty() {
+    if !facts(platform).has_placements && !profile.placements.is_empty() {
         return Err(err(
             format!("{pp}.placements"),
             format!("{platform} profiles have no placements"),
@@ -491,7 +468,7 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
                 format!("{:?} is not an RFC 3339 timestamp", snapshot.recorded_at),
             ));
         }
-        match (&snapshot.placement_id, stats_per_placement(platform)) {
+        match (&snapshot.placement_id, facts(platform).stats_per_placement) {
             (None, true) => {
                 return Err(err(
                     format!("{sp}.placement_id"),

@@ -13,7 +13,20 @@
 pub mod account;
 pub mod auth;
 pub mod clock;
+pub mod connections;
+pub mod error;
 pub mod fixtures;
+pub mod groups;
+pub mod idempotency;
 pub mod ids;
+pub mod inject;
+pub mod platform;
 pub mod polling;
+pub mod profiles;
+pub mod rows;
+pub mod stats;
 pub mod store;
+pub mod tick;
+
+#[cfg(test)]
+mod tests;

@@ -36,79 +36,9 @@ pub fn omit_some(stats: &mut Map<String, Value>, rng: &mut Rng) {
     }
 }
 
-/// Whether the service polls this network for stats (google_business has no stats fields in the
-/// reference, so it is never polled).
-pub fn is_polled(platform: Platform) -> bool {
-    platform != Platform::GoogleBusiness
-}
-
 /// The first snapshot of a profile that was never polled: the network's stats keys, small.
 pub fn initial_stats(platform: Platform, rng: &mut Rng) -> Map<String, Value> {
-    let keys: &[(&str, u64)] = match platform {
-        Platform::Facebook => &[
-            ("fan_count", 100),
-            ("followers_count", 110),
-            ("page_impressions", 400),
-            ("page_views_total", 30),
-            ("page_fan_adds", 2),
-            ("page_fan_removes", 0),
-        ],
-        Platform::Linkedin => &[
-            ("followerCount", 200),
-            ("shareCount", 2),
-            ("likeCount", 10),
-            ("commentCount", 3),
-            ("clickCount", 40),
-            ("allPageViews", 500),
-        ],
-        Platform::Telegram => &[("followers_count", 50)],
-        Platform::Instagram => &[
-            ("followers_count", 300),
-            ("follows_count", 100),
-            ("media_count", 20),
-            ("reach_1d", 150),
-            ("profile_views_1d", 12),
-        ],
-        Platform::Threads => &[
-            ("followers_count", 150),
-            ("views", 900),
-            ("likes", 40),
-            ("replies", 5),
-            ("reposts", 2),
-            ("quotes", 0),
-        ],
-        Platform::Youtube => &[
-            ("subscriberCount", 120),
-            ("viewCount", 5000),
-            ("videoCount", 4),
-        ],
-        Platform::Twitter => &[
-            ("followers_count", 250),
-            ("following_count", 80),
-            ("tweet_count", 60),
-            ("listed_count", 1),
-            ("like_count", 90),
-        ],
-        Platform::Tiktok => &[
-            ("follower_count", 400),
-            ("following_count", 20),
-            ("likes_count", 3000),
-            ("video_count", 10),
-        ],
-        Platform::Pinterest => &[
-            ("follower_count", 80),
-            ("following_count", 30),
-            ("pin_count", 25),
-            ("board_count", 2),
-            ("monthly_views", 1500),
-        ],
-        Platform::Bluesky => &[
-            ("followersCount", 40),
-            ("followsCount", 60),
-            ("postsCount", 12),
-        ],
-        Platform::GoogleBusiness => &[],
-    };
+    let keys = super::platform::facts(platform).stats_keys;
     keys.iter()
         .map(|(k, base)| {
             let value = base + rng.below(base / 4 + 2);
@@ -206,7 +136,7 @@ mod tests {
         ] {
             let p: Platform = name.parse().unwrap();
             let stats = initial_stats(p, &mut Rng::for_round(0, "x", 0));
-            assert_eq!(stats.is_empty(), !is_polled(p), "{p}");
+            assert_eq!(stats.is_empty(), !super::super::platform::facts(p).polled, "{p}");
         }
     }
 }

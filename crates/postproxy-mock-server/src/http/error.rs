@@ -3,6 +3,8 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::domain::error::DomainError;
+
 /// An error answered with the spec's JSON error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -93,4 +95,29 @@ pub async fn not_found() -> ApiError {
 /// header listing the methods the path does support.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+}
+
+/// The one place a domain refusal becomes a status: the statuses the spec documents for each
+/// case, and the domain's message as the body's `error`.
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        let status = match &e {
+            DomainError::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            DomainError::Malformed(_) => StatusCode::BAD_REQUEST,
+            DomainError::NotFound
+            | DomainError::Missing(_)
+            | DomainError::PlacementNotFound
+            | DomainError::UnknownConnection
+            | DomainError::NoAccount(_) => StatusCode::NOT_FOUND,
+            DomainError::Exists(_) | DomainError::KeyInFlight => StatusCode::CONFLICT,
+            DomainError::ConnectionExpired => StatusCode::GONE,
+            DomainError::NoPermission
+            | DomainError::Rejected(_)
+            | DomainError::Full(_)
+            | DomainError::AlreadyConnected
+            | DomainError::InvalidFixture(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            DomainError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, e.to_string())
+    }
 }

@@ -4,21 +4,27 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method};
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use serde::de::DeserializeOwned;
 
+use crate::domain::auth::Principal;
 use crate::http::error::ApiError;
 
-/// What every operation receives besides its documented inputs: the credentials (the spec's
-/// bearer security scheme) and the rest of the request line and headers.
+/// What every operation receives besides its documented inputs: the request line and the
+/// credentials (the spec's bearer security scheme). Documented headers arrive typed, in the
+/// operation's `*Headers` argument. Cheap to make: nothing is copied but reference counts.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     /// The request method.
     pub method: Method,
-    /// The request path, without the query string.
-    pub path: String,
-    /// All request headers.
-    pub headers: HeaderMap,
+    /// The request URI (path and query).
+    pub uri: Uri,
+    /// The `Authorization` header, when sent exactly once.
+    authorization: Option<HeaderValue>,
+    /// What the mock's middleware found of the key, when it saw the request.
+    principal: Option<Authenticated>,
     /// Set when the intercept middleware recorded this request's `Idempotency-Key` as in flight
     /// (before any fault latency), so the operation can tell its own claim from another's.
     pub idempotency_claim: Option<IdempotencyClaim>,
@@ -28,16 +34,27 @@ pub struct RequestContext {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdempotencyClaim(pub u64);
 
+/// The key's holder as the middleware looked it up, once per request (a request extension):
+/// `None` for a missing or unknown key.
+#[derive(Debug, Clone)]
+pub(crate) struct Authenticated(pub(crate) Option<Arc<Principal>>);
+
 impl RequestContext {
+    /// The request path, without the query string.
+    pub fn path(&self) -> &str {
+        self.uri.path()
+    }
+
     /// The token of an `Authorization: Bearer <token>` header, if there is exactly one such
     /// header and it is well formed.
     pub fn bearer_token(&self) -> Option<&str> {
-        bearer_token(&self.headers)
+        parse_bearer(self.authorization.as_ref()?)
     }
 
-    /// The value of a header that is present once, as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+    /// What the middleware found of the key: `None` if it did not see the request,
+    /// `Some(None)` for a missing or unknown key.
+    pub(crate) fn principal(&self) -> Option<&Option<Arc<Principal>>> {
+        self.principal.as_ref().map(|a| &a.0)
     }
 }
 
@@ -45,10 +62,16 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut values = parts.headers.get_all(axum::http::header::AUTHORIZATION).iter();
+        let authorization = match (values.next(), values.next()) {
+            (Some(value), None) => Some(value.clone()),
+            _ => None,
+        };
         Ok(Self {
             method: parts.method.clone(),
-            path: parts.uri.path().to_string(),
-            headers: parts.headers.clone(),
+            uri: parts.uri.clone(),
+            authorization,
+            principal: parts.extensions.get::<Authenticated>().cloned(),
             idempotency_claim: parts.extensions.get::<IdempotencyClaim>().copied(),
         })
     }
@@ -62,6 +85,10 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     if values.next().is_some() {
         return None;
     }
+    parse_bearer(value)
+}
+
+fn parse_bearer(value: &HeaderValue) -> Option<&str> {
     let value = value.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();

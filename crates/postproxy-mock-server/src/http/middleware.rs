@@ -19,8 +19,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
-use crate::domain::account::format_timestamp;
-use crate::product::handlers::MockApi;
+use crate::domain::clock::format_timestamp;
+use crate::app::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{bearer_token, IdempotencyClaim};
 use crate::harness::faults::FaultAction;
@@ -28,7 +28,7 @@ use crate::harness::journal::{body_text, JournalEntry};
 
 /// The middleware: see the module documentation.
 pub async fn intercept(
-    State(api): State<Arc<MockApi>>,
+    State(api): State<Arc<AppState>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -118,7 +118,7 @@ fn idempotency_key(request: &Request) -> Option<String> {
 
 /// An `Idempotency-Key` held in flight; released when dropped.
 struct Held {
-    api: Arc<MockApi>,
+    api: Arc<AppState>,
     account_id: String,
     key_id: String,
     key: String,
@@ -153,7 +153,7 @@ async fn apply(action: FaultAction) -> Option<Response> {
 }
 
 fn record(
-    api: &MockApi,
+    api: &AppState,
     who: &crate::domain::auth::Principal,
     method: String,
     path: String,

@@ -1,6 +1,7 @@
-//! [`MockApi`]: the stateful implementation of the generated [`PostproxyApi`] trait.
-
-use std::sync::{Mutex, MutexGuard};
+//! The product API: the generated [`PostproxyApi`] trait implemented on [`AppState`]. Each
+//! method only translates: it takes the principal the middleware authenticated, runs one
+//! domain operation on the account under one lock, and maps a [`DomainError`] to the spec's
+//! answer (`crate::http::error`).
 
 use postproxy_models::{
     CreateProfileGroupRequest, DeleteProfileGroupResponse as DeletedGroup,
@@ -8,75 +9,35 @@ use postproxy_models::{
     ProfileGroupList, ProfileList, ProfileStatsResponse,
 };
 
-use crate::domain::account::{Account, Connection};
-use crate::domain::auth::{self, ApiKey, Principal};
+use crate::app::AppState;
+use crate::domain::account::Account;
+use crate::domain::auth::Principal;
+use crate::domain::error::DomainError;
+use crate::domain::stats::StatsQuery;
 use crate::http::error::ApiError;
 use crate::http::extract::RequestContext;
-use crate::domain::fixtures::Fixtures;
-use crate::domain::store::Store;
 use crate::*;
 
-/// The seed used when none is given: new ids are the same on every run.
-pub const DEFAULT_SEED: u64 = 0;
-
-/// The mock API: fixtures loaded into a [`Store`] behind a lock, answering every operation as
-/// the service does. Serve it with [`crate::app`] or start a [`crate::MockServer`].
-#[derive(Debug)]
-pub struct MockApi {
-    store: Mutex<Store>,
-    base_url: String,
-}
-
-impl MockApi {
-    /// The API over `fixtures` (validated by the caller, e.g. with [`Fixtures::validate`]),
-    /// with new ids from `seed`. `base_url` (e.g. `http://127.0.0.1:8080`) is where this mock
-    /// is reachable; initialize_connection's URLs point at it.
-    pub fn new(fixtures: &Fixtures, seed: u64, base_url: impl Into<String>) -> Self {
-        Self {
-            store: Mutex::new(Store::new(fixtures, seed)),
-            base_url: base_url.into().trim_end_matches('/').to_string(),
-        }
-    }
-
-    /// The base URL initialize_connection's URLs start with.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// Every API key, in fixture order.
-    pub fn api_keys(&self) -> Vec<ApiKey> {
-        self.store().api_keys()
-    }
-
-    /// A pending connection invitation created by initialize_connection, by its token.
-    pub fn connection(&self, token: &str) -> Option<Connection> {
-        let store = self.store();
-        let account = store.account(store.account_of_token(token)?).ok()?;
-        account.pending_connection(token).ok().cloned()
-    }
-
-    /// The locked state, for the control API and tests.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        // No operation panics while holding the lock; should one ever, the data is still whole
-        // (operations check before they change), so keep serving.
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Authenticates the request, brings its account up to its clock (polling, expiry) and
-    /// runs `operation` on it.
+impl AppState {
+    /// Runs `operation` on the account of the request's key, brought up to its clock
+    /// (polling, expiry). The key was looked up once, by the middleware; a context it did not
+    /// see (the router served without it) is authenticated here.
     fn with_account<T>(
         &self,
         ctx: &RequestContext,
-        operation: impl FnOnce(&mut Account, &Principal) -> Result<T, ApiError>,
+        operation: impl FnOnce(&mut Account, &Principal) -> Result<T, DomainError>,
     ) -> Result<T, ApiError> {
         let mut store = self.store();
-        let who = store.authenticate(ctx.bearer_token())?;
+        let who = match ctx.principal() {
+            Some(known) => known.clone().ok_or(DomainError::InvalidApiKey)?,
+            None => store.authenticate(ctx.bearer_token())?,
+        };
         let mut account = store.account_now(&who.account_id)?;
-        operation(&mut account, &who)
+        Ok(operation(&mut account, &who)?)
     }
 }
 
-impl PostproxyApi for MockApi {
+impl PostproxyApi for AppState {
     async fn list_profiles(
         &self,
         ctx: RequestContext,
@@ -155,6 +116,12 @@ impl PostproxyApi for MockApi {
         path: GetProfileStatsPath,
         query: GetProfileStatsQuery,
     ) -> GetProfileStatsResponse {
+        let query = StatsQuery {
+            profile_group_id: query.profile_group_id.as_deref(),
+            placement_id: query.placement_id.as_deref(),
+            from: query.from.as_deref(),
+            to: query.to.as_deref(),
+        };
         let result = self.with_account(&ctx, |account, who| account.stats(who, &path.id, &query));
         match result {
             Ok(data) => GetProfileStatsResponse::Ok(ProfileStatsResponse { data }),
@@ -188,7 +155,7 @@ impl PostproxyApi for MockApi {
             // Authorised before the key is looked at: a replay is never shown to a key that
             // could not make the request itself.
             if !who.can_manage_groups() {
-                return Err(auth::no_permission());
+                return Err(DomainError::NoPermission);
             }
             let key = headers.idempotency_key.as_deref();
             let claim = ctx.idempotency_claim.map(|c| c.0);
@@ -227,7 +194,7 @@ impl PostproxyApi for MockApi {
         let result = self.with_account(&ctx, |account, who| {
             let fingerprint = format!("DELETE /api/profile_groups/{}", path.id);
             if !who.can_manage_groups() {
-                return Err(auth::no_permission());
+                return Err(DomainError::NoPermission);
             }
             let key = headers.idempotency_key.as_deref();
             let claim = ctx.idempotency_claim.map(|c| c.0);
@@ -251,14 +218,17 @@ impl PostproxyApi for MockApi {
     ) -> InitializeConnectionResponse {
         let result = {
             let mut store = self.store();
-            store
-                .authenticate(ctx.bearer_token())
-                .and_then(|who| store.initialize_connection(&who, &path.id, &body))
+            let who = match ctx.principal() {
+                Some(known) => known.clone().ok_or(DomainError::InvalidApiKey),
+                None => store.authenticate(ctx.bearer_token()),
+            };
+            who.and_then(|who| store.initialize_connection(&who, &path.id, &body))
+                .map_err(ApiError::from)
         };
         match result {
             Ok(connection) => {
                 InitializeConnectionResponse::Ok(postproxy_models::InitializeConnectionResponse {
-                    url: format!("{}/connect/{}", self.base_url, connection.token),
+                    url: format!("{}/connect/{}", self.base_url(), connection.token),
                     success: true,
                 })
             }

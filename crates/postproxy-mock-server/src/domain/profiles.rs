@@ -1,0 +1,167 @@
+//! Profiles: listing, resolution (by id, within a group, as the key may see), the detail
+//! with its latest stats, placements and deletion.
+
+use postproxy_models::{LatestStats, Placement, Platform, Profile, ProfileDetail, ProfileStatus, Stats};
+
+use super::account::Account;
+use super::auth::Principal;
+use super::error::DomainError;
+use super::platform;
+use super::rows::{ProfileIndex, ProfileRow};
+use super::stats::{latest_stats, summary_stats};
+
+impl Account {
+    /// list_profiles, restricted to `profile_group_id` when given (404 if not accessible).
+    pub fn list_profiles(
+        &self,
+        who: &Principal,
+        profile_group_id: Option<&str>,
+    ) -> Result<Vec<Profile>, DomainError> {
+        let only = match given(profile_group_id) {
+            Some(group) => Some(self.accessible_group(who, group)?.id.as_str()),
+            None => None,
+        };
+        let visible = |p: &&ProfileRow| who.can_access(&p.profile.profile_group_id);
+        Ok(match only {
+            Some(group) => self
+                .index
+                .by_group
+                .get(group)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| &self.profiles[i])
+                .filter(visible)
+                .map(|p| p.profile.clone())
+                .collect(),
+            None => self
+                .profiles
+                .iter()
+                .filter(visible)
+                .map(|p| p.profile.clone())
+                .collect(),
+        })
+    }
+
+    /// The position of the group's first profile on `platform` that `matches`.
+    pub(super) fn profile_on(
+        &self,
+        group_id: &str,
+        platform: Platform,
+        matches: impl Fn(ProfileStatus) -> bool,
+    ) -> Option<usize> {
+        self.index
+            .by_group
+            .get(group_id)?
+            .iter()
+            .copied()
+            .find(|&i| {
+                let p = &self.profiles[i].profile;
+                p.platform == platform && matches(p.status)
+            })
+    }
+
+    /// The group's active profile on `platform`: the platform is "already connected". An
+    /// expired or inactive profile is not: it is what a reconnect is for.
+    pub(super) fn connected(&self, group_id: &str, platform: Platform) -> Option<usize> {
+        self.profile_on(group_id, platform, |s| s == ProfileStatus::Active)
+    }
+
+    /// The profile a new authorisation on `platform` reconnects: the group's first expired or
+    /// inactive profile of that platform.
+    pub(super) fn reconnectable(&self, group_id: &str, platform: Platform) -> Option<usize> {
+        self.profile_on(group_id, platform, |s| s != ProfileStatus::Active)
+    }
+
+    /// Profile resolution: with `profile_group_id` the profile must belong to that group;
+    /// without it, to any group the key can access. Otherwise 404.
+    pub(super) fn resolve(
+        &self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<usize, DomainError> {
+        self.index
+            .by_id
+            .get(id)
+            .copied()
+            .filter(|&i| {
+                let p = &self.profiles[i].profile;
+                who.can_access(&p.profile_group_id)
+                    && given(profile_group_id).is_none_or(|g| g == p.profile_group_id)
+            })
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// get_profile: the profile with `latest_stats` and `summary_stats`.
+    pub fn get_profile(
+        &self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<ProfileDetail, DomainError> {
+        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
+        let latest = latest_stats(row);
+        let summary = if platform::facts(row.profile.platform).stats_per_placement {
+            summary_stats(&latest)
+        } else {
+            None
+        };
+        let p = &row.profile;
+        Ok(ProfileDetail {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: p.status,
+            platform: p.platform,
+            profile_group_id: p.profile_group_id.clone(),
+            expires_at: p.expires_at.clone(),
+            post_count: p.post_count,
+            avatar_url: p.avatar_url.clone(),
+            latest_stats: latest
+                .into_iter()
+                .map(|s| LatestStats {
+                    placement_id: s.placement_id.clone(),
+                    stats: Stats(s.stats.clone()),
+                    recorded_at: s.recorded_at.clone(),
+                })
+                .collect(),
+            summary_stats: summary,
+        })
+    }
+
+    /// list_profile_placements; 422 for networks without placements.
+    pub fn placements(
+        &self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<Vec<Placement>, DomainError> {
+        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
+        let platform = row.profile.platform;
+        if !platform::facts(platform).has_placements {
+            return Err(DomainError::rejected(format!(
+                "Placements are not available for {platform} profiles; they are available for \
+                 {} profiles",
+                platform::list(platform::where_(|f| f.has_placements), true)
+            )));
+        }
+        Ok(row.placements.clone())
+    }
+
+    /// delete_profile; returns the group the profile was in.
+    pub fn delete_profile(
+        &mut self,
+        who: &Principal,
+        id: &str,
+        profile_group_id: Option<&str>,
+    ) -> Result<String, DomainError> {
+        let index = self.resolve(who, id, profile_group_id)?;
+        let removed = self.profiles.remove(index);
+        self.index = ProfileIndex::build(&self.profiles);
+        Ok(removed.profile.profile_group_id)
+    }
+}
+
+/// A query parameter that SDKs may send with an empty value, which means "not given".
+pub(super) fn given(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
+}

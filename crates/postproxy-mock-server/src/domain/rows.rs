@@ -1,0 +1,132 @@
+//! How an account stores its data: group and profile rows, stats snapshots, and the index
+//! from profile ids and groups to positions.
+
+use std::collections::HashMap;
+
+use postproxy_models::{Placement, Profile, ProfileStatus};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use super::fixtures::{parse_timestamp, ProfileFixture};
+use crate::limits::MAX_SNAPSHOTS;
+
+#[derive(Debug, Clone)]
+pub(crate) struct GroupRow {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) placement_id: Option<String>,
+    pub(crate) stats: Map<String, Value>,
+    pub(crate) recorded_at: String,
+    pub(crate) at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ProfileRow {
+    pub(crate) profile: Profile,
+    pub(crate) placements: Vec<Placement>,
+    /// Sorted by time (stably: equal times keep the order they were added in), so a stats
+    /// window is two binary searches and the newest snapshot is found from the end.
+    pub(crate) snapshots: Vec<Snapshot>,
+    /// Whether the account's clock (not the data) made the profile `expired`: setting the
+    /// clock back before its `expires_at` makes it active again.
+    pub(crate) expired_by_clock: bool,
+}
+
+impl ProfileRow {
+    /// Brings the status in line with the clock at `now`: an active profile whose `expires_at`
+    /// is not after `now` is expired, and one the clock expired whose `expires_at` is after
+    /// `now` (the clock was set back) is active again. Returns whether it expired.
+    pub(crate) fn follow_clock(&mut self, now: OffsetDateTime) -> bool {
+        let Some(e) = self.profile.expires_at.as_deref().and_then(parse_timestamp) else {
+            return false;
+        };
+        match self.profile.status {
+            ProfileStatus::Active if e <= now => {
+                self.profile.status = ProfileStatus::Expired;
+                self.expired_by_clock = true;
+                true
+            }
+            ProfileStatus::Expired if self.expired_by_clock && e > now => {
+                self.profile.status = ProfileStatus::Active;
+                self.expired_by_clock = false;
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds a snapshot in time order, after any with the same time. Beyond
+    /// [`MAX_SNAPSHOTS`] the oldest is dropped (polling never fails; injection checks first).
+    pub(crate) fn insert_snapshot(&mut self, snapshot: Snapshot) {
+        let at = self.snapshots.partition_point(|s| s.at <= snapshot.at);
+        self.snapshots.insert(at, snapshot);
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            self.snapshots.remove(0);
+        }
+    }
+}
+
+/// Positions in an account's profiles by id and by group, so lookups cost the same whatever
+/// the number of profiles (with 100 000 profiles a scan took milliseconds per request).
+/// Rebuilt after a removal; extended when a profile is added.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProfileIndex {
+    pub(crate) by_id: HashMap<String, usize>,
+    /// Each group's profiles, in list order.
+    pub(crate) by_group: HashMap<String, Vec<usize>>,
+}
+
+impl ProfileIndex {
+    pub(crate) fn build(profiles: &[ProfileRow]) -> Self {
+        let mut index = Self::default();
+        for (i, row) in profiles.iter().enumerate() {
+            index.add(row, i);
+        }
+        index
+    }
+
+    pub(crate) fn add(&mut self, row: &ProfileRow, position: usize) {
+        self.by_id.insert(row.profile.id.clone(), position);
+        self.by_group
+            .entry(row.profile.profile_group_id.clone())
+            .or_default()
+            .push(position);
+    }
+}
+
+pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
+    let mut snapshots: Vec<Snapshot> = p
+        .stats
+        .iter()
+        .filter_map(|s| {
+            // Validated fixtures always parse; an unparsable one is skipped.
+            Some(Snapshot {
+                placement_id: s.placement_id.clone(),
+                stats: s.stats.clone(),
+                recorded_at: s.recorded_at.clone(),
+                at: parse_timestamp(&s.recorded_at)?,
+            })
+        })
+        .collect();
+    // Stable: equal times keep fixture order (the last listed counts as the newest).
+    snapshots.sort_by_key(|s| s.at);
+    ProfileRow {
+        profile: Profile {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: p.status,
+            platform: p.platform,
+            profile_group_id: group_id.to_string(),
+            expires_at: p.expires_at.clone(),
+            post_count: p.post_count,
+            avatar_url: p.avatar_url.clone(),
+        },
+        placements: p.placements.clone(),
+        snapshots,
+        expired_by_clock: false,
+    }
+}
