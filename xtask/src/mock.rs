@@ -10,7 +10,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::lint::{deref, operation_params, METHODS};
+use crate::spec::{deref, operation_params, operations};
 
 /// The name of the generated trait (dropshot style: one trait per API).
 const TRAIT_NAME: &str = "PostproxyApi";
@@ -79,8 +79,7 @@ fn collect(doc: &Value, path_order: &[String]) -> Result<Vec<Op>, String> {
         let Some(item) = paths.get(path) else {
             continue;
         };
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
+        for (method, op) in operations(item) {
             let id = str_of(op, "operationId").to_string();
             let err = |m: String| format!("operation `{id}`: {m}");
             let summary = str_of(op, "summary");
