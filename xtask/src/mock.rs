@@ -21,7 +21,7 @@
 //!
 //! [`generate`] chains them; `lib.rs` formats the result under the "do not edit" header. The
 //! generated code names the mock crate's hand-written runtime (errors, extractors, response
-//! helpers) through [`rt`] only.
+//! helpers) through one module only, `crate::http::rt` (see [`rt`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};
@@ -248,16 +248,13 @@ fn response_header(
 // ---------------------------------------------------------------------------------------------
 // The emitters, one per artefact of the generated file.
 
-/// A name from the mock crate's hand-written runtime, which the generated code reaches through
-/// this function only.
+/// A name from the mock crate's hand-written runtime (errors, extractors, response helpers).
+/// The generated code reaches all of them through this one module, `crate::http::rt`, which
+/// re-exports exactly the names emitted here: the crate may move its runtime around as long as
+/// that module keeps them.
 fn rt(name: &str) -> TokenStream {
-    let module = match name {
-        "ApiError" | "method_not_allowed" | "not_found" => format_ident!("error"),
-        "json" | "set_header" => format_ident!("respond"),
-        _ => format_ident!("extract"),
-    };
     let name = format_ident!("{name}");
-    quote! { crate::#module::#name }
+    quote! { crate::http::rt::#name }
 }
 
 fn doc_attr(text: &str) -> TokenStream {

@@ -107,6 +107,7 @@ pub mod error;
 pub mod extract;
 pub mod faults;
 pub mod fixtures;
+pub(crate) mod http;
 pub mod ids;
 pub mod intercept;
 pub mod journal;
