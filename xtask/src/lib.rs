@@ -6,6 +6,26 @@
 //! Every generated file is a pure function of the spec and of the pinned generator versions:
 //! formatted with prettyplease, LF line endings, and a header naming the spec and its hash.
 //! `--check` (and the `regen_is_fresh` test) compares that output with what is on disk.
+//!
+//! How the files fit together (the spec flows left to right):
+//!
+//! ```text
+//! spec.rs ─┬─> lint.rs    the rules the generators rely on
+//!          ├─> progen.rs  the models (typify) and the client (progenitor)
+//!          └─> mock.rs    the mock server's axum layer, one emitter per artefact
+//! ```
+//!
+//! - [`spec`]: reading the spec (loading it, its paths in file order, walking operations and
+//!   parameters, following `$ref`s, the view typify gets). The lint and the generators share
+//!   it; no generator imports from the lint.
+//! - [`lint`]: checks the spec; [`generate`] runs it before any generator, `cargo xtask lint`
+//!   alone.
+//! - `progen`, `mock`: the generators, each returning a token stream.
+//! - this file: [`generate`] (lint, then each generator, each file rendered by prettyplease
+//!   under the "do not edit" header), [`check`] and [`write()`]; `main.rs` is the command line
+//!   over them.
+//! - [`dist`], [`mod@bench`]: the other tasks; they share only [`cargo`] and [`cargo_metadata`]
+//!   with the rest.
 
 pub mod bench;
 pub mod dist;
