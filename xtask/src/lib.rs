@@ -6,21 +6,41 @@
 //! Every generated file is a pure function of the spec and of the pinned generator versions:
 //! formatted with prettyplease, LF line endings, and a header naming the spec and its hash.
 //! `--check` (and the `regen_is_fresh` test) compares that output with what is on disk.
+//!
+//! How the files fit together (the spec flows left to right):
+//!
+//! ```text
+//! spec.rs ─┬─> lint.rs    the rules the generators rely on
+//!          ├─> progen.rs  the models (typify) and the client (progenitor)
+//!          └─> mock.rs    the mock server's axum layer, one emitter per artefact
+//! ```
+//!
+//! - [`spec`]: reading the spec (loading it, its paths in file order, walking operations and
+//!   parameters, following `$ref`s, the view typify gets). The lint and the generators share
+//!   it; no generator imports from the lint.
+//! - [`lint`]: checks the spec; [`generate`] runs it before any generator, `cargo xtask lint`
+//!   alone.
+//! - `progen`, `mock`: the generators, each returning a token stream.
+//! - this file: [`generate`] (lint, then each generator, each file rendered by prettyplease
+//!   under the "do not edit" header), [`check`] and [`write()`]; `main.rs` is the command line
+//!   over them.
+//! - [`dist`], [`mod@bench`]: the other tasks; they share only [`cargo`] and [`cargo_metadata`]
+//!   with the rest.
 
 pub mod bench;
 pub mod dist;
 pub mod lint;
 mod mock;
 mod progen;
+pub mod spec;
+
+pub use spec::{load_spec, typify_nullable_refs, SPEC_PATH};
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sha2::{Digest, Sha256};
-
-/// The spec, relative to the workspace root.
-pub const SPEC_PATH: &str = "openapi/postproxy.yaml";
 
 /// The mock server's verbatim copy of the spec, relative to the workspace root.
 pub const SPEC_COPY_PATH: &str = "crates/postproxy-mock-server/openapi/postproxy.yaml";
@@ -42,52 +62,6 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
-}
-
-/// Loads the spec as a JSON value; YAML errors name the file and line.
-pub fn load_spec(root: &Path) -> Result<(String, serde_json::Value), String> {
-    let path = root.join(SPEC_PATH);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value: serde_json::Value =
-        serde_norway::from_str(&text).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
-    Ok((text, value))
-}
-
-/// The spec as typify should see it: each nullable reference written the OpenAPI 3.0.3 way,
-/// `anyOf: [{$ref: R}, {nullable: true, enum: [null], ...}]`, becomes
-/// `{nullable: true, allOf: [{$ref: R}]}`, which typify turns into `Option<R>` (it turns the
-/// `anyOf` into a struct of optional flattened members). The two mean the same to a reader;
-/// only the first admits null under OpenAPI 3.0.3, which validators follow.
-pub fn typify_nullable_refs(spec: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    fn null_only(v: &Value) -> bool {
-        v.get("nullable") == Some(&Value::Bool(true))
-            && v.get("enum") == Some(&Value::Array(vec![Value::Null]))
-    }
-    match spec {
-        Value::Object(map) => {
-            let mut out: serde_json::Map<String, Value> = map
-                .iter()
-                .map(|(k, v)| (k.clone(), typify_nullable_refs(v)))
-                .collect();
-            for combinator in ["anyOf", "oneOf"] {
-                let reference = match out.get(combinator).and_then(Value::as_array) {
-                    Some(members) if members.len() == 2 && null_only(&members[1]) => {
-                        members[0].get("$ref").map(|_| members[0].clone())
-                    }
-                    _ => None,
-                };
-                if let Some(reference) = reference {
-                    out.remove(combinator);
-                    out.insert("allOf".into(), Value::Array(vec![reference]));
-                    out.insert("nullable".into(), Value::Bool(true));
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(typify_nullable_refs).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Lints and generates every file from the spec's text.
@@ -113,7 +87,7 @@ pub fn generate(spec_text: &str, spec: &serde_json::Value) -> Result<Vec<Generat
     // serde_json sorts object keys; the YAML mapping keeps the spec's order.
     let ordered: serde_norway::Value =
         serde_norway::from_str(spec_text).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
-    let mock = mock::generate(spec, &path_order(&ordered))?;
+    let mock = mock::generate(spec, &spec::path_order(&ordered))?;
     let json_copy = serde_json::to_string_pretty(&ordered)
         .map_err(|e| format!("{SPEC_PATH} cannot be written as JSON: {e}"))?
         + "\n";
@@ -162,18 +136,6 @@ fn render(tokens: proc_macro2::TokenStream, hash: &str, what: &str) -> Result<St
     out.push('\n');
     out.push_str(&body.replace("\r\n", "\n"));
     Ok(out)
-}
-
-/// The spec's paths in file order.
-fn path_order(doc: &serde_norway::Value) -> Vec<String> {
-    doc.get("paths")
-        .and_then(serde_norway::Value::as_mapping)
-        .map(|m| {
-            m.keys()
-                .filter_map(|k| k.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A generated file whose content on disk differs from what the spec gives.

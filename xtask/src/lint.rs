@@ -4,16 +4,17 @@
 //! support; these rules turn each such case into a message naming the operation and the rule.
 //! The lint works on the raw YAML value rather than on `openapiv3` types because `openapiv3`
 //! discards the siblings of a `$ref`, which is exactly one of the mistakes to catch.
+//!
+//! It reads the spec through [`crate::spec`], as the generators do, so both walk the same
+//! operations and parameters. [`crate::generate`] runs it before any generator; `cargo xtask
+//! lint` runs it alone. Nothing here generates code, and no generator imports from here.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde_json::Value;
 
-/// HTTP methods an OpenAPI path item may hold.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::spec::{deref, operation_params, operations, resolve_pointer};
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,8 +104,7 @@ pub fn lint(doc: &Value) -> Vec<Violation> {
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in paths {
         let path_params = template_params(path);
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
+        for (method, op) in operations(item) {
             let where_ = format!("{} {path}", method.to_uppercase());
             let op_name = match op.get("operationId").and_then(Value::as_str) {
                 Some(id) => {
@@ -275,27 +275,7 @@ fn lint_content(
     schema
 }
 
-/// An operation's parameters: the path item's shared ones, then the operation's own (not yet
-/// dereferenced). The lint and the generator read them the same way.
-pub fn operation_params<'a>(item: &'a Value, op: &'a Value) -> impl Iterator<Item = &'a Value> {
-    let list = |v: &'a Value| {
-        v.get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-    };
-    list(item).chain(list(op))
-}
-
-/// Follows a local `$ref`, if `v` is one (a dangling one is left as it is; `lint` reports it).
-pub fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => resolve_pointer(doc, r).unwrap_or(v),
-        None => v,
-    }
-}
-
-/// The OpenAPI 3.0.3 form of a nullable reference, which [`crate::typify_nullable_refs`]
+/// The OpenAPI 3.0.3 form of a nullable reference, which [`crate::spec::typify_nullable_refs`]
 /// turns into an `Option` for typify.
 const NULLABLE_REF: &str = "`anyOf: [{$ref: ...}, {type: object, nullable: true, enum: [null]}]`";
 
@@ -333,12 +313,6 @@ fn find_ineffective_nullable(v: &Value, at: &str, out: &mut Vec<(String, &'stati
         }
         _ => {}
     }
-}
-
-/// Resolves a local `#/a/b` reference.
-pub fn resolve_pointer<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    doc.pointer(pointer)
 }
 
 fn find_ref_siblings(v: &Value, at: &str, out: &mut Vec<(String, Vec<String>)>) {

@@ -195,3 +195,38 @@ fn write_creates_missing_files_and_rewrites_only_stale_ones() {
     assert!(xtask::check(&root, &files).is_empty());
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// The generated mock layer reaches its crate's hand-written runtime through one module,
+/// `crate::http::rt`, which re-exports exactly these names.
+#[test]
+fn the_mock_layer_names_one_runtime_module_of_its_crate() {
+    let (text, spec) = xtask::load_spec(&xtask::workspace_root()).unwrap();
+    let files = xtask::generate(&text, &spec).unwrap();
+    let mock = &files[2].content;
+    let mut names = std::collections::BTreeSet::new();
+    for (at, _) in mock.match_indices("crate::") {
+        let rest = &mock[at + "crate::".len()..];
+        let name = rest
+            .strip_prefix("http::rt::")
+            .unwrap_or_else(|| panic!("the mock names `crate::{}`", &rest[..rest.len().min(40)]));
+        let end = name
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .unwrap_or(name.len());
+        names.insert(&name[..end]);
+    }
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        [
+            "ApiError",
+            "ApiJson",
+            "ApiPath",
+            "ApiQuery",
+            "RequestContext",
+            "header_param",
+            "json",
+            "method_not_allowed",
+            "not_found",
+            "set_header"
+        ]
+    );
+}

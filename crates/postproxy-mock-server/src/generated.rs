@@ -97,8 +97,8 @@ pub struct ListProfilesQuery {
     #[serde(default)]
     pub profile_group_id: ::std::option::Option<::std::string::String>,
 }
-impl ::std::convert::From<crate::error::ApiError> for ListProfilesResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for ListProfilesResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -156,36 +156,36 @@ impl ::axum::response::IntoResponse for ListProfilesResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -194,13 +194,13 @@ impl ::axum::response::IntoResponse for ListProfilesResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -222,8 +222,8 @@ pub struct GetProfileQuery {
     #[serde(default)]
     pub profile_group_id: ::std::option::Option<::std::string::String>,
 }
-impl ::std::convert::From<crate::error::ApiError> for GetProfileResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -281,36 +281,36 @@ impl ::axum::response::IntoResponse for GetProfileResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -319,13 +319,13 @@ impl ::axum::response::IntoResponse for GetProfileResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -366,8 +366,8 @@ impl DeleteProfileHeaders {
     /// Reads the documented headers, rejecting values the spec does not allow.
     pub fn from_headers(
         headers: &::axum::http::HeaderMap,
-    ) -> ::std::result::Result<Self, crate::error::ApiError> {
-        let idempotency_key = crate::extract::header_param(
+    ) -> ::std::result::Result<Self, crate::http::rt::ApiError> {
+        let idempotency_key = crate::http::rt::header_param(
             headers,
             "Idempotency-Key",
             ::std::option::Option::Some(255),
@@ -375,8 +375,8 @@ impl DeleteProfileHeaders {
         ::std::result::Result::Ok(Self { idempotency_key })
     }
 }
-impl ::std::convert::From<crate::error::ApiError> for DeleteProfileResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for DeleteProfileResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -442,48 +442,48 @@ impl ::axum::response::IntoResponse for DeleteProfileResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::Conflict(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(409).expect("documented status"),
                     &body,
                 )
             }
             Self::UnprocessableEntity(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(422).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -492,13 +492,13 @@ impl ::axum::response::IntoResponse for DeleteProfileResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -520,8 +520,8 @@ pub struct ListProfilePlacementsQuery {
     #[serde(default)]
     pub profile_group_id: ::std::option::Option<::std::string::String>,
 }
-impl ::std::convert::From<crate::error::ApiError> for ListProfilePlacementsResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for ListProfilePlacementsResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -583,42 +583,42 @@ impl ::axum::response::IntoResponse for ListProfilePlacementsResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::UnprocessableEntity(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(422).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -627,13 +627,13 @@ impl ::axum::response::IntoResponse for ListProfilePlacementsResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -665,8 +665,8 @@ pub struct GetProfileStatsQuery {
     #[serde(default)]
     pub to: ::std::option::Option<::std::string::String>,
 }
-impl ::std::convert::From<crate::error::ApiError> for GetProfileStatsResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileStatsResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -725,36 +725,36 @@ impl ::axum::response::IntoResponse for GetProfileStatsResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -763,13 +763,13 @@ impl ::axum::response::IntoResponse for GetProfileStatsResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -780,8 +780,8 @@ impl ::axum::response::IntoResponse for GetProfileStatsResponse {
 /// Query parameters of `list_profile_groups`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 pub struct ListProfileGroupsQuery {}
-impl ::std::convert::From<crate::error::ApiError> for ListProfileGroupsResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for ListProfileGroupsResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             401 => Self::Unauthorized(error.body()),
             429 => {
@@ -831,24 +831,24 @@ impl ::axum::response::IntoResponse for ListProfileGroupsResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -857,13 +857,13 @@ impl ::axum::response::IntoResponse for ListProfileGroupsResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -893,8 +893,8 @@ impl CreateProfileGroupHeaders {
     /// Reads the documented headers, rejecting values the spec does not allow.
     pub fn from_headers(
         headers: &::axum::http::HeaderMap,
-    ) -> ::std::result::Result<Self, crate::error::ApiError> {
-        let idempotency_key = crate::extract::header_param(
+    ) -> ::std::result::Result<Self, crate::http::rt::ApiError> {
+        let idempotency_key = crate::http::rt::header_param(
             headers,
             "Idempotency-Key",
             ::std::option::Option::Some(255),
@@ -902,8 +902,8 @@ impl CreateProfileGroupHeaders {
         ::std::result::Result::Ok(Self { idempotency_key })
     }
 }
-impl ::std::convert::From<crate::error::ApiError> for CreateProfileGroupResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for CreateProfileGroupResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -969,48 +969,48 @@ impl ::axum::response::IntoResponse for CreateProfileGroupResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Created(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(201).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::Conflict(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(409).expect("documented status"),
                     &body,
                 )
             }
             Self::PayloadTooLarge(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(413).expect("documented status"),
                     &body,
                 )
             }
             Self::UnprocessableEntity(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(422).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -1019,13 +1019,13 @@ impl ::axum::response::IntoResponse for CreateProfileGroupResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -1042,8 +1042,8 @@ pub struct GetProfileGroupPath {
 /// Query parameters of `get_profile_group`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 pub struct GetProfileGroupQuery {}
-impl ::std::convert::From<crate::error::ApiError> for GetProfileGroupResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileGroupResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -1101,36 +1101,36 @@ impl ::axum::response::IntoResponse for GetProfileGroupResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -1139,13 +1139,13 @@ impl ::axum::response::IntoResponse for GetProfileGroupResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -1181,8 +1181,8 @@ impl DeleteProfileGroupHeaders {
     /// Reads the documented headers, rejecting values the spec does not allow.
     pub fn from_headers(
         headers: &::axum::http::HeaderMap,
-    ) -> ::std::result::Result<Self, crate::error::ApiError> {
-        let idempotency_key = crate::extract::header_param(
+    ) -> ::std::result::Result<Self, crate::http::rt::ApiError> {
+        let idempotency_key = crate::http::rt::header_param(
             headers,
             "Idempotency-Key",
             ::std::option::Option::Some(255),
@@ -1190,8 +1190,8 @@ impl DeleteProfileGroupHeaders {
         ::std::result::Result::Ok(Self { idempotency_key })
     }
 }
-impl ::std::convert::From<crate::error::ApiError> for DeleteProfileGroupResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for DeleteProfileGroupResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -1257,48 +1257,48 @@ impl ::axum::response::IntoResponse for DeleteProfileGroupResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::Conflict(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(409).expect("documented status"),
                     &body,
                 )
             }
             Self::UnprocessableEntity(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(422).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -1307,13 +1307,13 @@ impl ::axum::response::IntoResponse for DeleteProfileGroupResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -1330,8 +1330,8 @@ pub struct InitializeConnectionPath {
 /// Query parameters of `initialize_connection`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 pub struct InitializeConnectionQuery {}
-impl ::std::convert::From<crate::error::ApiError> for InitializeConnectionResponse {
-    fn from(error: crate::error::ApiError) -> Self {
+impl ::std::convert::From<crate::http::rt::ApiError> for InitializeConnectionResponse {
+    fn from(error: crate::http::rt::ApiError) -> Self {
         match error.status().as_u16() {
             400 => Self::BadRequest(error.body()),
             401 => Self::Unauthorized(error.body()),
@@ -1397,48 +1397,48 @@ impl ::axum::response::IntoResponse for InitializeConnectionResponse {
         use ::axum::response::IntoResponse as _;
         match self {
             Self::Ok(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
                 )
             }
             Self::BadRequest(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(400).expect("documented status"),
                     &body,
                 )
             }
             Self::Unauthorized(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(401).expect("documented status"),
                     &body,
                 )
             }
             Self::NotFound(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(404).expect("documented status"),
                     &body,
                 )
             }
             Self::PayloadTooLarge(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(413).expect("documented status"),
                     &body,
                 )
             }
             Self::UnprocessableEntity(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(422).expect("documented status"),
                     &body,
                 )
             }
             Self::TooManyRequests { body, retry_after } => {
-                let mut response = crate::respond::json(
+                let mut response = crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(429).expect("documented status"),
                     &body,
                 );
                 if let ::std::option::Option::Some(value) = retry_after {
-                    crate::respond::set_header(
+                    crate::http::rt::set_header(
                         &mut response,
                         "retry-after",
                         &value.to_string(),
@@ -1447,13 +1447,13 @@ impl ::axum::response::IntoResponse for InitializeConnectionResponse {
                 response
             }
             Self::InternalServerError(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(500).expect("documented status"),
                     &body,
                 )
             }
             Self::ServiceUnavailable(body) => {
-                crate::respond::json(
+                crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(503).expect("documented status"),
                     &body,
                 )
@@ -1474,7 +1474,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// pagination. A `profile_group_id` the key cannot access is answered with 404.
     fn list_profiles(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         query: ListProfilesQuery,
     ) -> impl ::std::future::Future<Output = ListProfilesResponse> + Send;
     /// `GET /api/profiles/{id}`: Get a profile with its latest stats
@@ -1500,7 +1500,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// (the LinkedIn personal profile, `id: null`, has none).
     fn get_profile(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: GetProfilePath,
         query: GetProfileQuery,
     ) -> impl ::std::future::Future<Output = GetProfileResponse> + Send;
@@ -1511,7 +1511,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// are not affected. Profile resolution as for get_profile.
     fn delete_profile(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: DeleteProfilePath,
         query: DeleteProfileQuery,
         headers: DeleteProfileHeaders,
@@ -1528,7 +1528,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// other network is answered with 422. Profile resolution as for get_profile.
     fn list_profile_placements(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: ListProfilePlacementsPath,
         query: ListProfilePlacementsQuery,
     ) -> impl ::std::future::Future<Output = ListProfilePlacementsResponse> + Send;
@@ -1550,7 +1550,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// come and go between records.
     fn get_profile_stats(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: GetProfileStatsPath,
         query: GetProfileStatsQuery,
     ) -> impl ::std::future::Future<Output = GetProfileStatsResponse> + Send;
@@ -1561,7 +1561,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// `profile_group_id` query parameter is accepted and ignored.
     fn list_profile_groups(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         query: ListProfileGroupsQuery,
     ) -> impl ::std::future::Future<Output = ListProfileGroupsResponse> + Send;
     /// `POST /api/profile_groups`: Create a profile group
@@ -1573,7 +1573,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// A `profile_group_id` query parameter is accepted and ignored.
     fn create_profile_group(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         query: CreateProfileGroupQuery,
         headers: CreateProfileGroupHeaders,
         body: ::postproxy_models::CreateProfileGroupRequest,
@@ -1584,7 +1584,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// `profile_group_id` query parameter is accepted and ignored.
     fn get_profile_group(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: GetProfileGroupPath,
         query: GetProfileGroupQuery,
     ) -> impl ::std::future::Future<Output = GetProfileGroupResponse> + Send;
@@ -1595,7 +1595,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// ignored.
     fn delete_profile_group(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: DeleteProfileGroupPath,
         query: DeleteProfileGroupQuery,
         headers: DeleteProfileGroupHeaders,
@@ -1629,7 +1629,7 @@ pub trait PostproxyApi: Send + Sync + 'static {
     /// invitation.
     fn initialize_connection(
         &self,
-        ctx: crate::extract::RequestContext,
+        ctx: crate::http::rt::RequestContext,
         path: InitializeConnectionPath,
         query: InitializeConnectionQuery,
         body: ::postproxy_models::InitializeConnectionRequest,
@@ -1669,8 +1669,8 @@ pub fn router<A: PostproxyApi>(api: ::std::sync::Arc<A>) -> ::axum::Router {
             "/api/profile_groups/{id}/initialize_connection",
             ::axum::routing::post(handlers::initialize_connection::<A>),
         )
-        .fallback(crate::error::not_found)
-        .method_not_allowed_fallback(crate::error::method_not_allowed)
+        .fallback(crate::http::rt::not_found)
+        .method_not_allowed_fallback(crate::http::rt::method_not_allowed)
         .with_state(api)
 }
 mod handlers {
@@ -1679,24 +1679,24 @@ mod handlers {
     use super::*;
     pub(super) async fn list_profiles<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiQuery(query): crate::extract::ApiQuery<ListProfilesQuery>,
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiQuery(query): crate::http::rt::ApiQuery<ListProfilesQuery>,
     ) -> ::axum::response::Response {
         api.list_profiles(ctx, query).await.into_response()
     }
     pub(super) async fn get_profile<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(path): crate::extract::ApiPath<GetProfilePath>,
-        crate::extract::ApiQuery(query): crate::extract::ApiQuery<GetProfileQuery>,
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(path): crate::http::rt::ApiPath<GetProfilePath>,
+        crate::http::rt::ApiQuery(query): crate::http::rt::ApiQuery<GetProfileQuery>,
     ) -> ::axum::response::Response {
         api.get_profile(ctx, path, query).await.into_response()
     }
     pub(super) async fn delete_profile<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(path): crate::extract::ApiPath<DeleteProfilePath>,
-        crate::extract::ApiQuery(query): crate::extract::ApiQuery<DeleteProfileQuery>,
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(path): crate::http::rt::ApiPath<DeleteProfilePath>,
+        crate::http::rt::ApiQuery(query): crate::http::rt::ApiQuery<DeleteProfileQuery>,
         header_map: ::axum::http::HeaderMap,
     ) -> ::axum::response::Response {
         let headers = match DeleteProfileHeaders::from_headers(&header_map) {
@@ -1707,41 +1707,43 @@ mod handlers {
     }
     pub(super) async fn list_profile_placements<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(
             path,
-        ): crate::extract::ApiPath<ListProfilePlacementsPath>,
-        crate::extract::ApiQuery(
+        ): crate::http::rt::ApiPath<ListProfilePlacementsPath>,
+        crate::http::rt::ApiQuery(
             query,
-        ): crate::extract::ApiQuery<ListProfilePlacementsQuery>,
+        ): crate::http::rt::ApiQuery<ListProfilePlacementsQuery>,
     ) -> ::axum::response::Response {
         api.list_profile_placements(ctx, path, query).await.into_response()
     }
     pub(super) async fn get_profile_stats<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(path): crate::extract::ApiPath<GetProfileStatsPath>,
-        crate::extract::ApiQuery(query): crate::extract::ApiQuery<GetProfileStatsQuery>,
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(path): crate::http::rt::ApiPath<GetProfileStatsPath>,
+        crate::http::rt::ApiQuery(query): crate::http::rt::ApiQuery<GetProfileStatsQuery>,
     ) -> ::axum::response::Response {
         api.get_profile_stats(ctx, path, query).await.into_response()
     }
     pub(super) async fn list_profile_groups<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiQuery(query): crate::extract::ApiQuery<ListProfileGroupsQuery>,
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiQuery(
+            query,
+        ): crate::http::rt::ApiQuery<ListProfileGroupsQuery>,
     ) -> ::axum::response::Response {
         api.list_profile_groups(ctx, query).await.into_response()
     }
     pub(super) async fn create_profile_group<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiQuery(
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiQuery(
             query,
-        ): crate::extract::ApiQuery<CreateProfileGroupQuery>,
+        ): crate::http::rt::ApiQuery<CreateProfileGroupQuery>,
         header_map: ::axum::http::HeaderMap,
-        crate::extract::ApiJson(
+        crate::http::rt::ApiJson(
             body,
-        ): crate::extract::ApiJson<::postproxy_models::CreateProfileGroupRequest>,
+        ): crate::http::rt::ApiJson<::postproxy_models::CreateProfileGroupRequest>,
     ) -> ::axum::response::Response {
         let headers = match CreateProfileGroupHeaders::from_headers(&header_map) {
             ::std::result::Result::Ok(headers) => headers,
@@ -1751,19 +1753,19 @@ mod handlers {
     }
     pub(super) async fn get_profile_group<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(path): crate::extract::ApiPath<GetProfileGroupPath>,
-        crate::extract::ApiQuery(query): crate::extract::ApiQuery<GetProfileGroupQuery>,
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(path): crate::http::rt::ApiPath<GetProfileGroupPath>,
+        crate::http::rt::ApiQuery(query): crate::http::rt::ApiQuery<GetProfileGroupQuery>,
     ) -> ::axum::response::Response {
         api.get_profile_group(ctx, path, query).await.into_response()
     }
     pub(super) async fn delete_profile_group<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(path): crate::extract::ApiPath<DeleteProfileGroupPath>,
-        crate::extract::ApiQuery(
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(path): crate::http::rt::ApiPath<DeleteProfileGroupPath>,
+        crate::http::rt::ApiQuery(
             query,
-        ): crate::extract::ApiQuery<DeleteProfileGroupQuery>,
+        ): crate::http::rt::ApiQuery<DeleteProfileGroupQuery>,
         header_map: ::axum::http::HeaderMap,
     ) -> ::axum::response::Response {
         let headers = match DeleteProfileGroupHeaders::from_headers(&header_map) {
@@ -1774,14 +1776,16 @@ mod handlers {
     }
     pub(super) async fn initialize_connection<A: super::PostproxyApi>(
         ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
-        ctx: crate::extract::RequestContext,
-        crate::extract::ApiPath(path): crate::extract::ApiPath<InitializeConnectionPath>,
-        crate::extract::ApiQuery(
+        ctx: crate::http::rt::RequestContext,
+        crate::http::rt::ApiPath(
+            path,
+        ): crate::http::rt::ApiPath<InitializeConnectionPath>,
+        crate::http::rt::ApiQuery(
             query,
-        ): crate::extract::ApiQuery<InitializeConnectionQuery>,
-        crate::extract::ApiJson(
+        ): crate::http::rt::ApiQuery<InitializeConnectionQuery>,
+        crate::http::rt::ApiJson(
             body,
-        ): crate::extract::ApiJson<::postproxy_models::InitializeConnectionRequest>,
+        ): crate::http::rt::ApiJson<::postproxy_models::InitializeConnectionRequest>,
     ) -> ::axum::response::Response {
         api.initialize_connection(ctx, path, query, body).await.into_response()
     }

@@ -105,9 +105,6 @@ pub mod limits;
 pub(crate) mod product;
 mod server;
 
-// The names the generated layer uses, until it names `crate::http::rt`.
-pub(crate) use http::{error, extract, respond};
-
 /// The routing layer generated from the spec: see [`PostproxyApi`] and [`router`].
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
