@@ -576,8 +576,9 @@ struct Input {
     name: syn::Ident,
     /// The argument's type.
     ty: TokenStream,
-    /// The handler's extractor (pattern and type).
-    extractor: TokenStream,
+    /// The handler's extractor (pattern and type); `None` for what the prelude reads from
+    /// another input.
+    extractor: Option<TokenStream>,
     /// What the handler does with the extracted value before the call, if anything.
     prelude: Option<TokenStream>,
 }
@@ -588,7 +589,7 @@ fn inputs(op: &Op) -> Vec<Input> {
     let context = rt("RequestContext");
     let mut inputs = vec![Input {
         name: format_ident!("ctx"),
-        extractor: quote! { ctx: #context },
+        extractor: Some(quote! { ctx: #context }),
         ty: context,
         prelude: None,
     }];
@@ -601,7 +602,7 @@ fn inputs(op: &Op) -> Vec<Input> {
                 rt(extract),
             );
             inputs.push(Input {
-                extractor: quote! { #extract(#name): #extract<#ty> },
+                extractor: Some(quote! { #extract(#name): #extract<#ty> }),
                 name,
                 ty: quote! { #ty },
                 prelude: None,
@@ -612,9 +613,10 @@ fn inputs(op: &Op) -> Vec<Input> {
         let ty = op.type_name("Headers");
         inputs.push(Input {
             name: format_ident!("headers"),
-            extractor: quote! { header_map: ::axum::http::HeaderMap },
+            // Read from the context, which holds the request's headers: no second copy.
+            extractor: None,
             prelude: Some(quote! {
-                let headers = match #ty::from_headers(&header_map) {
+                let headers = match #ty::from_headers(ctx.headers()) {
                     ::std::result::Result::Ok(headers) => headers,
                     ::std::result::Result::Err(error) => return error.into_response(),
                 };
@@ -626,7 +628,7 @@ fn inputs(op: &Op) -> Vec<Input> {
         let (ty, json) = (quote! { ::postproxy_models::#body }, rt("ApiJson"));
         inputs.push(Input {
             name: format_ident!("body"),
-            extractor: quote! { #json(body): #json<#ty> },
+            extractor: Some(quote! { #json(body): #json<#ty> }),
             ty,
             prelude: None,
         });
@@ -709,7 +711,7 @@ fn emit_handlers(ops: &[Op]) -> TokenStream {
         let fn_name = format_ident!("{}", op.id);
         let inputs = inputs(op);
         let state = quote! { ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>> };
-        let extractors = inputs.iter().map(|i| &i.extractor);
+        let extractors = inputs.iter().filter_map(|i| i.extractor.as_ref());
         let prelude = inputs.iter().filter_map(|i| i.prelude.as_ref());
         let call = inputs.iter().map(|i| &i.name);
         quote! {

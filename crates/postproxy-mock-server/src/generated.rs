@@ -1697,9 +1697,8 @@ mod handlers {
         ctx: crate::http::rt::RequestContext,
         crate::http::rt::ApiPath(path): crate::http::rt::ApiPath<DeleteProfilePath>,
         crate::http::rt::ApiQuery(query): crate::http::rt::ApiQuery<DeleteProfileQuery>,
-        header_map: ::axum::http::HeaderMap,
     ) -> ::axum::response::Response {
-        let headers = match DeleteProfileHeaders::from_headers(&header_map) {
+        let headers = match DeleteProfileHeaders::from_headers(ctx.headers()) {
             ::std::result::Result::Ok(headers) => headers,
             ::std::result::Result::Err(error) => return error.into_response(),
         };
@@ -1740,12 +1739,11 @@ mod handlers {
         crate::http::rt::ApiQuery(
             query,
         ): crate::http::rt::ApiQuery<CreateProfileGroupQuery>,
-        header_map: ::axum::http::HeaderMap,
         crate::http::rt::ApiJson(
             body,
         ): crate::http::rt::ApiJson<::postproxy_models::CreateProfileGroupRequest>,
     ) -> ::axum::response::Response {
-        let headers = match CreateProfileGroupHeaders::from_headers(&header_map) {
+        let headers = match CreateProfileGroupHeaders::from_headers(ctx.headers()) {
             ::std::result::Result::Ok(headers) => headers,
             ::std::result::Result::Err(error) => return error.into_response(),
         };
@@ -1766,9 +1764,8 @@ mod handlers {
         crate::http::rt::ApiQuery(
             query,
         ): crate::http::rt::ApiQuery<DeleteProfileGroupQuery>,
-        header_map: ::axum::http::HeaderMap,
     ) -> ::axum::response::Response {
-        let headers = match DeleteProfileGroupHeaders::from_headers(&header_map) {
+        let headers = match DeleteProfileGroupHeaders::from_headers(ctx.headers()) {
             ::std::result::Result::Ok(headers) => headers,
             ::std::result::Result::Err(error) => return error.into_response(),
         };

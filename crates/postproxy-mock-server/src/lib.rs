@@ -27,19 +27,38 @@
 //!
 //! Separate from the product API, the [`control`] API under `/__mock/` (documented at
 //! `/__mock/openapi.json`, browsable with the product spec at `/docs`) sets the stage for a
-//! test and looks behind it: isolated [`account`]s created from the [`fixtures`] format,
-//! state injection, export and import, a [`clock`] per account whose moves poll stats and
-//! expire profiles ([`polling`]), [`faults`] for the next N requests, and a request
-//! [`journal`]. [`MockServer::control`] returns a typed [`control_client::ControlClient`].
-//! The URLs initialize_connection returns open a real consent page ([`connect`]).
+//! test and looks behind it: isolated accounts created from the [`fixtures`] format, state
+//! injection, export and import, a clock per account whose moves poll stats and expire
+//! profiles, faults for the next N requests, and a request journal.
+//! [`MockServer::control`] returns a typed [`control::ControlClient`]. The URLs
+//! initialize_connection returns open a real consent page.
 //!
 //! Everything one request or one account can make the mock hold is bounded: bodies, headers,
 //! accounts, groups, profiles, placements, snapshots, faults, pending connections, remembered
 //! idempotency keys and journal entries. [`limits`] lists each cap and what exceeding it does.
 //!
+//! ## How the crate is laid out
+//!
+//! The public facade is this file: [`MockServer`] and its builder, [`fixtures`], the
+//! [`control`] client and its types, [`limits`], and the generated [`PostproxyApi`] trait and
+//! [`router`] for those who implement their own. Everything else is private:
+//!
+//! | folder | holds | imports |
+//! | --- | --- | --- |
+//! | `server.rs`, `app.rs` | start, bind, shut down; the state every handler shares, the router and its layers | everything below |
+//! | `product/` | the generated trait implemented on the app state: thin handlers that translate, call the domain, map its error | `http`, `domain` |
+//! | `control/` | the control API (a file per OpenAPI tag), the consent pages, the typed client | `http`, `harness`, `domain` |
+//! | `http/` | the spec's error body (mapped from domain errors in one place), extractors, responses, the per-request middleware, the accept loop; `http/rt.rs` is the only module the generated code names | `harness`, `domain` |
+//! | `harness/` | the control plane's per-account tools: faults and the request journal, one path-pattern dialect | `limits` |
+//! | `domain/` | the simulated service: the store, accounts and every product rule, one platform table, one `DomainError`; no `axum`, `http`, `utoipa` or generated types | `limits` |
+//! | `limits.rs` | every cap, in one place | nothing |
+//!
+//! Imports run one way, down this table: the domain knows nothing of HTTP, so a new product
+//! rule touches one small domain file and one short handler.
+//!
 //! ## The generated layer
 //!
-//! The routing layer is generated from `openapi/postproxy.yaml` ([`generated`]): the
+//! The routing layer is generated from `openapi/postproxy.yaml` (`src/generated.rs`): the
 //! [`PostproxyApi`] trait has one method per operation, with typed inputs and one response enum
 //! per operation whose variants are exactly the statuses the spec documents, so an
 //! implementation cannot drift from the spec without a compile error. [`router`] extracts each
@@ -112,11 +131,12 @@ mod generated;
 
 pub use generated::*;
 
+pub use app::DEFAULT_SEED;
 pub use domain::fixtures;
 pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 pub use http::error::ApiError;
 pub use http::extract::RequestContext;
-pub use app::DEFAULT_SEED;
+pub use limits::BODY_LIMIT;
 pub use server::{
     openapi_json, ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, OPENAPI_YAML,
@@ -130,9 +150,6 @@ pub mod test_support {
     pub use crate::domain::clock::Clock;
     pub use crate::domain::store::Store;
 }
-
-/// The largest request body accepted; larger bodies are answered with 413.
-pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// [`router`] with the request body limit the spec documents ([`BODY_LIMIT`]). Every cap the
 /// mock applies is listed in [`limits`].

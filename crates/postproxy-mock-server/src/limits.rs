@@ -23,9 +23,14 @@
 //!
 //! Fixtures (at start, on account creation and on import) are checked against the same caps.
 
-pub use crate::harness::journal::JOURNAL_CAP;
-pub use crate::domain::store::MAX_ACCOUNTS;
-pub use crate::BODY_LIMIT;
+/// The largest request body accepted; larger bodies are answered with 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The most accounts one server holds; creating more is refused.
+pub const MAX_ACCOUNTS: usize = 10_000;
+
+/// Entries kept per account; older ones are dropped.
+pub const JOURNAL_CAP: usize = 1000;
 
 /// The largest control-API request body (fixture imports can be large).
 pub const CONTROL_BODY_LIMIT: usize = 16 * 1024 * 1024;

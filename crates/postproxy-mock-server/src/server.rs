@@ -305,10 +305,15 @@ impl MockServerBuilder {
             header_read: self.header_read_timeout,
             idle: self.idle_timeout,
         };
-        let task = tokio::spawn(crate::http::serve::serve(listener, service, limits, async {
-            // Either a shutdown request or the handle being dropped.
-            let _ = signal.await;
-        }));
+        let task = tokio::spawn(crate::http::serve::serve(
+            listener,
+            service,
+            limits,
+            async {
+                // Either a shutdown request or the handle being dropped.
+                let _ = signal.await;
+            },
+        ));
         Ok(MockServer {
             addr,
             api,

@@ -4,12 +4,12 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
+use postproxy_mock_server::control::ControlClient;
+use postproxy_mock_server::control::JournalFilter;
 use postproxy_mock_server::control::ProfilePatch;
 use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, GroupInject};
-use postproxy_mock_server::control::ControlClient;
 use postproxy_mock_server::control::{FaultSpec, Method};
 use postproxy_mock_server::fixtures::{ProfileFixture, SnapshotFixture};
-use postproxy_mock_server::control::JournalFilter;
 use postproxy_mock_server::MockServer;
 use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};

@@ -3,8 +3,8 @@
 //! creates and deletes under idempotency keys whose bookkeeping stays bounded, and a long run
 //! of invitations and denials whose connect tokens do not pile up.
 
-use postproxy_mock_server::control::{ClockUpdate, GroupInject};
 use postproxy_mock_server::control::FaultSpec;
+use postproxy_mock_server::control::{ClockUpdate, GroupInject};
 use postproxy_mock_server::fixtures::{AccountFixture, GroupFixture, SnapshotFixture};
 use postproxy_mock_server::limits::*;
 use postproxy_mock_server::MockServer;
@@ -274,14 +274,7 @@ async fn faults_and_pending_connections_are_capped() {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(
-        mock
-            .store()
-            .account(DEMO)
-            .unwrap()
-            .pending_connections(),
-        1
-    );
+    assert_eq!(mock.store().account(DEMO).unwrap().pending_connections(), 1);
 }
 
 #[tokio::test]
@@ -304,7 +297,10 @@ async fn the_journal_and_the_accounts_are_capped() {
         let fixture = AccountFixture::default();
         while store.accounts().len() < MAX_ACCOUNTS {
             store
-                .create_account(fixture.clone(), postproxy_mock_server::test_support::Clock::real())
+                .create_account(
+                    fixture.clone(),
+                    postproxy_mock_server::test_support::Clock::real(),
+                )
                 .unwrap();
         }
     }

@@ -7,10 +7,10 @@
 pub mod client;
 pub(crate) mod consent;
 
+pub use crate::domain::auth::key_id;
 pub use crate::domain::connections::{Connection, ConnectionOutcome};
 pub use crate::domain::inject::ProfilePatch;
 pub use crate::domain::tick::TickReport;
-pub use crate::domain::auth::key_id;
 pub use crate::harness::faults::{default_message, Fault, FaultSpec, Method};
 pub use crate::harness::journal::{JournalEntry, JournalFilter, JournalPage};
 pub use client::{ControlClient, ControlClientError};
@@ -27,13 +27,13 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 use utoipa::{OpenApi, ToSchema};
 
+use crate::app::AppState;
 use crate::domain::account::Account;
 use crate::domain::clock::format_timestamp;
-use crate::app::AppState;
 use crate::domain::clock::Clock;
+use crate::domain::fixtures::{parse_timestamp, AccountFixture, ProfileFixture, SnapshotFixture};
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiPath, ApiQuery, ControlJson, ControlJsonOrDefault};
-use crate::domain::fixtures::{parse_timestamp, AccountFixture, ProfileFixture, SnapshotFixture};
 use crate::http::respond::json;
 
 /// An API key as the control API shows it.

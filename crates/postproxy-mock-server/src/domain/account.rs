@@ -15,7 +15,9 @@ use time::OffsetDateTime;
 use super::auth::{self, ApiKey, Principal};
 use super::clock::Clock;
 use super::connections::Connection;
-use super::fixtures::{AccountFixture, ApiKeyFixture, GroupFixture, ProfileFixture, SnapshotFixture};
+use super::fixtures::{
+    AccountFixture, ApiKeyFixture, GroupFixture, ProfileFixture, SnapshotFixture,
+};
 use super::idempotency::{IdempotencyEntry, IdempotencySlot};
 use super::ids::IdGenerator;
 use super::rows::{profile_row, GroupRow, ProfileIndex, ProfileRow};

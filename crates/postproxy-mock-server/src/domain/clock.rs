@@ -79,7 +79,6 @@ impl Clock {
     }
 }
 
-
 /// RFC 3339 in UTC, to the second, as the reference shows timestamps.
 pub fn format_timestamp(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);

@@ -169,7 +169,9 @@ impl Account {
                 row.expired_by_clock = false;
                 row.profile.clone()
             }
-            _ if self.profiles.len() >= MAX_PROFILES => return Err(DomainError::Full(limits::full(MAX_PROFILES, "profiles"))),
+            _ if self.profiles.len() >= MAX_PROFILES => {
+                return Err(DomainError::Full(limits::full(MAX_PROFILES, "profiles")))
+            }
             _ => {
                 let id = loop {
                     let id = self.ids.next_id("prof_", 10);
@@ -180,7 +182,10 @@ impl Account {
                 let placements = self.new_placements(connection.platform);
                 let profile = Profile {
                     id,
-                    name: format!("Mock {} profile", platform::facts(connection.platform).title),
+                    name: format!(
+                        "Mock {} profile",
+                        platform::facts(connection.platform).title
+                    ),
                     status: ProfileStatus::Active,
                     platform: connection.platform,
                     profile_group_id: connection.profile_group_id.clone(),
@@ -253,7 +258,7 @@ impl Account {
 }
 
 /// `url` with `pairs` added to its query (before any fragment).
-fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
+pub(super) fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),

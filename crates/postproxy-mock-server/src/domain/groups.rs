@@ -22,7 +22,11 @@ impl Account {
         }
     }
 
-    pub(super) fn accessible_group(&self, who: &Principal, id: &str) -> Result<&GroupRow, DomainError> {
+    pub(super) fn accessible_group(
+        &self,
+        who: &Principal,
+        id: &str,
+    ) -> Result<&GroupRow, DomainError> {
         self.groups
             .iter()
             .find(|g| g.id == id && who.can_access(&g.id))
@@ -61,7 +65,10 @@ impl Account {
             .filter(|n| !n.trim().is_empty())
             .ok_or_else(|| DomainError::rejected("Name can't be blank"))?;
         if self.groups.len() >= MAX_GROUPS {
-            return Err(DomainError::Full(limits::full(MAX_GROUPS, "profile groups")));
+            return Err(DomainError::Full(limits::full(
+                MAX_GROUPS,
+                "profile groups",
+            )));
         }
         Ok(self.insert_group(None, name))
     }

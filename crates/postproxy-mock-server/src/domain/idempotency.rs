@@ -92,7 +92,8 @@ impl Account {
                 // A key's scope does not change, so this holds for its own entries; it is
                 // checked anyway, so a replay can never be more than the key may see.
                 if entry.group.as_deref().is_none_or(|g| who.can_access(g)) {
-                    return serde_json::from_value(entry.response.clone()).map_err(|_| DomainError::Internal);
+                    return serde_json::from_value(entry.response.clone())
+                        .map_err(|_| DomainError::Internal);
                 }
             }
         }

@@ -13,7 +13,11 @@ use crate::limits::{self, MAX_GROUPS, MAX_PLACEMENTS, MAX_PROFILES, MAX_SNAPSHOT
 
 impl Account {
     /// Adds a group; 409 if `id` is taken.
-    pub fn inject_group(&mut self, id: Option<&str>, name: &str) -> Result<ProfileGroup, DomainError> {
+    pub fn inject_group(
+        &mut self,
+        id: Option<&str>,
+        name: &str,
+    ) -> Result<ProfileGroup, DomainError> {
         if name.trim().is_empty() {
             return Err(DomainError::rejected("name must not be blank"));
         }
@@ -28,7 +32,10 @@ impl Account {
             }
         }
         if self.groups.len() >= MAX_GROUPS {
-            return Err(DomainError::Full(limits::full(MAX_GROUPS, "profile groups")));
+            return Err(DomainError::Full(limits::full(
+                MAX_GROUPS,
+                "profile groups",
+            )));
         }
         Ok(self.insert_group(id, name))
     }
@@ -68,7 +75,9 @@ impl Account {
             return Err(DomainError::rejected("profile.id: must not be blank"));
         }
         if !self.groups.iter().any(|g| g.id == group_id) {
-            return Err(DomainError::Missing(format!("no profile group {group_id:?}")));
+            return Err(DomainError::Missing(format!(
+                "no profile group {group_id:?}"
+            )));
         }
         if self.index.by_id.contains_key(&fixture.id) {
             return Err(DomainError::Exists(format!(
@@ -95,7 +104,11 @@ impl Account {
     }
 
     /// Changes fields of a profile; `patch` is applied only if all of it is valid.
-    pub fn patch_profile(&mut self, id: &str, patch: &ProfilePatch) -> Result<Profile, DomainError> {
+    pub fn patch_profile(
+        &mut self,
+        id: &str,
+        patch: &ProfilePatch,
+    ) -> Result<Profile, DomainError> {
         if let Some(Some(expires_at)) = &patch.expires_at {
             if parse_timestamp(expires_at).is_none() {
                 return Err(DomainError::rejected(format!(
@@ -190,7 +203,10 @@ impl Account {
                 snapshot.recorded_at
             ))
         })?;
-        match (&snapshot.placement_id, platform::facts(platform).stats_per_placement) {
+        match (
+            &snapshot.placement_id,
+            platform::facts(platform).stats_per_placement,
+        ) {
             (None, true) => {
                 return Err(DomainError::rejected(format!(
                     "placement_id is required for {platform} profiles"

@@ -29,7 +29,7 @@ pub struct Facts {
 }
 
 /// Every network, in the order messages list them.
-pub const TABLE: [(Platform, Facts); 11] = [
+pub static TABLE: [(Platform, Facts); 11] = [
     (
         Platform::Facebook,
         Facts {
@@ -39,7 +39,14 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: true,
-            stats_keys: &[("fan_count", 100), ("followers_count", 110), ("page_impressions", 400), ("page_views_total", 30), ("page_fan_adds", 2), ("page_fan_removes", 0)],
+            stats_keys: &[
+                ("fan_count", 100),
+                ("followers_count", 110),
+                ("page_impressions", 400),
+                ("page_views_total", 30),
+                ("page_fan_adds", 2),
+                ("page_fan_removes", 0),
+            ],
         },
     ),
     (
@@ -51,7 +58,13 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: true,
-            stats_keys: &[("followers_count", 300), ("follows_count", 100), ("media_count", 20), ("reach_1d", 150), ("profile_views_1d", 12)],
+            stats_keys: &[
+                ("followers_count", 300),
+                ("follows_count", 100),
+                ("media_count", 20),
+                ("reach_1d", 150),
+                ("profile_views_1d", 12),
+            ],
         },
     ),
     (
@@ -63,7 +76,12 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: false,
-            stats_keys: &[("follower_count", 400), ("following_count", 20), ("likes_count", 3000), ("video_count", 10)],
+            stats_keys: &[
+                ("follower_count", 400),
+                ("following_count", 20),
+                ("likes_count", 3000),
+                ("video_count", 10),
+            ],
         },
     ),
     (
@@ -75,7 +93,14 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: true,
-            stats_keys: &[("followerCount", 200), ("shareCount", 2), ("likeCount", 10), ("commentCount", 3), ("clickCount", 40), ("allPageViews", 500)],
+            stats_keys: &[
+                ("followerCount", 200),
+                ("shareCount", 2),
+                ("likeCount", 10),
+                ("commentCount", 3),
+                ("clickCount", 40),
+                ("allPageViews", 500),
+            ],
         },
     ),
     (
@@ -87,7 +112,11 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: false,
-            stats_keys: &[("subscriberCount", 120), ("viewCount", 5000), ("videoCount", 4)],
+            stats_keys: &[
+                ("subscriberCount", 120),
+                ("viewCount", 5000),
+                ("videoCount", 4),
+            ],
         },
     ),
     (
@@ -99,7 +128,13 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: false,
-            stats_keys: &[("followers_count", 250), ("following_count", 80), ("tweet_count", 60), ("listed_count", 1), ("like_count", 90)],
+            stats_keys: &[
+                ("followers_count", 250),
+                ("following_count", 80),
+                ("tweet_count", 60),
+                ("listed_count", 1),
+                ("like_count", 90),
+            ],
         },
     ),
     (
@@ -111,7 +146,14 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: true,
             token_expires: true,
-            stats_keys: &[("followers_count", 150), ("views", 900), ("likes", 40), ("replies", 5), ("reposts", 2), ("quotes", 0)],
+            stats_keys: &[
+                ("followers_count", 150),
+                ("views", 900),
+                ("likes", 40),
+                ("replies", 5),
+                ("reposts", 2),
+                ("quotes", 0),
+            ],
         },
     ),
     (
@@ -123,7 +165,13 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: false,
             token_expires: false,
-            stats_keys: &[("follower_count", 80), ("following_count", 30), ("pin_count", 25), ("board_count", 2), ("monthly_views", 1500)],
+            stats_keys: &[
+                ("follower_count", 80),
+                ("following_count", 30),
+                ("pin_count", 25),
+                ("board_count", 2),
+                ("monthly_views", 1500),
+            ],
         },
     ),
     (
@@ -135,7 +183,11 @@ pub const TABLE: [(Platform, Facts); 11] = [
             polled: true,
             oauth: false,
             token_expires: false,
-            stats_keys: &[("followersCount", 40), ("followsCount", 60), ("postsCount", 12)],
+            stats_keys: &[
+                ("followersCount", 40),
+                ("followsCount", 60),
+                ("postsCount", 12),
+            ],
         },
     ),
     (
@@ -198,7 +250,10 @@ mod tests {
     fn every_network_is_in_the_table_once() {
         for (platform, _) in &TABLE {
             assert_eq!(TABLE.iter().filter(|(p, _)| p == platform).count(), 1);
-            assert!(std::ptr::eq(facts(*platform), &TABLE.iter().find(|(p, _)| p == platform).unwrap().1));
+            assert!(std::ptr::eq(
+                facts(*platform),
+                &TABLE.iter().find(|(p, _)| p == platform).unwrap().1
+            ));
         }
         assert_eq!(
             list(where_(|f| f.has_placements), true),

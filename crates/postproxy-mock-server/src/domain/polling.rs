@@ -136,7 +136,11 @@ mod tests {
         ] {
             let p: Platform = name.parse().unwrap();
             let stats = initial_stats(p, &mut Rng::for_round(0, "x", 0));
-            assert_eq!(stats.is_empty(), !super::super::platform::facts(p).polled, "{p}");
+            assert_eq!(
+                stats.is_empty(),
+                !super::super::platform::facts(p).polled,
+                "{p}"
+            );
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Profiles: listing, resolution (by id, within a group, as the key may see), the detail
 //! with its latest stats, placements and deletion.
 
-use postproxy_models::{LatestStats, Placement, Platform, Profile, ProfileDetail, ProfileStatus, Stats};
+use postproxy_models::{
+    LatestStats, Placement, Platform, Profile, ProfileDetail, ProfileStatus, Stats,
+};
 
 use super::account::Account;
 use super::auth::Principal;

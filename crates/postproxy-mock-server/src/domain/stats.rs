@@ -38,14 +38,17 @@ impl Account {
         let row = &self.profiles[self.resolve(who, id, query.profile_group_id)?];
         // Unlike `profile_group_id` (which Python sends empty), an empty `from=` or `to=` is
         // not "no bound": it is not the date-time the spec says, so it is malformed.
-        let bound = |name: &str, value: Option<&str>| -> Result<Option<OffsetDateTime>, DomainError> {
-            match value {
-                None => Ok(None),
-                Some(text) => parse_timestamp(text).map(Some).ok_or_else(|| {
-                    DomainError::Malformed(format!("Invalid {name}: expected an ISO 8601 timestamp"))
-                }),
-            }
-        };
+        let bound =
+            |name: &str, value: Option<&str>| -> Result<Option<OffsetDateTime>, DomainError> {
+                match value {
+                    None => Ok(None),
+                    Some(text) => parse_timestamp(text).map(Some).ok_or_else(|| {
+                        DomainError::Malformed(format!(
+                            "Invalid {name}: expected an ISO 8601 timestamp"
+                        ))
+                    }),
+                }
+            };
         let from = bound("from", query.from)?;
         let to = bound("to", query.to)?;
         let platform = row.profile.platform;

@@ -20,8 +20,7 @@ use postproxy_models::InitializeConnectionRequest;
 
 use crate::domain::connections::Connection;
 
-/// The most accounts one server holds; creating more is refused.
-pub const MAX_ACCOUNTS: usize = 10_000;
+use crate::limits::MAX_ACCOUNTS;
 
 /// The whole state of one mock server.
 #[derive(Debug, Clone)]
@@ -173,11 +172,9 @@ impl Store {
         body: &InitializeConnectionRequest,
     ) -> Result<Connection, DomainError> {
         let token = self.new_token(&who.account_id);
-        let result = self
-            .account_now(&who.account_id)
-                        .and_then(|mut account| {
-                account.initialize_connection(who, group_id, body, token.clone())
-            });
+        let result = self.account_now(&who.account_id).and_then(|mut account| {
+            account.initialize_connection(who, group_id, body, token.clone())
+        });
         if result.is_err() {
             self.tokens.remove(&token);
         }
@@ -259,11 +256,13 @@ impl Store {
         }
         // A fixture without keys gets one full-access key: an account nobody can call is no use.
         if fixture.api_keys.is_empty() {
-            fixture.api_keys.push(crate::domain::fixtures::ApiKeyFixture {
-                key: None,
-                profile_group_id: None,
-                description: None,
-            });
+            fixture
+                .api_keys
+                .push(crate::domain::fixtures::ApiKeyFixture {
+                    key: None,
+                    profile_group_id: None,
+                    description: None,
+                });
         }
         let mut keys = Vec::with_capacity(fixture.api_keys.len());
         for k in &mut fixture.api_keys {

@@ -147,7 +147,10 @@ fn an_ended_invitation_leaves_no_token() {
     account
         .clock
         .advance(CONNECTION_TTL + time::Duration::seconds(1));
-    assert!(matches!(account.deny(&late), Err(DomainError::ConnectionExpired)));
+    assert!(matches!(
+        account.deny(&late),
+        Err(DomainError::ConnectionExpired)
+    ));
     drop(account);
     assert_eq!(store.token_count(), 1);
     let in_group = invite(&mut store, "grp789ghi", "tiktok");

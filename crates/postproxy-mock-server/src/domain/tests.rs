@@ -1,8 +1,20 @@
 //! Unit tests of the account rules (one account, no server).
 
+use postproxy_models::{ProfileStatus, StatsRecord};
+use serde_json::{Map, Number, Value};
+use time::{Duration, OffsetDateTime};
+
 use super::account::Account;
 use super::auth::Principal;
-use super::clock::Clock;
+use super::clock::{parse_timestamp, Clock};
+use super::connections::with_query;
+use super::error::DomainError;
+use super::fixtures::SnapshotFixture;
+use super::idempotency::IDEMPOTENCY_TTL;
+use super::inject::ProfilePatch;
+use super::polling;
+use super::stats::{add, StatsQuery};
+use super::tick::TickReport;
 use crate::domain::fixtures::Fixtures;
 
 fn demo_account(clock: Clock) -> Account {
@@ -70,7 +82,9 @@ fn an_idempotency_key_is_replayed_for_24_hours_then_runs_again() {
     let other = account.idempotent(&who, Some("k1"), None, "DELETE /x".into(), |_| {
         Ok((0, None))
     });
-    assert_eq!(other.unwrap_err().status().as_u16(), 422);
+    assert!(
+        matches!(other.unwrap_err(), DomainError::Rejected(m) if m.contains("different request"))
+    );
 }
 
 #[test]
@@ -96,7 +110,7 @@ fn idempotency_keys_are_per_api_key_and_held_while_in_flight() {
     let other = account.idempotent(&full, Some("k2"), None, "DELETE /y".into(), |_| {
         Ok((0, None))
     });
-    assert_eq!(other.unwrap_err().status().as_u16(), 409, "in flight");
+    assert_eq!(other.unwrap_err(), DomainError::KeyInFlight, "in flight");
     let mine = account.idempotent(&full, Some("k2"), Some(held), "DELETE /y".into(), |_| {
         Ok((7, None))
     });
@@ -227,11 +241,9 @@ fn polling_omits_keys_now_and_then_and_grows_them_back() {
     let who = full(&account);
     account.clock.advance(Duration::hours(23 * 60));
     account.tick();
-    let query = crate::GetProfileStatsQuery {
-        profile_group_id: None,
-        placement_id: None,
-        from: Some("2036-01-01T00:00:00Z".into()),
-        to: None,
+    let query = StatsQuery {
+        from: Some("2036-01-01T00:00:00Z"),
+        ..StatsQuery::default()
     };
     let stats = account.stats(&who, "prof_tw_x", &query);
     assert!(stats.is_err(), "no such profile");
@@ -261,16 +273,7 @@ fn a_long_jump_is_capped() {
     let who = full(&account);
     account.tick();
     let stats = account
-        .stats(
-            &who,
-            "prof_yt_001",
-            &crate::GetProfileStatsQuery {
-                profile_group_id: None,
-                placement_id: None,
-                from: None,
-                to: None,
-            },
-        )
+        .stats(&who, "prof_yt_001", &StatsQuery::default())
         .unwrap();
     assert_eq!(stats.records.len(), 3 + polling::MAX_ROUNDS as usize);
 }
@@ -314,11 +317,10 @@ fn stats_windows_of_an_unordered_series_are_ascending_and_inclusive() {
         account.inject_snapshot("prof_bs_002", &snapshot).unwrap();
     }
     let window = |from: Option<&str>, to: Option<&str>| -> Vec<u64> {
-        let query = crate::GetProfileStatsQuery {
-            profile_group_id: None,
-            placement_id: None,
-            from: from.map(String::from),
-            to: to.map(String::from),
+        let query = StatsQuery {
+            from,
+            to,
+            ..StatsQuery::default()
         };
         let stats = account.stats(&who, "prof_bs_002", &query).unwrap();
         stats

@@ -6,8 +6,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Entries kept per account; older ones are dropped.
-pub const JOURNAL_CAP: usize = 1000;
+pub use crate::limits::JOURNAL_CAP;
 
 /// Bytes of a request body kept when bodies are recorded; longer bodies are cut.
 pub const BODY_CAP: usize = 16 * 1024;

@@ -6,23 +6,25 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, HeaderValue, Method, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use serde::de::DeserializeOwned;
 
 use crate::domain::auth::Principal;
 use crate::http::error::ApiError;
 
-/// What every operation receives besides its documented inputs: the request line and the
-/// credentials (the spec's bearer security scheme). Documented headers arrive typed, in the
-/// operation's `*Headers` argument. Cheap to make: nothing is copied but reference counts.
+/// What every operation receives besides its documented inputs: the request line, the
+/// headers and the credentials (the spec's bearer security scheme). Documented headers also
+/// arrive typed, in the operation's `*Headers` argument.
+///
+/// Cheap to make: the headers are moved out of the request, not copied (the generated
+/// handlers extract the context first and read documented headers from it).
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     /// The request method.
     pub method: Method,
     /// The request URI (path and query).
     pub uri: Uri,
-    /// The `Authorization` header, when sent exactly once.
-    authorization: Option<HeaderValue>,
+    headers: HeaderMap,
     /// What the mock's middleware found of the key, when it saw the request.
     principal: Option<Authenticated>,
     /// Set when the intercept middleware recorded this request's `Idempotency-Key` as in flight
@@ -48,7 +50,17 @@ impl RequestContext {
     /// The token of an `Authorization: Bearer <token>` header, if there is exactly one such
     /// header and it is well formed.
     pub fn bearer_token(&self) -> Option<&str> {
-        parse_bearer(self.authorization.as_ref()?)
+        bearer_token(&self.headers)
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The value of a header that is present once, as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// What the middleware found of the key: `None` if it did not see the request,
@@ -62,15 +74,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let mut values = parts.headers.get_all(axum::http::header::AUTHORIZATION).iter();
-        let authorization = match (values.next(), values.next()) {
-            (Some(value), None) => Some(value.clone()),
-            _ => None,
-        };
         Ok(Self {
             method: parts.method.clone(),
             uri: parts.uri.clone(),
-            authorization,
+            headers: std::mem::take(&mut parts.headers),
             principal: parts.extensions.get::<Authenticated>().cloned(),
             idempotency_claim: parts.extensions.get::<IdempotencyClaim>().copied(),
         })
@@ -85,10 +92,6 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     if values.next().is_some() {
         return None;
     }
-    parse_bearer(value)
-}
-
-fn parse_bearer(value: &HeaderValue) -> Option<&str> {
     let value = value.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
@@ -158,7 +161,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        read_json(req, state, true).await.map(Self)
+        read_json(req, state, BodyKind::Product).await.map(Self)
     }
 }
 
@@ -175,7 +178,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        read_json(req, state, false).await.map(Self)
+        read_json(req, state, BodyKind::Control).await.map(Self)
     }
 }
 
@@ -193,18 +196,36 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        read_json_or(req, state, false, || Ok(T::default()))
+        read_json_or(req, state, BodyKind::Control, || Ok(T::default()))
             .await
             .map(Self)
+    }
+}
+
+/// Whose body is read: the product API's (no `null`s, [`crate::limits::BODY_LIMIT`]) or the
+/// control API's (`null` is a value, [`crate::limits::CONTROL_BODY_LIMIT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Product,
+    Control,
+}
+
+impl BodyKind {
+    /// The limit its router sets (with `DefaultBodyLimit`), to name in a 413.
+    fn limit(self) -> usize {
+        match self {
+            Self::Product => crate::limits::BODY_LIMIT,
+            Self::Control => crate::limits::CONTROL_BODY_LIMIT,
+        }
     }
 }
 
 async fn read_json<T: DeserializeOwned, S: Send + Sync>(
     req: Request,
     state: &S,
-    reject_nulls: bool,
+    kind: BodyKind,
 ) -> Result<T, ApiError> {
-    read_json_or(req, state, reject_nulls, || {
+    read_json_or(req, state, kind, || {
         Err(ApiError::bad_request(
             "Missing request body: expected a JSON object",
         ))
@@ -216,15 +237,10 @@ async fn read_json<T: DeserializeOwned, S: Send + Sync>(
 async fn read_json_or<T: DeserializeOwned, S: Send + Sync>(
     req: Request,
     state: &S,
-    reject_nulls: bool,
+    kind: BodyKind,
     empty: impl FnOnce() -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    // The limit is set per router (DefaultBodyLimit); name the one that applies.
-    let limit = if req.uri().path().starts_with("/__mock/") {
-        crate::limits::CONTROL_BODY_LIMIT
-    } else {
-        crate::BODY_LIMIT
-    };
+    let limit = kind.limit();
     let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
         let status = rejection.status();
         if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
@@ -246,7 +262,7 @@ async fn read_json_or<T: DeserializeOwned, S: Send + Sync>(
             "Invalid request body: expected a JSON object, found {found}"
         )));
     }
-    if reject_nulls {
+    if kind == BodyKind::Product {
         if let Some(path) = null_field::<T>(&bytes) {
             return Err(ApiError::bad_request(format!(
                 "Invalid request body at {path}: null is not allowed (omit the field instead)"

@@ -19,12 +19,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
-use crate::domain::clock::format_timestamp;
 use crate::app::AppState;
-use crate::http::error::ApiError;
-use crate::http::extract::{bearer_token, IdempotencyClaim};
+use crate::domain::clock::format_timestamp;
 use crate::harness::faults::FaultAction;
 use crate::harness::journal::{body_text, JournalEntry};
+use crate::http::error::ApiError;
+use crate::http::extract::{bearer_token, Authenticated, IdempotencyClaim};
 
 /// The middleware: see the module documentation.
 pub async fn intercept(
@@ -49,9 +49,14 @@ pub async fn intercept(
             Err(_) => None,
         }
     };
+    // The handler takes the key's holder from here: one lookup per request.
     let Some((who, fault, record_bodies, claim)) = found else {
+        request.extensions_mut().insert(Authenticated(None));
         return next.run(request).await;
     };
+    request
+        .extensions_mut()
+        .insert(Authenticated(Some(who.clone())));
     // Held until the answer is recorded, or until the request is dropped mid-way.
     let _held = claim.map(|(key, claim)| {
         request.extensions_mut().insert(IdempotencyClaim(claim));
