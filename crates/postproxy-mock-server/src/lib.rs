@@ -67,7 +67,7 @@
 //!
 //! ```
 //! use postproxy_mock_server::{
-//!     extract::RequestContext, router, GetProfileGroupPath, GetProfileGroupQuery,
+//!     router, GetProfileGroupPath, GetProfileGroupQuery, RequestContext,
 //!     GetProfileGroupResponse,
 //! };
 //! # use postproxy_mock_server::*;
