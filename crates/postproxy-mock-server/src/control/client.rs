@@ -42,13 +42,13 @@ use postproxy_models::{Placement, Profile, ProfileGroup};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::domain::account::{Connection, ConnectionOutcome, ProfilePatch};
 use crate::control::{
     AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, GroupInject, GroupPatch,
     JournalSettings,
 };
-use crate::harness::faults::{Fault, FaultSpec};
+use crate::domain::account::{Connection, ConnectionOutcome, ProfilePatch};
 use crate::domain::fixtures::{AccountFixture, ProfileFixture, SnapshotFixture};
+use crate::harness::faults::{Fault, FaultSpec};
 use crate::harness::journal::{JournalFilter, JournalPage};
 
 /// Why a control call failed.
