@@ -1,10 +1,13 @@
 //! The request journal: what an account's keys asked of the product API, newest last, bounded
-//! to [`JOURNAL_CAP`] entries per account (the oldest are dropped first, and counted).
+//! to [`JOURNAL_CAP`] entries per account (the oldest are dropped first, and counted). A
+//! filter's `path` is a pattern in the dialect of [`super::pattern`], which faults share.
 
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use super::pattern;
 
 /// Entries kept per account; older ones are dropped.
 pub const JOURNAL_CAP: usize = 1000;
@@ -41,7 +44,9 @@ pub struct JournalFilter {
     /// Only this method (case-insensitive).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    /// Only this path; a trailing `*` matches any rest, e.g. `/api/profiles/*`.
+    /// Only paths matching this pattern: `*` matches within one segment, a `**` segment any
+    /// number of segments, e.g. `/api/profiles/*` (one profile) or `/api/profiles/**` (all
+    /// under it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Only this status.
@@ -59,9 +64,10 @@ impl JournalFilter {
         self
     }
 
-    /// Only requests to `path`; a trailing `*` matches any rest.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
+    /// Only requests to paths matching `pattern`: `*` matches within one segment, a `**`
+    /// segment any number of segments (the dialect faults use too).
+    pub fn path(mut self, pattern: impl Into<String>) -> Self {
+        self.path = Some(pattern.into());
         self
     }
 
@@ -84,10 +90,7 @@ impl JournalFilter {
             && self
                 .path
                 .as_deref()
-                .is_none_or(|p| match p.strip_suffix('*') {
-                    Some(prefix) => e.path.starts_with(prefix),
-                    None => e.path == p,
-                })
+                .is_none_or(|p| pattern::matches(p, &e.path))
             && self.status.is_none_or(|s| s == e.status)
             && self.after.is_none_or(|a| e.seq > a)
     }
@@ -199,6 +202,31 @@ mod tests {
         assert_eq!(deletes.entries.len(), 1);
         j.clear();
         assert!(j.list(&JournalFilter::default()).entries.is_empty());
+    }
+
+    #[test]
+    fn the_path_filter_speaks_the_faults_dialect() {
+        let mut j = Journal::default();
+        for path in [
+            "/api/profiles",
+            "/api/profiles/p1",
+            "/api/profiles/p1/stats",
+        ] {
+            j.record(entry("GET", path, 200));
+        }
+        let paths = |pattern: &str| -> Vec<String> {
+            let filter = JournalFilter::default().path(pattern);
+            j.list(&filter)
+                .entries
+                .into_iter()
+                .map(|e| e.path)
+                .collect()
+        };
+        assert_eq!(paths("/api/profiles/*"), ["/api/profiles/p1"]);
+        assert_eq!(paths("/api/profiles/*/stats"), ["/api/profiles/p1/stats"]);
+        assert_eq!(paths("/api/profiles/**").len(), 3);
+        assert_eq!(paths("/api/profile*"), ["/api/profiles"]);
+        assert_eq!(paths("/api/profiles/"), ["/api/profiles"]);
     }
 
     #[test]
