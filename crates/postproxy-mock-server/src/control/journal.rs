@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::common::{on_account, Answer, Api, ControlError, Done, Routes};
+use crate::domain::account::format_timestamp;
 use crate::harness::journal::{JournalFilter, JournalPage};
 use crate::http::extract::{ApiPath, ApiQuery, ControlJson};
 
@@ -42,7 +43,9 @@ pub(super) async fn get_journal(
     ApiPath(id): ApiPath<String>,
     ApiQuery(filter): ApiQuery<JournalFilter>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| Ok(a.journal.list(&filter)))
+    on_account(&api, &id, StatusCode::OK, |a| {
+        Ok(a.journal.list(&filter, format_timestamp))
+    })
 }
 
 /// Empties the account's journal.

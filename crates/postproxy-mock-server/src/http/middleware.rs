@@ -19,12 +19,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
-use crate::domain::account::format_timestamp;
 use crate::product::handlers::MockApi;
 use crate::http::error::ApiError;
 use crate::http::extract::{bearer_token, IdempotencyClaim};
 use crate::harness::faults::FaultAction;
-use crate::harness::journal::{body_text, JournalEntry};
+use crate::harness::journal::{body_text, Recorded};
 
 /// The middleware: see the module documentation.
 pub async fn intercept(
@@ -164,9 +163,8 @@ fn record(
     let mut store = api.store();
     // The account may have been deleted meanwhile; then there is nothing to record into.
     if let Ok(mut account) = store.account_mut(&who.account_id) {
-        let at = format_timestamp(account.clock.now());
-        account.journal.record(JournalEntry {
-            seq: 0,
+        let at = account.clock.now();
+        account.journal.record(Recorded {
             method,
             path,
             query,
