@@ -242,7 +242,7 @@ export interface ClockReport {
 export interface FaultSpec {
   /** Only this method (case-insensitive); any when absent. */
   method?: string;
-  /** `*` matches one segment, a final `**` any rest, e.g. `/api/profiles/*`; any path when absent. */
+  /** `*` matches within one segment, a `**` segment any number of segments, e.g. `/api/profiles/*`; any path when absent. */
   path?: string;
   /** How many matching requests (default 1, at most 100000). */
   times?: number;
@@ -278,7 +278,7 @@ export interface Fault {
 export interface JournalFilter {
   /** Only this method (case-insensitive). */
   method?: string;
-  /** Only this path; a final `*` matches any rest. */
+  /** Only paths matching this pattern, as a fault's `path`: `/api/profiles/*` one profile, `/api/profiles/**` all under it. */
   path?: string;
   /** Only this status. */
   status?: number;

@@ -1,6 +1,7 @@
 //! Fault injection: the next N product-API requests of an account that match a method and a
 //! path pattern are answered with an error status (with the spec's error body), delayed, or
-//! cut off by dropping the connection.
+//! cut off by dropping the connection. Paths are matched in the dialect of [`super::pattern`],
+//! which the journal filter shares.
 //!
 //! Faults compose: a request takes one use of **every** armed latency-only fault it matches
 //! (their delays add up, to at most [`MAX_LATENCY_MS`] in all) and of the **first** matching
@@ -33,6 +34,8 @@ pub use axum::http::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;
 
+use super::pattern;
+
 /// The longest latency a fault may add, and the longest a request waits for all the faults it
 /// matches together.
 pub const MAX_LATENCY_MS: u64 = 60_000;
@@ -54,8 +57,9 @@ pub struct FaultSpec {
     #[serde(default, serialize_with = "method_out", deserialize_with = "method_in")]
     #[schema(value_type = Option<String>, example = "GET")]
     pub method: Option<Method>,
-    /// Only requests whose path matches: `*` matches one segment, a final `**` any rest, e.g.
-    /// `/api/profiles/*` or `/api/**`. Any path when absent.
+    /// Only requests whose path matches this pattern: `*` matches within one segment, a `**`
+    /// segment any number of segments, e.g. `/api/profiles/*` or `/api/**`. Any path when
+    /// absent.
     #[serde(default)]
     pub path: Option<String>,
     /// How many matching requests the fault applies to (default 1, at most 100000).
@@ -217,7 +221,8 @@ impl FaultSpec {
         self
     }
 
-    /// Only requests whose path matches `pattern`: `*` is one segment, a final `**` any rest.
+    /// Only requests whose path matches `pattern`: `*` matches within one segment, a `**`
+    /// segment any number of segments (the dialect the journal filter uses too).
     pub fn path(mut self, pattern: impl Into<String>) -> Self {
         self.path = Some(pattern.into());
         self
@@ -335,22 +340,10 @@ impl FaultSpec {
         self.method
             .as_ref()
             .is_none_or(|m| m.as_str().eq_ignore_ascii_case(method))
-            && self.path.as_deref().is_none_or(|p| path_matches(p, path))
-    }
-}
-
-/// `*` matches one segment; a final `**` matches any rest (including nothing).
-fn path_matches(pattern: &str, path: &str) -> bool {
-    let mut pattern = pattern.trim_end_matches('/').split('/');
-    let mut path = path.trim_end_matches('/').split('/');
-    loop {
-        match (pattern.next(), path.next()) {
-            (Some("**"), _) => return pattern.next().is_none(),
-            (Some("*"), Some(_)) => {}
-            (Some(p), Some(s)) if p == s => {}
-            (None, None) => return true,
-            _ => return false,
-        }
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|p| pattern::matches(p, path))
     }
 }
 
@@ -457,17 +450,6 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn patterns() {
-        assert!(path_matches("/api/profiles/*", "/api/profiles/p1"));
-        assert!(!path_matches("/api/profiles/*", "/api/profiles/p1/stats"));
-        assert!(!path_matches("/api/profiles/*", "/api/profiles"));
-        assert!(path_matches("/api/**", "/api/profiles/p1/stats"));
-        assert!(path_matches("/api/profiles/**", "/api/profiles"));
-        assert!(path_matches("/api/profile_groups", "/api/profile_groups/"));
-        assert!(!path_matches("/api/profile_groups", "/api/profiles"));
-    }
 
     #[test]
     fn a_fault_applies_n_times_to_matching_requests_only() {

@@ -20,9 +20,8 @@ use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
 use crate::app::AppState;
-use crate::domain::clock::format_timestamp;
 use crate::harness::faults::FaultAction;
-use crate::harness::journal::{body_text, JournalEntry};
+use crate::harness::journal::{body_text, Recorded};
 use crate::http::error::ApiError;
 use crate::http::extract::{bearer_token, Authenticated, IdempotencyClaim};
 
@@ -169,9 +168,8 @@ fn record(
     let mut store = api.store();
     // The account may have been deleted meanwhile; then there is nothing to record into.
     if let Ok(mut account) = store.account_mut(&who.account_id) {
-        let at = format_timestamp(account.clock.now());
-        account.journal.record(JournalEntry {
-            seq: 0,
+        let at = account.clock.now();
+        account.journal.record(Recorded {
             method,
             path,
             query,
