@@ -2,6 +2,8 @@
 //!
 //! - `cli`, `connections`: the program serving (flags, startup output, shutdown, connection
 //!   floods).
+//! - `contract`: the spec as a contract (the OpenAPI 3.0 translation, statuses, content types).
 
 mod cli;
 mod connections;
+mod contract;
