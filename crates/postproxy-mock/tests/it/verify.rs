@@ -301,6 +301,24 @@ async fn a_dropped_connection_is_named_and_the_run_goes_on() {
 }
 
 #[tokio::test]
+async fn a_timeout_is_named_and_the_run_goes_on() {
+    let group = "/api/profile_groups/grp789ghi";
+    let slow = Drift::Slow(std::time::Duration::from_secs(4));
+    let stub = DriftStub::start(vec![Rule::get(group, slow)]).await;
+    let report = Verify::new(stub.base_url(), stub.mock.full_access_key())
+        .timeout(std::time::Duration::from_secs(1)) // the others answer at once
+        .run()
+        .await
+        .expect("a run");
+    assert_eq!(
+        found(&report),
+        expect(&[("get_profile_group", None, FailureKind::Timeout, None)]),
+        "{report}"
+    );
+    assert!(report.checks.len() > 40, "the run went on: {report}");
+}
+
+#[tokio::test]
 async fn every_drift_at_once_is_reported_exactly() {
     let (_stub, report) = against(vec![
         Rule::get("/api/profiles/prof_li_001", Drift::Remove("/name")),

@@ -33,6 +33,8 @@ pub enum Drift {
     RateLimit { retry_after: u64 },
     /// Closes the connection without answering (the request never reaches the mock).
     Drop,
+    /// Answers as the mock does, after this long.
+    Slow(std::time::Duration),
     /// Forwards the request to the mock, then closes the connection without answering: the
     /// request took effect, its answer is lost.
     Lost,
@@ -177,8 +179,10 @@ async fn answer(state: &State, request: Request<Incoming>) -> Result<Answer, std
         .entry(path.clone())
         .or_default() += 1;
     let drift = take_drift(state, request.method(), &path);
-    if let Some(Drift::Drop) = drift {
-        return Err(std::io::Error::other("the stub drops this connection"));
+    match drift {
+        Some(Drift::Drop) => return Err(std::io::Error::other("the stub drops this connection")),
+        Some(Drift::Slow(delay)) => tokio::time::sleep(delay).await,
+        _ => {}
     }
     let (status, content_type, body) = forward(state, request).await;
     if let Some(Drift::Lost) = drift {
@@ -232,7 +236,7 @@ async fn forward(state: &State, request: Request<Incoming>) -> (u16, Option<Stri
 fn drifted(drift: Option<Drift>, status: u16, content_type: Option<String>, body: Bytes) -> Answer {
     let json = |status: u16, body: Vec<u8>| respond(status, Some("application/json"), body, None);
     match drift {
-        None | Some(Drift::Drop | Drift::Lost) => {
+        None | Some(Drift::Drop | Drift::Lost | Drift::Slow(_)) => {
             respond(status, content_type.as_deref(), body.to_vec(), None)
         }
         Some(Drift::Status(status)) => {
