@@ -6,6 +6,7 @@
 //! input closing).
 
 mod ready;
+mod verify_cmd;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -99,6 +100,8 @@ enum Command {
     FixtureSchema,
     /// Print the embedded demo fixtures (JSON) and exit.
     DemoFixtures,
+    // Its help is VerifyArgs' doc comment.
+    Verify(verify_cmd::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::DemoFixtures) => return ready::out(Fixtures::demo_json().trim_end()),
+        Some(Command::Verify(args)) => return verify_cmd::run(args),
         None => {}
     }
 

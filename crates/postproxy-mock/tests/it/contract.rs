@@ -1,0 +1,184 @@
+//! The spec as a contract: every example the spec gives validates (so the OpenAPI 3.0 → JSON
+//! Schema translation admits what the spec means), and the answers it must refuse are refused
+//! with the right kind and JSON pointer, `nullable` read as OpenAPI 3.0.3 reads it.
+
+use postproxy_mock::contract::{to_json_schema, Contract, Violation, ViolationKind};
+use serde_json::{json, Value};
+
+const JSON: Option<&str> = Some("application/json");
+
+fn contract() -> &'static Contract {
+    Contract::embedded().expect("the embedded spec is a usable contract")
+}
+
+/// The one violation of `body` as the answer of `operation` with `status`.
+fn only(operation: &str, status: u16, body: &Value) -> Violation {
+    let found = contract().validate(operation, status, body);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    found.into_iter().next().expect("one")
+}
+
+fn spec() -> Value {
+    let text = include_str!("../../../postproxy-mock-server/openapi/postproxy.json");
+    serde_json::from_str(text).expect("the spec parses")
+}
+
+#[test]
+fn knows_the_ten_operations_and_their_statuses() {
+    let ids: Vec<&str> = contract().operation_ids().collect();
+    assert_eq!(ids.len(), 10, "{ids:?}");
+    assert_eq!(
+        contract().route("get_profile_stats"),
+        Some(("GET", "/api/profiles/{id}/stats"))
+    );
+    assert_eq!(
+        contract().documented_statuses("list_profile_groups"),
+        Some(vec![200, 401, 429, 500, 503])
+    );
+}
+
+#[test]
+fn every_example_of_the_spec_validates() {
+    let spec = spec();
+    let mut checked = 0;
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("a path item").values() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            for (status, response) in op["responses"].as_object().expect("responses") {
+                let response = match response.get("$ref").and_then(Value::as_str) {
+                    Some(r) => spec.pointer(&r[1..]).expect("the reference resolves"),
+                    None => response,
+                };
+                let content = &response["content"]["application/json"];
+                let examples = content.get("example").into_iter().chain(
+                    content
+                        .get("examples")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flat_map(|e| e.values().map(|e| &e["value"])),
+                );
+                for example in examples {
+                    let status: u16 = status.parse().expect("a status");
+                    let found = contract().validate(id, status, example);
+                    assert!(found.is_empty(), "{id} {status}: {found:#?}\n{example}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 85, "every response example of the spec");
+}
+
+#[test]
+fn nullable_admits_null_only_where_the_spec_says() {
+    let mut profile = json!({
+        "id": "p", "name": "P", "status": "active", "platform": "twitter",
+        "profile_group_id": "g", "expires_at": null, "post_count": 0, "avatar_url": null,
+        "latest_stats": [], "summary_stats": null
+    });
+    assert_eq!(contract().validate("get_profile", 200, &profile), vec![]);
+
+    profile["name"] = Value::Null;
+    let found = only("get_profile", 200, &profile);
+    assert_eq!(found.kind, ViolationKind::Schema);
+    assert_eq!(found.pointer.as_deref(), Some("/name"));
+
+    profile["name"] = json!("P");
+    profile["summary_stats"] = json!({});
+    assert_eq!(
+        only("get_profile", 200, &profile).pointer.as_deref(),
+        Some("/summary_stats")
+    );
+
+    let placements = json!({ "data": [{ "id": null, "name": "Personal Profile" }] });
+    assert_eq!(
+        contract().validate("list_profile_placements", 200, &placements),
+        vec![]
+    );
+}
+
+#[test]
+fn names_the_pointer_of_a_missing_field_a_wrong_type_an_enum_and_a_date() {
+    let groups = json!({ "data": [
+        { "id": "g1", "name": "A", "profiles_count": 1 },
+        { "id": "g2", "profiles_count": 0 },
+    ]});
+    let found = only("list_profile_groups", 200, &groups);
+    assert_eq!(found.pointer.as_deref(), Some("/data/1/name"));
+    assert!(found.message.contains("required"), "{}", found.message);
+
+    let group = json!({ "id": "g1", "name": "A", "profiles_count": "1" });
+    let found = only("get_profile_group", 200, &group);
+    assert_eq!(found.pointer.as_deref(), Some("/profiles_count"));
+
+    let list = json!({ "data": [{
+        "id": "p", "name": "P", "status": "sleeping", "platform": "twitter",
+        "profile_group_id": "g", "expires_at": "yesterday", "post_count": 0, "avatar_url": null
+    }]});
+    let found = contract().validate("list_profiles", 200, &list);
+    let mut pointers: Vec<_> = found.iter().filter_map(|v| v.pointer.as_deref()).collect();
+    pointers.sort_unstable();
+    assert_eq!(
+        pointers,
+        ["/data/0/expires_at", "/data/0/status"],
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn statuses_and_content_types() {
+    let error = br#"{"error": "Not found"}"#;
+    let c = contract();
+    assert_eq!(c.check("get_profile", 404, JSON, error), vec![]);
+    let charset = Some("application/json; charset=utf-8");
+    assert_eq!(c.check("get_profile", 404, charset, error), vec![]);
+
+    let undocumented = c.check("list_profile_groups", 404, JSON, error);
+    assert_eq!(undocumented.len(), 1);
+    assert_eq!(undocumented[0].kind, ViolationKind::UndocumentedStatus);
+    assert!(undocumented[0].message.contains("200, 401, 429, 500, 503"));
+
+    let page = b"<html><title>404 Not Found</title></html>";
+    let html = c.check("get_profile", 404, Some("text/html"), page);
+    assert_eq!(html[0].kind, ViolationKind::NotJson);
+    assert!(html[0].message.contains("HTML page"), "{}", html[0].message);
+    assert_eq!(
+        c.check("get_profile", 404, None, error)[0].kind,
+        ViolationKind::NotJson
+    );
+
+    let truncated = c.check("get_profile", 404, JSON, br#"{"error": "#);
+    assert_eq!(truncated[0].kind, ViolationKind::InvalidJson);
+
+    let unknown = c.check("list_posts", 200, JSON, error);
+    assert_eq!(unknown[0].kind, ViolationKind::UnknownOperation);
+}
+
+#[test]
+fn translates_openapi_3_0_keywords() {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "a": { "type": "string", "nullable": true, "example": "x" },
+            "b": { "$ref": "#/components/schemas/B", "description": "ignored beside $ref" },
+            "c": { "type": "integer", "minimum": 0, "exclusiveMinimum": true },
+            "d": { "type": "array", "items": { "type": "string", "nullable": true, "enum": ["x"] } },
+            "e": { "nullable": true, "allOf": [{ "type": "string" }] },
+        }
+    });
+    assert_eq!(
+        to_json_schema(&schema),
+        json!({
+            "type": "object",
+            "properties": {
+                "a": { "type": ["string", "null"], "example": "x" },
+                "b": { "$ref": "#/components/schemas/B" },
+                "c": { "type": "integer", "exclusiveMinimum": 0 },
+                "d": { "type": "array", "items": { "type": ["string", "null"], "enum": ["x"] } },
+                "e": { "allOf": [{ "type": "string" }] },
+            }
+        })
+    );
+}

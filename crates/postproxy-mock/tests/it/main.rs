@@ -1,0 +1,15 @@
+//! The integration tests of the `postproxy-mock` crate, one test binary:
+//!
+//! - `cli`, `connections`: the program serving (flags, startup output, shutdown, connection
+//!   floods).
+//! - `contract`: the spec as a contract (the OpenAPI 3.0 translation, statuses, content types).
+//! - `verify`, `verify_cli`: `postproxy-mock verify` against the mock itself, against stub
+//!   upstreams that drift on purpose (`support::drift`), and against bad upstreams; through
+//!   the Rust API and through the program.
+
+mod cli;
+mod connections;
+mod contract;
+mod support;
+mod verify;
+mod verify_cli;

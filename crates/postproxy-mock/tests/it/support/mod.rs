@@ -1,0 +1,3 @@
+//! What the tests share: stub upstreams.
+
+pub mod drift;
