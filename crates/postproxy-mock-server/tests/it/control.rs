@@ -14,7 +14,7 @@ use postproxy_mock_server::MockServer;
 use postproxy_models::{Placement, Platform, ProfileStatus};
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 use common::{call, control_http, days, fresh_demo, minutes, refused, DEMO, FULL_KEY as FULL};
 
 /// A fault answering with `status`.

@@ -6,7 +6,7 @@
 use postproxy_mock_server::MockServer;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::fresh_demo;
 
 /// The credential a case sends.

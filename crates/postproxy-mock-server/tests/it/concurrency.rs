@@ -12,7 +12,7 @@ use postproxy_mock_server::MockServer;
 use postproxy_models::Platform;
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 use common::{fresh_demo, profile};
 
 /// Tasks on one account, and rounds per task (each round is about seven requests: five

@@ -13,7 +13,7 @@ use postproxy_models::{
 };
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::{call, hours, minutes, profile, refused, DEMO, FULL_KEY};
 
 fn vm_rss_kib() -> Option<u64> {

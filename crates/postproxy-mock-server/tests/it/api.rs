@@ -1,7 +1,7 @@
 //! Every operation of the mock over HTTP: auth, scoping, profile resolution, stats, groups,
 //! connections, idempotency, compatibility and bad input.
 
-mod common;
+use crate::common;
 
 use common::{ids, spec_example, Mock, FULL, SCOPED};
 use reqwest::Method;

@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: a started mock and a tiny HTTP client.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use postproxy_mock_server::control::ClockAdvance;
 use postproxy_mock_server::control::ControlClientError;

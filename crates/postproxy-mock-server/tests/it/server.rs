@@ -1,6 +1,6 @@
 //! The in-process server (parallel instances, shutdown, the spec routes) and the fixture format.
 
-mod common;
+use crate::common;
 
 use common::{Mock, FULL};
 use postproxy_mock_server::fixtures::FixtureError;
