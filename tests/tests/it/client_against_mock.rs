@@ -1,7 +1,7 @@
 //! The client against the stateful mock, in-process: state changes are visible through the
 //! client, and every error status the mock produces arrives as its [`ErrorKind`].
 
-mod common;
+use crate::common;
 
 use postproxy_client::models::{Platform, ProfileStatus};
 use postproxy_client::{Client, Error, ErrorKind, StatsExt, StatsSeriesExt};

@@ -3,7 +3,7 @@
 //! `Retry-After` as a date). The same kinds from the real mock's fault injection are in
 //! `faults_through_the_client.rs`.
 
-mod stub;
+use crate::stub;
 
 use std::time::{Duration, SystemTime};
 

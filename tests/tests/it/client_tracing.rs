@@ -1,7 +1,7 @@
 //! What the client reports to `tracing`: a span per attempt with the operation, method, path,
 //! attempt, status and duration, events for responses and retries, and never the API key.
 
-mod stub;
+use crate::stub;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -1,13 +1,13 @@
 //! Every JSON example of the reference docs is in the spec, and every example in the spec
 //! deserialises into the models and serialises back to the same JSON.
 
-mod common;
+use crate::common;
 
 use postproxy_models as m;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
-const COMMITTED: &str = include_str!("../../openapi/reference-examples.json");
+const COMMITTED: &str = include_str!("../../../openapi/reference-examples.json");
 
 fn committed() -> Value {
     serde_json::from_str(COMMITTED).unwrap()

@@ -3,7 +3,6 @@
 //! (`faults_through_the_client.rs`); the stub remains for answers no mock of this API would
 //! give: HTML from a gateway, success bodies that do not decode, undocumented success
 //! statuses, `Retry-After` as an HTTP date, and exact per-attempt scripts for the retry policy.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

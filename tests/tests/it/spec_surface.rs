@@ -1,7 +1,7 @@
 //! A reviewed digest of the spec's API surface: a change to an operation, parameter, body or
 //! status shows up as a snapshot diff that someone has to accept.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

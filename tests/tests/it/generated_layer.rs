@@ -3,7 +3,7 @@
 //! every answer decodes, and every extractor rejection is the spec's JSON error body.
 //! (The stateful mock is tested on its own; this checks the generated code and its wiring.)
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

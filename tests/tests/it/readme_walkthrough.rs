@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use postproxy_mock_server::MockServer;
 use serde_json::Value;
 
-const README: &str = include_str!("../../README.md");
+const README: &str = include_str!("../../../README.md");
 const DOCUMENTED_BASE: &str = "http://127.0.0.1:8080";
 
 /// The `sh` blocks between the two headings, in order.
