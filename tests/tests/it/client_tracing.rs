@@ -4,7 +4,7 @@
 use crate::stub;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use postproxy_client::{Client, RetryPolicy};
@@ -107,13 +107,29 @@ fn without_duration(mut spans: Vec<BTreeMap<String, String>>) -> Vec<BTreeMap<St
     spans
 }
 
+/// Sets `capture` as this thread's subscriber, until the guard drops.
+///
+/// The other modules of this test binary run the client at the same time on other threads,
+/// with no subscriber. While only one dispatcher is registered, tracing-core works out the
+/// interest of a callsite first reached on such a thread from that thread's default (none) and
+/// caches "never" for every thread, so the capture would miss that span or event (a retry
+/// test running beside `a_retry_is_an_event_and_a_new_attempt_span` made it miss `retrying`).
+/// Two idle dispatchers, registered once for the life of the process before any capture, make
+/// it ask every registered dispatcher instead; they enable nothing themselves.
+fn capture_on_this_thread(capture: &Capture) -> tracing::subscriber::DefaultGuard {
+    static IDLE: OnceLock<[tracing::Dispatch; 2]> = OnceLock::new();
+    IDLE.get_or_init(|| {
+        [(), ()].map(|()| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()))
+    });
+    tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()))
+}
+
 // Current-thread tests: the subscriber set for this thread sees every task of the test.
 
 #[tokio::test(flavor = "current_thread")]
 async fn each_attempt_is_a_span_with_operation_status_and_duration_and_no_api_key() {
     let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let _guard = capture_on_this_thread(&capture);
 
     let mock = MockServer::start().await;
     let key = mock.full_access_key();
@@ -182,8 +198,7 @@ async fn each_attempt_is_a_span_with_operation_status_and_duration_and_no_api_ke
 #[tokio::test(flavor = "current_thread")]
 async fn a_retry_is_an_event_and_a_new_attempt_span() {
     let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let _guard = capture_on_this_thread(&capture);
 
     let stub = StubServer::start(vec![
         Reply::error(429, "Rate limit exceeded").header("retry-after", "0"),
