@@ -1,6 +1,6 @@
 """Validates every response body the e2e suite saw against openapi/postproxy.yaml.
 
-`cargo test` leaves the (operation, status, body) of every call of tests/tests/mock_e2e.rs in
+`cargo test` leaves the (operation, status, body) of every call of tests/tests/it/mock_e2e.rs in
 `<target>/tmp/response-bodies/*.json`. Each body is validated with openapi-schema-validator's
 OAS30Validator (the OpenAPI 3.0 dialect, so `nullable` means what OpenAPI 3.0.3 says) against
 the schema the spec documents for that operation and status; a status the spec does not

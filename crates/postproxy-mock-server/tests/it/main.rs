@@ -1,0 +1,11 @@
+//! The crate's integration tests, one test binary (linked once): each file a module.
+
+mod common;
+
+mod api;
+mod auth_matrix;
+mod bad_input;
+mod concurrency;
+mod control;
+mod limits;
+mod server;
