@@ -147,6 +147,7 @@ pub use server::{
 #[cfg(feature = "test-support")]
 #[doc(hidden)]
 pub mod test_support {
+    pub use crate::app::State;
     pub use crate::domain::clock::Clock;
     pub use crate::domain::store::Store;
 }

@@ -422,7 +422,7 @@ impl MockServer {
     /// fill accounts to their caps with it).
     #[cfg(feature = "test-support")]
     #[doc(hidden)]
-    pub fn store(&self) -> std::sync::MutexGuard<'_, crate::domain::store::Store> {
+    pub fn store(&self) -> std::sync::MutexGuard<'_, crate::app::State> {
         self.api.store()
     }
 

@@ -12,6 +12,8 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::domain::account::Account;
+use crate::domain::error::DomainError;
+use crate::harness::Harness;
 use crate::http::error::ApiError;
 use crate::http::respond::json;
 
@@ -49,6 +51,23 @@ pub(super) fn on_account<T: Serialize>(
         let mut store = api.store();
         let mut account = store.account_now(id)?;
         f(&mut account)?
+    };
+    Ok(json(status, &body))
+}
+
+/// Runs `f` on one account's harness (its faults and journal).
+pub(super) fn on_harness<T: Serialize>(
+    api: &AppState,
+    id: &str,
+    status: StatusCode,
+    f: impl FnOnce(&mut Harness) -> Result<T, ApiError>,
+) -> Answer {
+    let body = {
+        let mut state = api.store();
+        let harness = state
+            .harness(id)
+            .ok_or_else(|| DomainError::NoAccount(id.to_string()))?;
+        f(harness)?
     };
     Ok(json(status, &body))
 }

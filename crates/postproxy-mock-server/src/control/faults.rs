@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::Router;
 
-use super::common::{on_account, Answer, Api, ControlError, Done, Routes};
+use super::common::{on_harness, Answer, Api, ControlError, Done, Routes};
 use crate::harness::faults::{Fault, FaultSpec, FaultSpecWire};
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiPath, ControlJson};
@@ -29,7 +29,7 @@ pub(super) fn routes() -> Routes {
     params(("account" = String, Path)),
     responses((status = 200, body = Vec<Fault>), (status = 404, body = ControlError)))]
 pub(super) async fn list_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| Ok(a.faults.list().to_vec()))
+    on_harness(&api, &id, StatusCode::OK, |a| Ok(a.faults.list().to_vec()))
 }
 
 /// Arms a fault for the next `times` product-API requests of this account that match.
@@ -47,7 +47,7 @@ pub(super) async fn add_fault(
     ApiPath(id): ApiPath<String>,
     ControlJson(wire): ControlJson<FaultSpecWire>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::CREATED, |a| {
+    on_harness(&api, &id, StatusCode::CREATED, |a| {
         let spec = wire.into_spec().map_err(ApiError::unprocessable)?;
         a.faults.add(spec).map_err(ApiError::unprocessable)
     })
@@ -58,7 +58,7 @@ pub(super) async fn add_fault(
     params(("account" = String, Path)),
     responses((status = 200, body = Done), (status = 404, body = ControlError)))]
 pub(super) async fn clear_faults(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
+    on_harness(&api, &id, StatusCode::OK, |a| {
         a.faults.clear();
         Ok(Done { ok: true })
     })
@@ -72,7 +72,7 @@ pub(super) async fn remove_fault(
     State(api): Api,
     ApiPath((id, fault)): ApiPath<(String, String)>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
+    on_harness(&api, &id, StatusCode::OK, |a| {
         if a.faults.remove(&fault) {
             Ok(Done { ok: true })
         } else {

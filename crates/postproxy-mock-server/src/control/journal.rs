@@ -8,7 +8,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::common::{on_account, Answer, Api, ControlError, Done, Routes};
+use super::common::{on_harness, Answer, Api, ControlError, Done, Routes};
 use crate::domain::clock::format_timestamp;
 use crate::harness::journal::{JournalFilter, JournalPage};
 use crate::http::extract::{ApiPath, ApiQuery, ControlJson};
@@ -43,7 +43,7 @@ pub(super) async fn get_journal(
     ApiPath(id): ApiPath<String>,
     ApiQuery(filter): ApiQuery<JournalFilter>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
+    on_harness(&api, &id, StatusCode::OK, |a| {
         Ok(a.journal.list(&filter, format_timestamp))
     })
 }
@@ -53,7 +53,7 @@ pub(super) async fn get_journal(
     params(("account" = String, Path)),
     responses((status = 200, body = Done), (status = 404, body = ControlError)))]
 pub(super) async fn clear_journal(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
+    on_harness(&api, &id, StatusCode::OK, |a| {
         a.journal.clear();
         Ok(Done { ok: true })
     })
@@ -69,7 +69,7 @@ pub(super) async fn journal_settings(
     ApiPath(id): ApiPath<String>,
     ControlJson(body): ControlJson<JournalSettings>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| {
+    on_harness(&api, &id, StatusCode::OK, |a| {
         a.journal.record_bodies = body.record_bodies;
         Ok(body)
     })

@@ -1,5 +1,5 @@
 //! [`Account`]: one tenant's keys, groups, profiles, pending connections, remembered
-//! idempotency keys, clock, journal and faults. The struct and its construction live here; its
+//! idempotency keys and clock. The struct and its construction live here; its
 //! rules live beside it, one concept per file: [`super::groups`], [`super::profiles`],
 //! [`super::stats`], [`super::idempotency`], [`super::connections`], [`super::inject`] (what
 //! the control plane may set) and [`super::tick`] (what time does to it).
@@ -21,8 +21,6 @@ use super::fixtures::{
 use super::idempotency::{IdempotencyEntry, IdempotencySlot};
 use super::ids::IdGenerator;
 use super::rows::{profile_row, GroupRow, ProfileIndex, ProfileRow};
-use crate::harness::faults::Faults;
-use crate::harness::journal::Journal;
 
 /// One tenant: its keys, groups, profiles and everything the control API can see or set.
 #[derive(Debug, Clone)]
@@ -57,10 +55,6 @@ pub struct Account {
     /// nothing due does not look at every profile; `None` when it must be found again (a
     /// profile was added or changed).
     pub(super) next_expiry: Option<Option<OffsetDateTime>>,
-    /// The request journal.
-    pub journal: Journal,
-    /// Armed faults.
-    pub faults: Faults,
 }
 
 impl Account {
@@ -94,8 +88,6 @@ impl Account {
             anchor: now,
             ticked_at: now,
             next_expiry: None,
-            journal: Journal::default(),
-            faults: Faults::default(),
         };
         for (fixture, key) in fixture.api_keys.iter().zip(keys) {
             account.keys.push(ApiKey {

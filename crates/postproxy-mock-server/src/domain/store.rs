@@ -2,8 +2,8 @@
 //! accounts, and what the control API does to accounts as a whole (create, reset, delete,
 //! import). The product rules live in [`crate::domain::account`].
 //!
-//! Accounts are isolated: a key sees only its account, and every id generator, clock, journal
-//! and fault list belongs to one account, so parallel test suites sharing a server cannot see
+//! Accounts are isolated: a key sees only its account, and every id generator and clock belongs
+//! to one account (its journal and faults live beside the store, in `crate::app::State`), so parallel test suites sharing a server cannot see
 //! or disturb each other.
 
 use std::collections::HashMap;
@@ -337,16 +337,13 @@ impl Store {
     }
 
     /// Replaces an account's data (groups, profiles, keys) with `fixture`, keeping its id,
-    /// clock, journal and faults; pending connections are dropped. Nothing changes if refused.
+    /// clock (its journal and faults are kept beside the store); pending connections are dropped. Nothing changes if refused.
     pub fn import(&mut self, id: &str, fixture: AccountFixture) -> Result<&Account, DomainError> {
-        self.replace(id, fixture, |old, new| {
-            new.journal = old.journal.clone();
-            new.faults = old.faults.clone();
-        })
+        self.replace(id, fixture, |_, _| {})
     }
 
     /// Puts one account back as it was created: its data and keys, a real-time clock, an empty
-    /// journal and no faults.
+    /// journal and no faults (`crate::app::State::reset_account` drops those).
     pub fn reset_account(&mut self, id: &str) -> Result<&Account, DomainError> {
         let origin = self.origin(id)?;
         self.replace(id, origin, |_, new| {

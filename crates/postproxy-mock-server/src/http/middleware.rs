@@ -33,18 +33,27 @@ pub async fn intercept(
 ) -> Response {
     let idempotency_key = idempotency_key(&request);
     let found = {
-        let mut store = api.store();
-        match store.authenticate(bearer_token(request.headers())) {
-            Ok(who) => store.account_mut(&who.account_id).ok().map(|mut account| {
-                let fault = account
-                    .faults
-                    .take(request.method().as_str(), request.uri().path());
-                let claim = idempotency_key.and_then(|key| {
-                    let claim = account.claim_idempotency_key(&who.key_id, &key)?;
-                    Some((key, claim))
-                });
-                (who, fault, account.journal.record_bodies, claim)
-            }),
+        let mut state = api.store();
+        match state.authenticate(bearer_token(request.headers())) {
+            Ok(who) => {
+                let claim = match state.account_mut(&who.account_id) {
+                    Ok(mut account) => Some(idempotency_key.and_then(|key| {
+                        let claim = account.claim_idempotency_key(&who.key_id, &key)?;
+                        Some((key, claim))
+                    })),
+                    Err(_) => None,
+                };
+                claim.map(|claim| {
+                    let harness = state.harness(&who.account_id);
+                    let (fault, record_bodies) = harness.map_or((None, false), |h| {
+                        let fault = h
+                            .faults
+                            .take(request.method().as_str(), request.uri().path());
+                        (fault, h.journal.record_bodies)
+                    });
+                    (who, fault, record_bodies, claim)
+                })
+            }
             Err(_) => None,
         }
     };
@@ -165,11 +174,13 @@ fn record(
     status: StatusCode,
     body: Option<String>,
 ) {
-    let mut store = api.store();
+    let mut state = api.store();
     // The account may have been deleted meanwhile; then there is nothing to record into.
-    if let Ok(mut account) = store.account_mut(&who.account_id) {
-        let at = account.clock.now();
-        account.journal.record(Recorded {
+    let Ok(at) = state.account(&who.account_id).map(|a| a.clock.now()) else {
+        return;
+    };
+    if let Some(harness) = state.harness(&who.account_id) {
+        harness.journal.record(Recorded {
             method,
             path,
             query,

@@ -212,10 +212,10 @@ async fn faults_and_pending_connections_are_capped() {
     let control = mock.control();
     let spec = FaultSpec::status(500).path("/api/nothing");
     {
-        let mut store = mock.store();
-        let mut account = store.account_mut(DEMO).unwrap();
+        let mut state = mock.store();
+        let harness = state.harness(DEMO).unwrap();
         for _ in 0..MAX_FAULTS {
-            account.faults.add(spec.clone()).unwrap();
+            harness.faults.add(spec.clone()).unwrap();
         }
     }
     let (status, error) = refused(control.add_fault(DEMO, &spec).await);
