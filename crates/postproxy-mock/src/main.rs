@@ -99,6 +99,8 @@ enum Command {
     FixtureSchema,
     /// Print the embedded demo fixtures (JSON) and exit.
     DemoFixtures,
+    // Its help is RecordArgs' own.
+    Record(postproxy_mock::record::RecordArgs),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +113,7 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::DemoFixtures) => return ready::out(Fixtures::demo_json().trim_end()),
+        Some(Command::Record(args)) => return postproxy_mock::record::cli_main(args),
         None => {}
     }
 
