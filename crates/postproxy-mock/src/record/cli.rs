@@ -27,6 +27,7 @@ use super::{record, ProgressMode, Rate, RecordOptions, Report, ACCOUNT_ID};
     postproxy-mock --fixtures acct.json")]
 pub struct RecordArgs {
     /// The API's base URL: https://api.postproxy.dev, or another mock (http://127.0.0.1:8080).
+    #[allow(rustdoc::bare_urls)] // the text is also --help's, where <...> would show
     #[arg(long, value_name = "URL")]
     upstream: String,
 
