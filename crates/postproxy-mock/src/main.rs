@@ -102,6 +102,8 @@ enum Command {
     DemoFixtures,
     // Its help is VerifyArgs' doc comment.
     Verify(verify_cmd::VerifyArgs),
+    // Its help is RecordArgs' own.
+    Record(postproxy_mock::record::RecordArgs),
 }
 
 fn main() -> ExitCode {
@@ -115,6 +117,7 @@ fn main() -> ExitCode {
         }
         Some(Command::DemoFixtures) => return ready::out(Fixtures::demo_json().trim_end()),
         Some(Command::Verify(args)) => return verify_cmd::run(args),
+        Some(Command::Record(args)) => return postproxy_mock::record::cli_main(args),
         None => {}
     }
 

@@ -6,10 +6,13 @@
 //! - `verify`, `verify_cli`: `postproxy-mock verify` against the mock itself, against stub
 //!   upstreams that drift on purpose (`support::drift`), and against bad upstreams; through
 //!   the Rust API and through the program.
+//! - `record`: `postproxy-mock record`, an account read into a fixture and served back by a
+//!   second mock with the same answers.
 
 mod cli;
 mod connections;
 mod contract;
+mod record;
 mod support;
 mod verify;
 mod verify_cli;
