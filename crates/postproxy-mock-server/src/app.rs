@@ -13,6 +13,7 @@ use crate::domain::error::DomainError;
 use crate::domain::fixtures::Fixtures;
 use crate::domain::store::Store;
 use crate::harness::Harness;
+use crate::http::cache::ResponseCache;
 
 /// The seed used when none is given: new ids are the same on every run.
 pub const DEFAULT_SEED: u64 = 0;
@@ -33,6 +34,8 @@ pub(crate) struct AppState {
 pub struct State {
     pub(crate) store: Store,
     pub(crate) harness: HashMap<String, Harness>,
+    /// Answers to product GETs (`crate::http::cache`).
+    pub(crate) cache: ResponseCache,
 }
 
 impl Deref for State {
@@ -81,11 +84,17 @@ impl AppState {
     /// The state over `fixtures` (validated by the caller), with new ids from `seed`.
     /// `base_url` (e.g. `http://127.0.0.1:8080`) is where this mock is reachable;
     /// initialize_connection's URLs point at it.
-    pub(crate) fn new(fixtures: &Fixtures, seed: u64, base_url: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        fixtures: &Fixtures,
+        seed: u64,
+        base_url: impl Into<String>,
+        cache: bool,
+    ) -> Self {
         Self {
             state: Mutex::new(State {
                 store: Store::new(fixtures, seed),
                 harness: HashMap::new(),
+                cache: ResponseCache::new(cache),
             }),
             base_url: base_url.into().trim_end_matches('/').to_string(),
         }

@@ -20,6 +20,7 @@
 //! | pending connections per account | [`MAX_PENDING_CONNECTIONS`] (expired ones are dropped first) | 422 |
 //! | idempotency keys remembered per account | [`MAX_IDEMPOTENCY_KEYS`] | the oldest key is forgotten |
 //! | journal entries per account | [`JOURNAL_CAP`] | the oldest entry is dropped (and counted) |
+//! | cached GET answers (whole server) | [`MAX_CACHE_ENTRIES`], [`MAX_CACHE_BYTES`]; answers over [`MAX_CACHED_BODY`] are not kept | the cache is emptied |
 //!
 //! Fixtures (at start, on account creation and on import) are checked against the same caps.
 
@@ -68,3 +69,13 @@ pub const MAX_IDEMPOTENCY_KEYS: usize = 10_000;
 pub fn full(cap: usize, what: &str) -> String {
     format!("This account holds {cap} {what}, the most it can")
 }
+
+/// The largest answer the GET cache keeps (`crate::http::cache`); larger ones are made afresh
+/// each time.
+pub const MAX_CACHED_BODY: usize = 256 * 1024;
+
+/// The most answers the GET cache keeps, over all accounts; beyond it, it is emptied.
+pub const MAX_CACHE_ENTRIES: usize = 4096;
+
+/// The most bytes of answers the GET cache keeps, over all accounts; beyond it, it is emptied.
+pub const MAX_CACHE_BYTES: usize = 16 * 1024 * 1024;

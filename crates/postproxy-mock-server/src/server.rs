@@ -215,6 +215,7 @@ pub struct MockServerBuilder {
     base_url: Option<String>,
     header_read_timeout: Duration,
     idle_timeout: Duration,
+    cache: bool,
 }
 
 impl Default for MockServerBuilder {
@@ -226,6 +227,7 @@ impl Default for MockServerBuilder {
             base_url: None,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            cache: true,
         }
     }
 }
@@ -274,6 +276,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// Whether repeated product GETs may be answered from the server's cache of answers (on by
+    /// default; `crate::http::cache`). A cached answer is only ever the one the server would
+    /// make afresh; turning it off serves every GET fresh (the crate's tests compare the two).
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn response_cache(mut self, on: bool) -> Self {
+        self.cache = on;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let fixtures = match self.fixtures {
@@ -298,7 +310,7 @@ impl MockServerBuilder {
             }
             format!("http://{visible}")
         });
-        let api = Arc::new(AppState::new(&fixtures, self.seed, base_url));
+        let api = Arc::new(AppState::new(&fixtures, self.seed, base_url, self.cache));
         let service = service(api.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let limits = crate::http::serve::ConnectionLimits {
@@ -416,6 +428,13 @@ impl MockServer {
     /// The demo data's account id ([`crate::domain::fixtures::DEMO_ACCOUNT_ID`]), for the control API.
     pub fn demo_account_id(&self) -> &'static str {
         crate::domain::fixtures::DEMO_ACCOUNT_ID
+    }
+
+    /// How many GETs were answered from the cache (the `test-support` feature).
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn cache_hits(&self) -> u64 {
+        self.api.store().cache.hits()
     }
 
     /// The store behind the server, locked (the `test-support` feature: the crate's own tests

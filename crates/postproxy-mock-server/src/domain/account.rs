@@ -20,7 +20,7 @@ use super::fixtures::{
 };
 use super::idempotency::{IdempotencyEntry, IdempotencySlot};
 use super::ids::IdGenerator;
-use super::rows::{profile_row, GroupRow, ProfileIndex, ProfileRow};
+use super::rows::{profile_row, GroupRow, ProfileIndex, ProfileRow, Rows, Versioned};
 
 /// One tenant: its keys, groups, profiles and everything the control API can see or set.
 #[derive(Debug, Clone)]
@@ -28,9 +28,8 @@ pub struct Account {
     pub(super) id: String,
     pub(super) seed: u64,
     pub(super) keys: Vec<ApiKey>,
-    pub(super) groups: Vec<GroupRow>,
-    pub(super) profiles: Vec<ProfileRow>,
-    pub(super) index: ProfileIndex,
+    /// Groups and profiles, versioned: see [`Account::version`].
+    pub(super) rows: Versioned<Rows>,
     pub(super) connections: Vec<Connection>,
     /// Tokens of invitations ended (used, denied, expired, their group deleted) since the
     /// store last looked: it removes them from its token index (see
@@ -74,9 +73,7 @@ impl Account {
             id,
             seed,
             keys: Vec::new(),
-            groups: Vec::new(),
-            profiles: Vec::new(),
-            index: ProfileIndex::default(),
+            rows: Versioned::new(Rows::default()),
             connections: Vec::new(),
             ended_tokens: Vec::new(),
             idempotency: HashMap::new(),
@@ -103,15 +100,20 @@ impl Account {
             });
         }
         for group in &fixture.profile_groups {
-            account.groups.push(GroupRow {
+            account.rows.get_mut().groups.push(GroupRow {
                 id: group.id.clone(),
                 name: group.name.clone(),
             });
             for p in &group.profiles {
-                account.profiles.push(profile_row(p, &group.id));
+                account
+                    .rows
+                    .get_mut()
+                    .profiles
+                    .push(profile_row(p, &group.id));
             }
         }
-        account.index = ProfileIndex::build(&account.profiles);
+        let rows = account.rows.get_mut();
+        rows.index = ProfileIndex::build(&rows.profiles);
         // Status follows the clock from the start: a token already past its `expires_at`
         // when the account is created (or imported) is expired.
         account.follow_clock();
@@ -121,7 +123,7 @@ impl Account {
     /// Every profile's status in line with the clock's now (see [`ProfileRow::follow_clock`]).
     pub(super) fn follow_clock(&mut self) {
         let now = self.clock.now();
-        for row in &mut self.profiles {
+        for row in &mut self.rows.get_mut().profiles {
             row.follow_clock(now);
         }
         self.next_expiry = None;
@@ -129,8 +131,16 @@ impl Account {
 
     pub(super) fn push_profile(&mut self, row: ProfileRow) {
         self.next_expiry = None;
-        self.index.add(&row, self.profiles.len());
-        self.profiles.push(row);
+        let rows = self.rows.get_mut();
+        rows.index.add(&row, rows.profiles.len());
+        rows.profiles.push(row);
+    }
+
+    /// The version of what a product GET reads (groups, profiles, placements, stats): it
+    /// changes with every change to them, and only then, so an answer made at one version
+    /// holds while the version does.
+    pub fn version(&self) -> u64 {
+        self.rows.version()
     }
 
     /// The account's id.
@@ -145,7 +155,7 @@ impl Account {
 
     /// Numbers of groups and profiles.
     pub fn counts(&self) -> (usize, usize) {
-        (self.groups.len(), self.profiles.len())
+        (self.rows.get().groups.len(), self.rows.get().profiles.len())
     }
 
     /// Number of `Idempotency-Key`s remembered (at most [`MAX_IDEMPOTENCY_KEYS`]).
@@ -163,8 +173,8 @@ impl Account {
     /// Number of stats snapshots of a profile (at most [`MAX_SNAPSHOTS`]).
     #[cfg(any(test, feature = "test-support"))]
     pub fn snapshot_count(&self, profile_id: &str) -> Option<usize> {
-        let &i = self.index.by_id.get(profile_id)?;
-        Some(self.profiles[i].snapshots.len())
+        let &i = self.rows.get().index.by_id.get(profile_id)?;
+        Some(self.rows.get().profiles[i].snapshots.len())
     }
 
     /// The account's current state in the fixture format (keys included; snapshots in time
@@ -184,18 +194,22 @@ impl Account {
                 })
                 .collect(),
             profile_groups: self
+                .rows
+                .get()
                 .groups
                 .iter()
                 .map(|g| GroupFixture {
                     id: g.id.clone(),
                     name: g.name.clone(),
                     profiles: self
+                        .rows
+                        .get()
                         .index
                         .by_group
                         .get(&g.id)
                         .map_or(&[][..], Vec::as_slice)
                         .iter()
-                        .map(|&i| &self.profiles[i])
+                        .map(|&i| &self.rows.get().profiles[i])
                         .map(|p| ProfileFixture {
                             id: p.profile.id.clone(),
                             name: p.profile.name.clone(),

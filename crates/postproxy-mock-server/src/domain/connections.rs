@@ -163,19 +163,19 @@ impl Account {
         let profile = match existing {
             Some(index) => {
                 self.next_expiry = None;
-                let row = &mut self.profiles[index];
+                let row = &mut self.rows.get_mut().profiles[index];
                 row.profile.status = ProfileStatus::Active;
                 row.profile.expires_at = expires_at;
                 row.expired_by_clock = false;
                 row.profile.clone()
             }
-            _ if self.profiles.len() >= MAX_PROFILES => {
+            _ if self.rows.get().profiles.len() >= MAX_PROFILES => {
                 return Err(DomainError::Full(limits::full(MAX_PROFILES, "profiles")))
             }
             _ => {
                 let id = loop {
                     let id = self.ids.next_id("prof_", 10);
-                    if !self.index.by_id.contains_key(&id) {
+                    if !self.rows.get().index.by_id.contains_key(&id) {
                         break id;
                     }
                 };

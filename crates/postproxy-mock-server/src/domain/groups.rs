@@ -10,7 +10,13 @@ use crate::limits::{self, MAX_GROUPS};
 
 impl Account {
     pub(super) fn profiles_count(&self, group_id: &str) -> i64 {
-        let n = self.index.by_group.get(group_id).map_or(0, Vec::len);
+        let n = self
+            .rows
+            .get()
+            .index
+            .by_group
+            .get(group_id)
+            .map_or(0, Vec::len);
         i64::try_from(n).unwrap_or(i64::MAX)
     }
 
@@ -27,7 +33,9 @@ impl Account {
         who: &Principal,
         id: &str,
     ) -> Result<&GroupRow, DomainError> {
-        self.groups
+        self.rows
+            .get()
+            .groups
             .iter()
             .find(|g| g.id == id && who.can_access(&g.id))
             .ok_or(DomainError::NotFound)
@@ -35,7 +43,9 @@ impl Account {
 
     /// list_profile_groups: every group the key can access.
     pub fn list_groups(&self, who: &Principal) -> Vec<ProfileGroup> {
-        self.groups
+        self.rows
+            .get()
+            .groups
             .iter()
             .filter(|g| who.can_access(&g.id))
             .map(|g| self.group_view(g))
@@ -64,7 +74,7 @@ impl Account {
             .or(body.name.as_deref())
             .filter(|n| !n.trim().is_empty())
             .ok_or_else(|| DomainError::rejected("Name can't be blank"))?;
-        if self.groups.len() >= MAX_GROUPS {
+        if self.rows.get().groups.len() >= MAX_GROUPS {
             return Err(DomainError::Full(limits::full(
                 MAX_GROUPS,
                 "profile groups",
@@ -79,7 +89,7 @@ impl Account {
             Some(id) => id.to_string(),
             None => loop {
                 let id = self.ids.next_id("grp_", 10);
-                if !self.groups.iter().any(|g| g.id == id) {
+                if !self.rows.get().groups.iter().any(|g| g.id == id) {
                     break id;
                 }
             },
@@ -89,7 +99,7 @@ impl Account {
             name: name.to_string(),
         };
         let view = self.group_view(&row);
-        self.groups.push(row);
+        self.rows.get_mut().groups.push(row);
         view
     }
 
@@ -99,11 +109,14 @@ impl Account {
             return Err(DomainError::NoPermission);
         }
         self.accessible_group(who, id)?;
-        self.groups.retain(|g| g.id != id);
-        let before = self.profiles.len();
-        self.profiles.retain(|p| p.profile.profile_group_id != id);
-        if self.profiles.len() != before {
-            self.index = ProfileIndex::build(&self.profiles);
+        self.rows.get_mut().groups.retain(|g| g.id != id);
+        let before = self.rows.get().profiles.len();
+        self.rows
+            .get_mut()
+            .profiles
+            .retain(|p| p.profile.profile_group_id != id);
+        if self.rows.get().profiles.len() != before {
+            self.rows.get_mut().index = ProfileIndex::build(&self.rows.get().profiles);
         }
         self.end_connections(|c| c.profile_group_id == id);
         Ok(())

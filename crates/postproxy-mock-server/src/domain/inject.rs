@@ -25,13 +25,13 @@ impl Account {
             if id.trim().is_empty() {
                 return Err(DomainError::rejected("id must not be blank"));
             }
-            if self.groups.iter().any(|g| g.id == id) {
+            if self.rows.get().groups.iter().any(|g| g.id == id) {
                 return Err(DomainError::Exists(format!(
                     "profile group {id:?} already exists"
                 )));
             }
         }
-        if self.groups.len() >= MAX_GROUPS {
+        if self.rows.get().groups.len() >= MAX_GROUPS {
             return Err(DomainError::Full(limits::full(
                 MAX_GROUPS,
                 "profile groups",
@@ -42,7 +42,9 @@ impl Account {
 
     /// A group's name.
     pub fn group_name(&self, id: &str) -> Option<&str> {
-        self.groups
+        self.rows
+            .get()
+            .groups
             .iter()
             .find(|g| g.id == id)
             .map(|g| g.name.as_str())
@@ -53,7 +55,10 @@ impl Account {
         if name.trim().is_empty() {
             return Err(DomainError::rejected("name must not be blank"));
         }
+        // A refused rename takes a new version too: harmless (a cached answer is made again).
         let group = self
+            .rows
+            .get_mut()
             .groups
             .iter_mut()
             .find(|g| g.id == id)
@@ -74,18 +79,18 @@ impl Account {
         if fixture.id.trim().is_empty() {
             return Err(DomainError::rejected("profile.id: must not be blank"));
         }
-        if !self.groups.iter().any(|g| g.id == group_id) {
+        if !self.rows.get().groups.iter().any(|g| g.id == group_id) {
             return Err(DomainError::Missing(format!(
                 "no profile group {group_id:?}"
             )));
         }
-        if self.index.by_id.contains_key(&fixture.id) {
+        if self.rows.get().index.by_id.contains_key(&fixture.id) {
             return Err(DomainError::Exists(format!(
                 "profile {:?} already exists",
                 fixture.id
             )));
         }
-        if self.profiles.len() >= MAX_PROFILES {
+        if self.rows.get().profiles.len() >= MAX_PROFILES {
             return Err(DomainError::Full(limits::full(MAX_PROFILES, "profiles")));
         }
         let mut row = profile_row(fixture, group_id);
@@ -97,8 +102,8 @@ impl Account {
 
     /// The profile row by id, for the control API.
     pub(super) fn profile_mut(&mut self, id: &str) -> Result<&mut ProfileRow, DomainError> {
-        match self.index.by_id.get(id) {
-            Some(&i) => Ok(&mut self.profiles[i]),
+        match self.rows.get().index.by_id.get(id) {
+            Some(&i) => Ok(&mut self.rows.get_mut().profiles[i]),
             None => Err(DomainError::Missing(format!("no profile {id:?}"))),
         }
     }

@@ -26,16 +26,20 @@ impl Account {
         let visible = |p: &&ProfileRow| who.can_access(&p.profile.profile_group_id);
         Ok(match only {
             Some(group) => self
+                .rows
+                .get()
                 .index
                 .by_group
                 .get(group)
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .map(|&i| &self.profiles[i])
+                .map(|&i| &self.rows.get().profiles[i])
                 .filter(visible)
                 .map(|p| p.profile.clone())
                 .collect(),
             None => self
+                .rows
+                .get()
                 .profiles
                 .iter()
                 .filter(visible)
@@ -51,13 +55,15 @@ impl Account {
         platform: Platform,
         matches: impl Fn(ProfileStatus) -> bool,
     ) -> Option<usize> {
-        self.index
+        self.rows
+            .get()
+            .index
             .by_group
             .get(group_id)?
             .iter()
             .copied()
             .find(|&i| {
-                let p = &self.profiles[i].profile;
+                let p = &self.rows.get().profiles[i].profile;
                 p.platform == platform && matches(p.status)
             })
     }
@@ -82,12 +88,14 @@ impl Account {
         id: &str,
         profile_group_id: Option<&str>,
     ) -> Result<usize, DomainError> {
-        self.index
+        self.rows
+            .get()
+            .index
             .by_id
             .get(id)
             .copied()
             .filter(|&i| {
-                let p = &self.profiles[i].profile;
+                let p = &self.rows.get().profiles[i].profile;
                 who.can_access(&p.profile_group_id)
                     && given(profile_group_id).is_none_or(|g| g == p.profile_group_id)
             })
@@ -101,7 +109,7 @@ impl Account {
         id: &str,
         profile_group_id: Option<&str>,
     ) -> Result<ProfileDetail, DomainError> {
-        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
+        let row = &self.rows.get().profiles[self.resolve(who, id, profile_group_id)?];
         let latest = latest_stats(row);
         let summary = if platform::facts(row.profile.platform).stats_per_placement {
             summary_stats(&latest)
@@ -137,7 +145,7 @@ impl Account {
         id: &str,
         profile_group_id: Option<&str>,
     ) -> Result<Vec<Placement>, DomainError> {
-        let row = &self.profiles[self.resolve(who, id, profile_group_id)?];
+        let row = &self.rows.get().profiles[self.resolve(who, id, profile_group_id)?];
         let platform = row.profile.platform;
         if !platform::facts(platform).has_placements {
             return Err(DomainError::rejected(format!(
@@ -157,8 +165,8 @@ impl Account {
         profile_group_id: Option<&str>,
     ) -> Result<String, DomainError> {
         let index = self.resolve(who, id, profile_group_id)?;
-        let removed = self.profiles.remove(index);
-        self.index = ProfileIndex::build(&self.profiles);
+        let removed = self.rows.get_mut().profiles.remove(index);
+        self.rows.get_mut().index = ProfileIndex::build(&self.rows.get().profiles);
         Ok(removed.profile.profile_group_id)
     }
 }

@@ -2,6 +2,7 @@
 //! from profile ids and groups to positions.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use postproxy_models::{Placement, Profile, ProfileStatus};
 use serde_json::{Map, Value};
@@ -128,5 +129,62 @@ pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
         placements: p.placements.clone(),
         snapshots,
         expired_by_clock: false,
+    }
+}
+
+/// An account's groups and profiles: everything a product GET reads. An account holds them in
+/// a [`Versioned`], so every change takes a new version by construction.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rows {
+    pub(crate) groups: Vec<GroupRow>,
+    pub(crate) profiles: Vec<ProfileRow>,
+    pub(crate) index: ProfileIndex,
+}
+
+/// A value and the version it is at. The only way to change the value, [`Versioned::get_mut`],
+/// takes a new version stamp first, so two reads at the same version saw the same value: a
+/// response cached at one version (`crate::http::cache`) is served only while the version
+/// stands. Stamps come from one counter for the whole process, so no two values (a replaced
+/// account, a clone) ever share one.
+#[derive(Debug)]
+pub(crate) struct Versioned<T> {
+    value: T,
+    version: u64,
+}
+
+static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
+
+fn next_version() -> u64 {
+    NEXT_VERSION.fetch_add(1, Ordering::Relaxed)
+}
+
+impl<T> Versioned<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self {
+            value,
+            version: next_version(),
+        }
+    }
+
+    /// The value, to read.
+    pub(crate) fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// The value, to change: a new version from here on.
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.version = next_version();
+        &mut self.value
+    }
+
+    /// The version the value is at.
+    pub(crate) fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl<T: Clone> Clone for Versioned<T> {
+    fn clone(&self) -> Self {
+        Self::new(self.value.clone())
     }
 }

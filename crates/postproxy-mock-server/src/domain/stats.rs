@@ -35,7 +35,7 @@ impl Account {
         id: &str,
         query: &StatsQuery<'_>,
     ) -> Result<ProfileStats, DomainError> {
-        let row = &self.profiles[self.resolve(who, id, query.profile_group_id)?];
+        let row = &self.rows.get().profiles[self.resolve(who, id, query.profile_group_id)?];
         // Unlike `profile_group_id` (which Python sends empty), an empty `from=` or `to=` is
         // not "no bound": it is not the date-time the spec says, so it is malformed.
         let bound =

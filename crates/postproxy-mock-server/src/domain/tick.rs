@@ -100,7 +100,7 @@ impl Account {
         }
         let mut n = 0;
         let mut next: Option<OffsetDateTime> = None;
-        for row in &mut self.profiles {
+        for row in &mut self.rows.get_mut().profiles {
             if row.profile.status != ProfileStatus::Active {
                 continue;
             }
@@ -121,7 +121,7 @@ impl Account {
     pub(super) fn poll(&mut self, round: i64, at: OffsetDateTime) -> u64 {
         let recorded_at = format_timestamp(at);
         let mut n = 0;
-        for row in &mut self.profiles {
+        for row in &mut self.rows.get_mut().profiles {
             let platform = row.profile.platform;
             if row.profile.status != ProfileStatus::Active || !platform::facts(platform).polled {
                 continue;

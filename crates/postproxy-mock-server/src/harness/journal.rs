@@ -90,11 +90,11 @@ impl JournalFilter {
         let r = &kept.request;
         self.method
             .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(&r.method))
+            .is_none_or(|m| m.eq_ignore_ascii_case(r.method.as_str()))
             && self
                 .path
                 .as_deref()
-                .is_none_or(|p| pattern::matches(p, &r.path))
+                .is_none_or(|p| pattern::matches(p, r.uri.path()))
             && self.status.is_none_or(|s| s == r.status)
             && self.after.is_none_or(|a| kept.seq > a)
     }
@@ -117,12 +117,10 @@ pub struct JournalPage {
 /// read, without its `seq` (given by [`Journal::record`]) and with its time still a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
-    /// The HTTP method, e.g. `DELETE`.
-    pub method: String,
-    /// The path as requested.
-    pub path: String,
-    /// The raw query string, without `?`, if there was one.
-    pub query: Option<String>,
+    /// The HTTP method.
+    pub method: axum::http::Method,
+    /// The path and query as requested (reference-counted: kept without a copy).
+    pub uri: axum::http::Uri,
     /// The status the mock answered.
     pub status: u16,
     /// When, by the account's clock.
@@ -146,9 +144,9 @@ impl Kept {
         let r = &self.request;
         JournalEntry {
             seq: self.seq,
-            method: r.method.clone(),
-            path: r.path.clone(),
-            query: r.query.clone(),
+            method: r.method.to_string(),
+            path: r.uri.path().to_string(),
+            query: r.uri.query().map(str::to_string),
             status: r.status,
             at: format_at(r.at),
             key_id: r.key_id.clone(),
@@ -229,9 +227,8 @@ mod tests {
 
     fn entry(method: &str, path: &str, status: u16) -> Recorded {
         Recorded {
-            method: method.into(),
-            path: path.into(),
-            query: None,
+            method: method.parse().unwrap(),
+            uri: path.parse().unwrap(),
             status,
             at: OffsetDateTime::UNIX_EPOCH,
             key_id: "key_1".into(),

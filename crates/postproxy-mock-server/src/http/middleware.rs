@@ -14,16 +14,38 @@ use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
-use crate::app::AppState;
+use crate::app::{AppState, State as AppStateInner};
+use crate::domain::auth::Principal;
 use crate::harness::faults::FaultAction;
 use crate::harness::journal::{body_text, Recorded};
+use crate::http::cache::{self, CacheKey};
 use crate::http::error::ApiError;
 use crate::http::extract::{bearer_token, Authenticated, IdempotencyClaim};
+
+/// What the first look at a request found, under the one lock it takes.
+struct Seen {
+    who: Arc<Principal>,
+    fault: Option<FaultAction>,
+    record_bodies: bool,
+    claim: Option<(String, u64)>,
+    /// The account's data version, for a GET that may be answered from (or kept in) the cache.
+    cache_version: Option<u64>,
+}
+
+/// What [`first_look`] made of a request.
+enum Look {
+    /// No valid key (or its account is gone): the handler answers 401.
+    NoKey,
+    /// Answered from the cache, and journaled.
+    Answered(Response),
+    /// To serve.
+    Seen(Seen),
+}
 
 /// The middleware: see the module documentation.
 pub async fn intercept(
@@ -31,37 +53,24 @@ pub async fn intercept(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let idempotency_key = idempotency_key(&request);
-    let found = {
-        let mut state = api.store();
-        match state.authenticate(bearer_token(request.headers())) {
-            Ok(who) => {
-                let claim = match state.account_mut(&who.account_id) {
-                    Ok(mut account) => Some(idempotency_key.and_then(|key| {
-                        let claim = account.claim_idempotency_key(&who.key_id, &key)?;
-                        Some((key, claim))
-                    })),
-                    Err(_) => None,
-                };
-                claim.map(|claim| {
-                    let harness = state.harness(&who.account_id);
-                    let (fault, record_bodies) = harness.map_or((None, false), |h| {
-                        let fault = h
-                            .faults
-                            .take(request.method().as_str(), request.uri().path());
-                        (fault, h.journal.record_bodies)
-                    });
-                    (who, fault, record_bodies, claim)
-                })
-            }
-            Err(_) => None,
+    let look = first_look(&mut api.store(), &request);
+    let seen = match look {
+        Look::Seen(seen) => seen,
+        // A cached answer, journaled under the same lock.
+        Look::Answered(answer) => return answer,
+        // The handler takes the key's holder from here: one lookup per request.
+        Look::NoKey => {
+            request.extensions_mut().insert(Authenticated(None));
+            return next.run(request).await;
         }
     };
-    // The handler takes the key's holder from here: one lookup per request.
-    let Some((who, fault, record_bodies, claim)) = found else {
-        request.extensions_mut().insert(Authenticated(None));
-        return next.run(request).await;
-    };
+    let Seen {
+        who,
+        fault,
+        record_bodies,
+        claim,
+        cache_version,
+    } = seen;
     request
         .extensions_mut()
         .insert(Authenticated(Some(who.clone())));
@@ -76,22 +85,22 @@ pub async fn intercept(
             claim,
         }
     });
-    // Owned copies for the journal, made only for requests it records.
-    let method = request.method().to_string();
-    let path = request.uri().path().to_string();
-    let query = request.uri().query().map(str::to_string);
+    // For the journal: reference-counted, not copied.
+    let (method, uri) = (request.method().clone(), request.uri().clone());
 
     // Keep the body for the journal only when asked to: it costs a copy.
     let (request, body) = if record_bodies {
         let (parts, body) = request.into_parts();
-        match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+        match axum::body::to_bytes(body, crate::limits::BODY_LIMIT).await {
             Ok(bytes) => {
                 let text = body_text(&bytes);
                 (Request::from_parts(parts, Body::from(bytes)), text)
             }
             Err(_) => {
-                let response = ApiError::payload_too_large(crate::BODY_LIMIT).into_response();
-                record(&api, &who, method, path, query, response.status(), None);
+                let response =
+                    ApiError::payload_too_large(crate::limits::BODY_LIMIT).into_response();
+                let entry = recorded(&who, method, uri, response.status(), None);
+                record(&mut api.store(), &who, entry, None);
                 return response;
             }
         }
@@ -106,20 +115,101 @@ pub async fn intercept(
         },
         None => next.run(request).await,
     };
-    record(&api, &who, method, path, query, response.status(), body);
+    // A GET's fresh answer is kept for the next one (see `crate::http::cache`).
+    let (response, keep) = match cache_version {
+        Some(version) if cache::keepable(&response) => {
+            let (parts, body) = response.into_parts();
+            // The handlers' bodies are whole in memory: this never waits, and never fails.
+            match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(bytes) => (
+                    Response::from_parts(parts, Body::from(bytes.clone())),
+                    Some((version, bytes)),
+                ),
+                Err(_) => (internal_error(), None),
+            }
+        }
+        _ => (response, None),
+    };
+    let entry = recorded(&who, method, uri, response.status(), body);
+    record(&mut api.store(), &who, entry, keep);
     response
+}
+
+/// Under the lock: authenticates the request, brings its account up to its clock, claims its
+/// `Idempotency-Key`, takes a fault, and answers a GET from the cache when it can.
+fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
+    let Ok(who) = state.authenticate(bearer_token(request.headers())) else {
+        return Look::NoKey;
+    };
+    let (claim, version) = match state.account_now(&who.account_id) {
+        Ok(mut account) => {
+            let claim = idempotency_key(request).and_then(|key| {
+                let claim = account.claim_idempotency_key(&who.key_id, &key)?;
+                Some((key, claim))
+            });
+            (claim, account.version())
+        }
+        // Deleted since its key was looked up: no account to act for.
+        Err(_) => return Look::NoKey,
+    };
+    let Some(harness) = state.harness(&who.account_id) else {
+        return Look::NoKey;
+    };
+    let fault = harness
+        .faults
+        .take(request.method().as_str(), request.uri().path());
+    let record_bodies = harness.journal.record_bodies;
+    let cache_version = (request.method() == Method::GET && fault.is_none()).then_some(version);
+    if let Some(version) = cache_version {
+        let key = cache_key(&who, request.uri());
+        if let Some(answer) = state.cache.get(&key, version) {
+            let entry = recorded(
+                &who,
+                request.method().clone(),
+                request.uri().clone(),
+                answer.status(),
+                None,
+            );
+            record(state, &who, entry, None);
+            return Look::Answered(answer);
+        }
+    }
+    Look::Seen(Seen {
+        who,
+        fault,
+        record_bodies,
+        claim,
+        cache_version,
+    })
+}
+
+fn cache_key<'a>(who: &'a Principal, uri: &'a Uri) -> CacheKey<'a> {
+    CacheKey {
+        account_id: &who.account_id,
+        key_id: &who.key_id,
+        target: uri.path_and_query().map_or("/", |pq| pq.as_str()),
+    }
 }
 
 /// The `Idempotency-Key` of a request to an operation that honours it (delete_profile,
 /// create_profile_group, delete_profile_group), if it is one the operation will accept.
 fn idempotency_key(request: &Request) -> Option<String> {
-    let segments: Vec<&str> = request.uri().path().split('/').skip(1).collect();
-    let honoured = matches!(
-        (request.method().as_str(), segments.as_slice()),
-        ("DELETE", ["api", "profiles", _])
-            | ("POST", ["api", "profile_groups"])
-            | ("DELETE", ["api", "profile_groups", _])
-    );
+    let method = request.method();
+    if method != Method::DELETE && method != Method::POST {
+        return None;
+    }
+    let mut segments = request.uri().path().split('/').skip(1);
+    let honoured = match (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) {
+        (Some("api"), Some("profiles"), Some(_), None) => method == Method::DELETE,
+        (Some("api"), Some("profile_groups"), None, None) => method == Method::POST,
+        (Some("api"), Some("profile_groups"), Some(_), None) => method == Method::DELETE,
+        _ => false,
+    };
     if !honoured {
         return None;
     }
@@ -165,31 +255,54 @@ async fn apply(action: FaultAction) -> Option<Response> {
     Some(response)
 }
 
-fn record(
-    api: &AppState,
-    who: &crate::domain::auth::Principal,
-    method: String,
-    path: String,
-    query: Option<String>,
+fn internal_error() -> Response {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error").into_response()
+}
+
+/// A journal entry for a request of `who`, its time filled in when it is recorded.
+fn recorded(
+    who: &Principal,
+    method: Method,
+    uri: Uri,
     status: StatusCode,
     body: Option<String>,
+) -> Recorded {
+    Recorded {
+        method,
+        uri,
+        status: status.as_u16(),
+        at: time::OffsetDateTime::UNIX_EPOCH,
+        key_id: who.key_id.clone(),
+        body,
+    }
+}
+
+/// Records `entry` in the journal of `who`'s account, at the account's now, and keeps a GET's
+/// fresh answer (`keep`: the version it was made at and its body) if the account is still at
+/// that version.
+fn record(
+    state: &mut AppStateInner,
+    who: &Principal,
+    mut entry: Recorded,
+    keep: Option<(u64, Bytes)>,
 ) {
-    let mut state = api.store();
     // The account may have been deleted meanwhile; then there is nothing to record into.
-    let Ok(at) = state.account(&who.account_id).map(|a| a.clock.now()) else {
+    let Ok((at, version)) = state
+        .account(&who.account_id)
+        .map(|a| (a.clock.now(), a.version()))
+    else {
         return;
     };
+    if let Some((made_at, body)) = keep {
+        if made_at == version {
+            let key = cache_key(who, &entry.uri);
+            state.cache.put(&key, version, body);
+        }
+    }
+    entry.at = at;
     if let Some(harness) = state.harness(&who.account_id) {
-        harness.journal.record(Recorded {
-            method,
-            path,
-            query,
-            status: status.as_u16(),
-            at,
-            key_id: who.key_id.clone(),
-            body,
-        });
-    };
+        harness.journal.record(entry);
+    }
 }
 
 /// A response whose body fails at once, so the server aborts the connection: the client sees

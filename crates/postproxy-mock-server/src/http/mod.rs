@@ -3,6 +3,7 @@
 //! per-request middleware and the accept loop. [`rt`] is the only module the generated code
 //! names.
 
+pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod middleware;

@@ -5,6 +5,7 @@ mod common;
 mod api;
 mod auth_matrix;
 mod bad_input;
+mod cache;
 mod concurrency;
 mod control;
 mod limits;

@@ -1,0 +1,139 @@
+//! Answers to product GETs, kept so a repeated read is not computed and serialised again.
+//!
+//! An entry is kept for one account, one API key and one request target (path and query) with
+//! the version of the account's data it was made at (`Account::version`, which every change
+//! to the data moves on by construction: see `domain::rows::Versioned`). It is served only
+//! while the account is still at that version, so a cached answer is always the answer the
+//! handler would give now: a GET's answer depends on nothing else (the key's scope is fixed
+//! for its account, the clock acts only through changes to the data, which move the version).
+//! `crate::http::middleware` looks entries up and fills them; an answer is stored only when the
+//! version did not move between the lookup and the store, so it cannot be older than its
+//! version.
+//!
+//! Bounded by [`MAX_CACHED_BODY`], [`MAX_CACHE_ENTRIES`] and [`MAX_CACHE_BYTES`]
+//! (`crate::limits`): a larger answer is not kept, and a full cache is emptied.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+
+use crate::limits::{MAX_CACHED_BODY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES};
+
+/// Which answer: an account, an API key (by its id) and a request target.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CacheKey<'a> {
+    pub(crate) account_id: &'a str,
+    pub(crate) key_id: &'a str,
+    pub(crate) target: &'a str,
+}
+
+#[derive(Debug)]
+struct Entry {
+    account_id: String,
+    key_id: String,
+    target: String,
+    version: u64,
+    body: Bytes,
+}
+
+impl Entry {
+    fn is(&self, key: &CacheKey<'_>) -> bool {
+        self.account_id == key.account_id && self.key_id == key.key_id && self.target == key.target
+    }
+}
+
+/// The answers kept: see the module documentation.
+#[derive(Debug)]
+pub(crate) struct ResponseCache {
+    /// By the hash of the key; a colliding key replaces the entry (and is checked on lookup).
+    entries: HashMap<u64, Entry>,
+    hasher: std::collections::hash_map::RandomState,
+    bytes: usize,
+    enabled: bool,
+    hits: u64,
+}
+
+impl ResponseCache {
+    /// An empty cache; a disabled one keeps nothing.
+    pub(crate) fn new(enabled: bool) -> Self {
+        Self {
+            entries: HashMap::new(),
+            hasher: Default::default(),
+            bytes: 0,
+            enabled,
+            hits: 0,
+        }
+    }
+
+    fn hash(&self, key: &CacheKey<'_>) -> u64 {
+        self.hasher
+            .hash_one((key.account_id, key.key_id, key.target))
+    }
+
+    /// The kept answer for `key` at `version`, if there is one: a 200 with its JSON body.
+    pub(crate) fn get(&mut self, key: &CacheKey<'_>, version: u64) -> Option<Response> {
+        if !self.enabled {
+            return None;
+        }
+        let entry = self.entries.get(&self.hash(key))?;
+        if entry.version != version || !entry.is(key) {
+            return None;
+        }
+        self.hits += 1;
+        Some(ok_json(entry.body.clone()))
+    }
+
+    /// Keeps `body`, the 200 answer for `key` made at `version`.
+    pub(crate) fn put(&mut self, key: &CacheKey<'_>, version: u64, body: Bytes) {
+        if !self.enabled || body.len() > MAX_CACHED_BODY {
+            return;
+        }
+        if self.entries.len() >= MAX_CACHE_ENTRIES || self.bytes + body.len() > MAX_CACHE_BYTES {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += body.len();
+        let entry = Entry {
+            account_id: key.account_id.to_string(),
+            key_id: key.key_id.to_string(),
+            target: key.target.to_string(),
+            version,
+            body,
+        };
+        if let Some(old) = self.entries.insert(self.hash(key), entry) {
+            self.bytes -= old.body.len();
+        }
+    }
+
+    /// How many answers were served from the cache.
+    #[cfg_attr(not(feature = "test-support"), allow(dead_code))]
+    pub(crate) fn hits(&self) -> u64 {
+        self.hits
+    }
+}
+
+/// A 200 with a JSON body, as `crate::http::respond::json` makes one.
+fn ok_json(body: Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::OK;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Whether a fresh answer may be kept: a 200 whose only header is the JSON content type (what
+/// every product GET's success is), so [`ok_json`] gives it back the same, and whose body is
+/// whole and at most [`MAX_CACHED_BODY`].
+pub(crate) fn keepable(response: &Response) -> bool {
+    let size = http_body::Body::size_hint(response.body()).exact();
+    size.is_some_and(|n| usize::try_from(n).is_ok_and(|n| n <= MAX_CACHED_BODY))
+        && response.status() == StatusCode::OK
+        && response.headers().len() == 1
+        && response.headers().get(header::CONTENT_TYPE)
+            == Some(&HeaderValue::from_static("application/json"))
+}
