@@ -68,6 +68,35 @@ pub struct AccountFixture {
     /// The account's profile groups, in the order they are listed.
     #[serde(default)]
     pub profile_groups: Vec<GroupFixture>,
+    /// The account's clock when it is created (and again when it is reset): a moment, running
+    /// or frozen. Absent: the real time, running. `postproxy-mock record` writes the moment of
+    /// the recording, frozen, so a recorded account answers as the upstream did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<ClockFixture>,
+}
+
+/// An account's clock in a fixture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockFixture {
+    /// The clock's time when the account is created (RFC 3339).
+    pub now: String,
+    /// Whether the clock stands still at `now` (default: it runs on from there).
+    #[serde(default)]
+    pub frozen: bool,
+}
+
+impl ClockFixture {
+    /// The clock it describes; `None` if `now` is not an RFC 3339 timestamp.
+    pub(crate) fn to_clock(&self) -> Option<super::clock::Clock> {
+        let now = parse_timestamp(&self.now)?;
+        let mut clock = super::clock::Clock::real();
+        if self.frozen {
+            clock.freeze();
+        }
+        clock.set(now);
+        Some(clock)
+    }
 }
 
 /// An API key: full access to its account, or scoped to one of its profile groups.
@@ -303,6 +332,14 @@ impl AccountFixture {
             message,
         };
         let account = self;
+        if let Some(clock) = &account.clock {
+            if parse_timestamp(&clock.now).is_none() {
+                return Err(err(
+                    "clock.now".into(),
+                    format!("{:?} is not an RFC 3339 timestamp", clock.now),
+                ));
+            }
+        }
         let mut keys = HashSet::new();
         let mut groups = HashSet::new();
         let mut profiles = HashSet::new();

@@ -206,6 +206,12 @@ impl Store {
         }
         let (fixture, keys) = self.prepare(fixture, None)?;
         let id = fixture.id.clone().expect("prepared fixtures have an id");
+        // A fixture's own clock (validated) comes first.
+        let clock = fixture
+            .clock
+            .as_ref()
+            .and_then(|c| c.to_clock())
+            .unwrap_or(clock);
         let account = Account::new(id.clone(), &fixture, &keys, self.seed, clock);
         self.register_keys(&account);
         self.index.insert(id.clone(), self.accounts.len());
@@ -304,7 +310,13 @@ impl Store {
             .ok_or_else(|| DomainError::NoAccount(id.to_string()))?;
         let (fixture, keys) = self.prepare(fixture, Some(id))?;
         let old = &self.accounts[position];
-        let mut account = Account::new(id.to_string(), &fixture, &keys, self.seed, old.clock);
+        // The account keeps its clock, unless the fixture sets one.
+        let clock = fixture
+            .clock
+            .as_ref()
+            .and_then(|c| c.to_clock())
+            .unwrap_or(old.clock);
+        let mut account = Account::new(id.to_string(), &fixture, &keys, self.seed, clock);
         keep(old, &mut account);
         for key in old.api_keys() {
             self.keys.remove(&key.key);
@@ -342,12 +354,14 @@ impl Store {
         self.replace(id, fixture, |_, _| {})
     }
 
-    /// Puts one account back as it was created: its data and keys, a real-time clock, an empty
-    /// journal and no faults (`crate::app::State::reset_account` drops those).
+    /// Puts one account back as it was created: its data and keys, its fixture's clock (or a
+    /// real-time one), an empty journal and no faults (`crate::app::State::reset_account`
+    /// drops those).
     pub fn reset_account(&mut self, id: &str) -> Result<&Account, DomainError> {
         let origin = self.origin(id)?;
+        let clock = origin.clock.as_ref().and_then(|c| c.to_clock());
         self.replace(id, origin, |_, new| {
-            new.clock = Clock::real();
+            new.clock = clock.unwrap_or_else(Clock::real);
             new.restart_polling();
         })
     }

@@ -159,11 +159,11 @@ fn report_text(r: &Report) -> String {
         text.push_str(&format!("  {:width$}  {access}\n", k.key));
     }
     text.push_str(&format!(
-        "\nServe it:\n  postproxy-mock --fixtures {out}\nand, to answer exactly as the upstream did \
-         at {} (no stats polling, statuses as then), freeze its clock:\n  curl -X PUT \
-         http://127.0.0.1:8080/__mock/accounts/{ACCOUNT_ID}/clock -d '{}'",
+        "\nServe it:\n  postproxy-mock --fixtures {out}\nIts clock stands at {} (no stats \
+         polling, statuses as then), so it answers as the upstream did; to let it run:\n  curl \
+         -X PUT http://127.0.0.1:8080/__mock/accounts/{ACCOUNT_ID}/clock -d '{}'",
         r.recorded_at,
-        r.freeze_clock_body()
+        r.run_clock_body()
     ));
     text
 }

@@ -39,12 +39,11 @@
 //! # }
 //! ```
 //!
-//! **Time.** A fixture holds no clock: the serving mock's clock runs from when it starts, and
-//! with it stats polling (a new snapshot per series every 23 hours) and expiry (an `active`
-//! profile whose `expires_at` passes becomes `expired`). So that it answers exactly as the
-//! upstream did at [`Report::recorded_at`], freeze the served account's clock there
-//! ([`Report::freeze_clock_body`], `PUT /__mock/accounts/{account}/clock`); the account's id is
-//! [`ACCOUNT_ID`].
+//! **Time.** The fixture's account (id [`ACCOUNT_ID`]) carries a clock frozen at
+//! [`Report::recorded_at`] (the upstream's `Date`), so a mock serving it answers exactly as the
+//! upstream did then: no stats polling (a new snapshot per series every 23 hours), no expiry
+//! (an `active` profile whose `expires_at` passes becomes `expired`). Let it run with
+//! [`Report::run_clock_body`] (`PUT /__mock/accounts/{account}/clock`).
 //!
 //! **Pacing and failures.** Requests are paced at [`RecordOptions::rate`] across up to
 //! [`RecordOptions::concurrency`] profiles in flight; a 429 pauses every request for its
@@ -202,10 +201,10 @@ pub struct Report {
 }
 
 impl Report {
-    /// The body of `PUT /__mock/accounts/acct_recorded/clock` that makes a mock serving the
-    /// fixture answer as the upstream did when it was recorded: its clock frozen then.
-    pub fn freeze_clock_body(&self) -> String {
-        serde_json::json!({"now": self.recorded_at, "frozen": true}).to_string()
+    /// The body of `PUT /__mock/accounts/acct_recorded/clock` that lets the recorded
+    /// account's clock run on from the recording's moment (the fixture has it frozen there).
+    pub fn run_clock_body(&self) -> String {
+        serde_json::json!({"frozen": false}).to_string()
     }
 }
 

@@ -47,7 +47,8 @@ pub async fn record(options: &RecordOptions) -> Result<Report, RecordError> {
         error,
     };
     let description = description(&shown_url(upstream.base()), &recorded_at);
-    let mut writer = FixtureWriter::create(&options.out, &description, ACCOUNT_ID).map_err(io)?;
+    let mut writer =
+        FixtureWriter::create(&options.out, &description, ACCOUNT_ID, &recorded_at).map_err(io)?;
     let mut tally = Tally {
         out: options.out.clone(),
         ..Tally::default()
@@ -75,9 +76,9 @@ pub async fn record(options: &RecordOptions) -> Result<Report, RecordError> {
 fn description(upstream: &str, recorded_at: &str) -> String {
     format!(
         "Recorded from {upstream} by postproxy-mock record at {recorded_at}. The API keys are \
-         new (the upstream's key is not in this file). To serve it as recorded, freeze the \
-         account's clock then: PUT /__mock/accounts/{ACCOUNT_ID}/clock {{\"now\": \
-         \"{recorded_at}\", \"frozen\": true}}."
+         new (the upstream's key is not in this file). The account's clock is frozen at that \
+         moment, so it answers as the upstream did; let it run with PUT \
+         /__mock/accounts/{ACCOUNT_ID}/clock {{\"frozen\": false}}."
     )
 }
 

@@ -42,7 +42,12 @@ pub(crate) struct FixtureWriter {
 
 impl FixtureWriter {
     /// Starts the temporary file beside `out` with the fixture's head.
-    pub(crate) fn create(out: &Path, description: &str, account_id: &str) -> std::io::Result<Self> {
+    pub(crate) fn create(
+        out: &Path,
+        description: &str,
+        account_id: &str,
+        recorded_at: &str,
+    ) -> std::io::Result<Self> {
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -61,7 +66,10 @@ impl FixtureWriter {
         json(&mut *w, description)?;
         w.write_all(b",\n  \"accounts\": [{\n    \"id\": ")?;
         json(&mut *w, account_id)?;
-        w.write_all(b",\n    \"profile_groups\": [")?;
+        // Frozen at the recording's moment: no stats polling, statuses as they were then.
+        w.write_all(b",\n    \"clock\": {\"now\": ")?;
+        json(&mut *w, recorded_at)?;
+        w.write_all(b", \"frozen\": true},\n    \"profile_groups\": [")?;
         Ok(writer)
     }
 
@@ -193,7 +201,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pp-record-write-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let out = dir.join("f.json");
-        let mut w = FixtureWriter::create(&out, "d", "acct").unwrap();
+        let mut w = FixtureWriter::create(&out, "d", "acct", "2026-05-01T00:00:00Z").unwrap();
         w.group("g", "G").unwrap();
         drop(w);
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);

@@ -144,7 +144,13 @@ async fn every_kind_of_object_is_served_as_recorded_once_the_clock_is_frozen() {
     );
     let served = serve(&out).await;
 
-    // A fixture holds no clock: served today, prof_fb's token has expired since.
+    // The file's clock stands frozen at the recording's moment (the upstream's `Date`). This
+    // upstream's own clock stands months before it, and prof_fb's token expired in between.
+    let clock = served.control().clock(ACCOUNT_ID).await.unwrap();
+    assert_eq!(
+        (clock.now.as_str(), clock.frozen),
+        (report.recorded_at.as_str(), true)
+    );
     let up = Api::new(upstream.base_url(), "pp_rich_full_0123456789");
     let now = Api::new(served.base_url(), key_of(&report, None));
     assert_ne!(
