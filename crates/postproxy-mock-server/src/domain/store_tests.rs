@@ -235,3 +235,32 @@ fn import_export_and_reset_round_trip() {
     store.reset_all();
     assert!(store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).is_ok());
 }
+
+#[test]
+fn a_fixture_clock_is_where_the_account_starts_and_is_reset_to() {
+    use crate::domain::clock::parse_timestamp;
+    use crate::domain::fixtures::ClockFixture;
+    let mut store = Store::new(&Fixtures::demo(), 0);
+    let mut fixture = small(Some("acct_timed"), None);
+    fixture.clock = Some(ClockFixture {
+        now: "2026-05-12T08:00:00Z".into(),
+        frozen: true,
+    });
+    let at = parse_timestamp("2026-05-12T08:00:00Z").unwrap();
+    let created = store.create_account(fixture, Clock::real()).unwrap();
+    assert_eq!((created.clock.now(), created.clock.is_frozen()), (at, true));
+    store
+        .account_mut("acct_timed")
+        .unwrap()
+        .advance_clock(time::Duration::days(3));
+    let reset = store.reset_account("acct_timed").unwrap();
+    assert_eq!((reset.clock.now(), reset.clock.is_frozen()), (at, true));
+
+    let mut bad = small(Some("acct_bad"), None);
+    bad.clock = Some(ClockFixture {
+        now: "yesterday".into(),
+        frozen: false,
+    });
+    let refused = store.create_account(bad, Clock::real());
+    assert!(matches!(refused, Err(DomainError::InvalidFixture(e)) if e.path == "clock.now"));
+}
