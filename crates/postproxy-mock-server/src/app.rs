@@ -4,14 +4,19 @@
 //! `crate::product` implements the generated trait on it; `crate::control` and the consent
 //! pages take it as their axum state.
 
-use std::collections::HashMap;
+use std::convert::Infallible;
 use std::ops::{Deref, DerefMut};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::Request;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 
 use crate::domain::account::Account;
 use crate::domain::error::DomainError;
 use crate::domain::fixtures::Fixtures;
 use crate::domain::store::Store;
+use crate::domain::FastMap;
 use crate::harness::Harness;
 use crate::http::cache::ResponseCache;
 
@@ -33,7 +38,7 @@ pub(crate) struct AppState {
 #[derive(Debug)]
 pub struct State {
     pub(crate) store: Store,
-    pub(crate) harness: HashMap<String, Harness>,
+    pub(crate) harness: FastMap<String, Harness>,
     /// Answers to product GETs (`crate::http::cache`).
     pub(crate) cache: ResponseCache,
 }
@@ -55,8 +60,13 @@ impl DerefMut for State {
 impl State {
     /// The harness of an existing account (made on first use); `None` for no such account.
     pub fn harness(&mut self, account_id: &str) -> Option<&mut Harness> {
-        self.store.account(account_id).ok()?;
-        Some(self.harness.entry(account_id.to_string()).or_default())
+        // Looked up before it is made, so the common case allocates nothing.
+        if !self.harness.contains_key(account_id) {
+            self.store.account(account_id).ok()?;
+            self.harness
+                .insert(account_id.to_string(), Harness::default());
+        }
+        self.harness.get_mut(account_id)
     }
 
     /// Removes an account, and its harness with it.
@@ -93,7 +103,7 @@ impl AppState {
         Self {
             state: Mutex::new(State {
                 store: Store::new(fixtures, seed),
-                harness: HashMap::new(),
+                harness: FastMap::default(),
                 cache: ResponseCache::new(cache),
             }),
             base_url: base_url.into().trim_end_matches('/').to_string(),
@@ -111,4 +121,107 @@ impl AppState {
         // (operations check before they change), so keep serving.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The complete HTTP service of a mock over `api`: the API routes (with the body limit), the
+/// spec, the connect URLs, a request log, and trailing-slash normalisation in front of routing.
+pub fn service(
+    api: Arc<AppState>,
+) -> impl tower::Service<
+    Request,
+    Response = Response,
+    Error = Infallible,
+    Future = impl Send + 'static,
+> + Clone
+       + Send
+       + 'static {
+    let product = crate::app(api.clone()).layer(axum::middleware::from_fn_with_state(
+        api.clone(),
+        crate::http::middleware::intercept,
+    ));
+    let router = product
+        .merge(crate::http::spec::routes())
+        .merge(crate::control::router(api.clone()))
+        .merge(crate::control::consent::router(api))
+        // The generated router's 405 fallback covers only its own routes; this one covers
+        // the control API, the spec and the connect pages too (axum's default is an empty
+        // body).
+        .method_not_allowed_fallback(crate::http::error::method_not_allowed)
+        // One layer in front of every route: the header cap, then the request log.
+        .layer(axum::middleware::from_fn(front));
+    tower::ServiceExt::map_request(router, trim_trailing_slash)
+}
+
+/// Removes trailing slashes from the path (not from `/` itself), keeping the query.
+fn trim_trailing_slash(mut request: Request) -> Request {
+    let path = request.uri().path();
+    // Swagger UI lives under `/docs/` and redirects `/docs` there itself.
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/docs") {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let path_and_query = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        let mut parts = request.uri().clone().into_parts();
+        if let Ok(pq) = path_and_query.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    request
+}
+
+/// 431 with the spec's error body when the request's headers (names and values) exceed
+/// [`crate::limits::HEADER_LIMIT`]. hyper itself refuses more than
+/// [`crate::limits::MAX_HEADERS`] headers, or a request head over its read buffer, with a bare
+/// 431 before the request gets here.
+fn limit_headers(request: &Request) -> Option<Response> {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > crate::limits::HEADER_LIMIT {
+        return Some(
+            crate::http::error::ApiError::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                format!(
+                    "Request headers are too large (limit {} bytes)",
+                    crate::limits::HEADER_LIMIT
+                ),
+            )
+            .into_response(),
+        );
+    }
+    None
+}
+
+/// What every request goes through first: [`limit_headers`], then [`log_request`].
+async fn front(request: Request, next: axum::middleware::Next) -> Response {
+    if let Some(refused) = limit_headers(&request) {
+        return refused;
+    }
+    // Off the hot path when the log level leaves requests out (as benchmarks run it).
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return next.run(request).await;
+    }
+    log_request(request, next).await
+}
+
+async fn log_request(request: Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
 }

@@ -136,10 +136,10 @@ pub use domain::fixtures;
 pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 pub use http::error::ApiError;
 pub use http::extract::RequestContext;
+pub use http::spec::{openapi_json, OPENAPI_YAML};
 pub use limits::BODY_LIMIT;
 pub use server::{
-    openapi_json, ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT,
-    DEFAULT_IDLE_TIMEOUT, OPENAPI_YAML,
+    ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 };
 
 /// What the crate's own tests reach behind the facade (the `test-support` feature): the store

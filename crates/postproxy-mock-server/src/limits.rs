@@ -10,7 +10,7 @@
 //! | request headers (count) | [`MAX_HEADERS`] (100, hyper's own parser limit) | 431 (empty body, from hyper) |
 //! | time for a request head to arrive, from its first byte | [`crate::server::DEFAULT_HEADER_READ_TIMEOUT`] (10 s; `MockServerBuilder::header_read_timeout`) | connection closed, no answer |
 //! | time a connection sits with no request handled (or its handler waiting for body bytes) and no bytes moving | [`crate::server::DEFAULT_IDLE_TIMEOUT`] (60 s; `MockServerBuilder::idle_timeout`) | connection closed |
-//! | open connections | the process's open-file limit | the longest-waiting idle connections are closed to accept new ones ([`crate::http::serve`]) |
+//! | open connections | the process's open-file limit | the longest-waiting idle connections are closed to accept new ones (the accept loop, `http/serve.rs`) |
 //! | accounts per server | [`MAX_ACCOUNTS`] | 422 |
 //! | profile groups per account | [`MAX_GROUPS`] | 422 |
 //! | profiles per account | [`MAX_PROFILES`] | 422 |

@@ -1,7 +1,7 @@
 //! [`MockServer`]: the mock served over HTTP on a local port, in-process or from the binary.
 //!
 //! Besides the API it serves the spec (`/openapi.yaml` verbatim; `/openapi.json` with its
-//! `servers` pointing at the mock itself, see [`served_openapi_json`]), Swagger UI over it and
+//! `servers` pointing at the mock itself, see `crate::http::spec`), Swagger UI over it and
 //! the control API's spec (`/docs`), and the connect URLs initialize_connection hands out
 //! (`/connect/{token}`), and it accepts paths with a trailing
 //! slash (`GET /api/profile_groups/`) as real clients send them. Request headers are capped
@@ -10,195 +10,16 @@
 //! [`MockServerBuilder::header_read_timeout`] and [`MockServerBuilder::idle_timeout`] (see
 //! [`crate::http::serve`]).
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::app::{AppState, DEFAULT_SEED};
 use crate::domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
-
-/// The hand-written spec, served at `/openapi.yaml`: the crate's copy of
-/// `openapi/postproxy.yaml`, which `cargo xtask regen` keeps identical.
-pub const OPENAPI_YAML: &str = include_str!("../openapi/postproxy.yaml");
-
-/// The same spec as JSON, which `cargo xtask regen` writes beside the YAML copy (so the
-/// library needs no YAML parser to serve it).
-const OPENAPI_JSON: &str = include_str!("../openapi/postproxy.json");
-
-/// The spec as JSON, parsed once from the embedded JSON copy of [`OPENAPI_YAML`].
-pub fn openapi_json() -> &'static serde_json::Value {
-    static JSON: OnceLock<serde_json::Value> = OnceLock::new();
-    JSON.get_or_init(|| {
-        serde_json::from_str(OPENAPI_JSON).unwrap_or_else(
-            |e| serde_json::json!({ "error": format!("the embedded spec does not parse: {e}") }),
-        )
-    })
-}
-
-/// The `servers` of the specs the mock serves as JSON (`/openapi.json`, `/__mock/openapi.json`):
-/// the mock itself, as a URL relative to the document, so Swagger UI's "Try it out" reaches the
-/// host and port the page was loaded from (also behind a port mapping), never the real service.
-pub fn mock_servers() -> serde_json::Value {
-    serde_json::json!([{
-        "url": "/",
-        "description": "This mock server (requests from /docs stay on it)"
-    }])
-}
-
-/// The spec as `/openapi.json` serves it: [`openapi_json`] with `servers` replaced by
-/// [`mock_servers`], so tools reading it (Swagger UI at `/docs`) send requests to the mock, not
-/// to `https://api.postproxy.dev`. `/openapi.yaml` keeps the spec's own `servers`.
-pub fn served_openapi_json() -> &'static serde_json::Value {
-    static JSON: OnceLock<serde_json::Value> = OnceLock::new();
-    JSON.get_or_init(|| {
-        let mut spec = openapi_json().clone();
-        if let Some(spec) = spec.as_object_mut() {
-            spec.insert("servers".into(), mock_servers());
-        }
-        spec
-    })
-}
-
-/// The complete HTTP service of a mock over `api`: the API routes (with the body limit), the
-/// spec, the connect URLs, a request log, and trailing-slash normalisation in front of routing.
-pub fn service(
-    api: Arc<AppState>,
-) -> impl tower::Service<
-    Request,
-    Response = Response,
-    Error = Infallible,
-    Future = impl Send + 'static,
-> + Clone
-       + Send
-       + 'static {
-    let extra = Router::new()
-        .route("/openapi.yaml", get(spec_yaml))
-        .route("/openapi.json", get(spec_json));
-    let product = crate::app(api.clone()).layer(axum::middleware::from_fn_with_state(
-        api.clone(),
-        crate::http::middleware::intercept,
-    ));
-    let router = product
-        .merge(extra)
-        .merge(crate::control::router(api.clone()))
-        .merge(crate::control::consent::router(api))
-        .merge(docs())
-        // The generated router's 405 fallback covers only its own routes; this one covers
-        // the control API, the spec and the connect pages too (axum's default is an empty
-        // body).
-        .method_not_allowed_fallback(crate::http::error::method_not_allowed)
-        .layer(axum::middleware::from_fn(limit_headers))
-        .layer(axum::middleware::from_fn(log_request));
-    tower::ServiceExt::map_request(router, trim_trailing_slash)
-}
-
-/// Removes trailing slashes from the path (not from `/` itself), keeping the query.
-fn trim_trailing_slash(mut request: Request) -> Request {
-    let path = request.uri().path();
-    // Swagger UI lives under `/docs/` and redirects `/docs` there itself.
-    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/docs") {
-        let trimmed = path.trim_end_matches('/');
-        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
-        let path_and_query = match request.uri().query() {
-            Some(query) => format!("{trimmed}?{query}"),
-            None => trimmed.to_string(),
-        };
-        let mut parts = request.uri().clone().into_parts();
-        if let Ok(pq) = path_and_query.parse() {
-            parts.path_and_query = Some(pq);
-            if let Ok(uri) = Uri::from_parts(parts) {
-                *request.uri_mut() = uri;
-            }
-        }
-    }
-    request
-}
-
-/// 431 with the spec's error body when the request's headers (names and values) exceed
-/// [`crate::limits::HEADER_LIMIT`]. hyper itself refuses more than
-/// [`crate::limits::MAX_HEADERS`] headers, or a request head over its read buffer, with a bare
-/// 431 before the request gets here.
-async fn limit_headers(request: Request, next: axum::middleware::Next) -> Response {
-    let size: usize = request
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len())
-        .sum();
-    if size > crate::limits::HEADER_LIMIT {
-        return crate::http::error::ApiError::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            format!(
-                "Request headers are too large (limit {} bytes)",
-                crate::limits::HEADER_LIMIT
-            ),
-        )
-        .into_response();
-    }
-    next.run(request).await
-}
-
-async fn log_request(request: Request, next: axum::middleware::Next) -> Response {
-    // Off the hot path when the log level leaves requests out (as benchmarks run it).
-    if !tracing::enabled!(tracing::Level::INFO) {
-        return next.run(request).await;
-    }
-    let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let started = std::time::Instant::now();
-    let response = next.run(request).await;
-    tracing::info!(
-        %method,
-        %path,
-        status = response.status().as_u16(),
-        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-        "request"
-    );
-    response
-}
-
-async fn spec_yaml() -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/yaml"),
-        )],
-        OPENAPI_YAML,
-    )
-        .into_response()
-}
-
-async fn spec_json() -> Response {
-    crate::http::respond::json(StatusCode::OK, served_openapi_json())
-}
-
-/// Swagger UI at `/docs` over both specs, named in its picker: the product API and the control
-/// API. Its assets are vendored into the binary, so it works without internet. Both specs'
-/// `servers` are the mock itself ([`mock_servers`]).
-#[cfg(feature = "swagger-ui")]
-fn docs() -> Router {
-    use utoipa_swagger_ui::Url;
-    let config = utoipa_swagger_ui::Config::new([
-        Url::new("Postproxy API (served by this mock)", "/openapi.json"),
-        Url::new("Mock control API (/__mock/)", "/__mock/openapi.json"),
-    ]);
-    Router::from(utoipa_swagger_ui::SwaggerUi::new("/docs").config(config))
-}
-
-/// Without the `swagger-ui` feature `/docs` is an ordinary unknown route (404).
-#[cfg(not(feature = "swagger-ui"))]
-fn docs() -> Router {
-    Router::new()
-}
 
 /// The default [`MockServerBuilder::header_read_timeout`]: 10 seconds.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -311,7 +132,7 @@ impl MockServerBuilder {
             format!("http://{visible}")
         });
         let api = Arc::new(AppState::new(&fixtures, self.seed, base_url, self.cache));
-        let service = service(api.clone());
+        let service = crate::app::service(api.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let limits = crate::http::serve::ConnectionLimits {
             header_read: self.header_read_timeout,

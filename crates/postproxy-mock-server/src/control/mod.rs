@@ -103,7 +103,7 @@ pub struct ControlDoc;
 async fn openapi_json() -> Response {
     let mut doc = serde_json::to_value(ControlDoc::openapi()).unwrap_or_default();
     if let Some(doc) = doc.as_object_mut() {
-        doc.insert("servers".into(), crate::server::mock_servers());
+        doc.insert("servers".into(), crate::http::spec::mock_servers());
     }
     json(StatusCode::OK, &doc)
 }

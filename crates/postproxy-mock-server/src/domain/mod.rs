@@ -30,3 +30,7 @@ pub mod tick;
 
 #[cfg(test)]
 mod tests;
+
+/// The hash map of the request path (keys, ids, indexes): std's map with foldhash, faster than
+/// SipHash on the short strings it holds and still seeded per process.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

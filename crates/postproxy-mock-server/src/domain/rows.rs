@@ -1,7 +1,6 @@
 //! How an account stores its data: group and profile rows, stats snapshots, and the index
 //! from profile ids and groups to positions.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use postproxy_models::{Placement, Profile, ProfileStatus};
@@ -9,6 +8,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::fixtures::{parse_timestamp, ProfileFixture};
+use super::FastMap;
 use crate::limits::MAX_SNAPSHOTS;
 
 #[derive(Debug, Clone)]
@@ -76,9 +76,9 @@ impl ProfileRow {
 /// Rebuilt after a removal; extended when a profile is added.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ProfileIndex {
-    pub(crate) by_id: HashMap<String, usize>,
+    pub(crate) by_id: FastMap<String, usize>,
     /// Each group's profiles, in list order.
-    pub(crate) by_group: HashMap<String, Vec<usize>>,
+    pub(crate) by_group: FastMap<String, Vec<usize>>,
 }
 
 impl ProfileIndex {

@@ -6,7 +6,6 @@
 //! to one account (its journal and faults live beside the store, in `crate::app::State`), so parallel test suites sharing a server cannot see
 //! or disturb each other.
 
-use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
@@ -16,6 +15,7 @@ use crate::domain::clock::Clock;
 use crate::domain::error::DomainError;
 use crate::domain::fixtures::{AccountFixture, FixtureError, Fixtures};
 use crate::domain::ids::IdGenerator;
+use crate::domain::FastMap;
 use postproxy_models::InitializeConnectionRequest;
 
 use crate::domain::connections::Connection;
@@ -28,17 +28,17 @@ pub struct Store {
     seed: u64,
     /// Accounts in creation order; `index` maps ids to positions.
     accounts: Vec<Account>,
-    index: HashMap<String, usize>,
+    index: FastMap<String, usize>,
     /// Every key of every account.
-    keys: HashMap<String, Arc<Principal>>,
+    keys: FastMap<String, Arc<Principal>>,
     /// The tokens of pending connections, to the account that issued them. An account
     /// hands back the tokens of the invitations it ends through [`AccountMut`]; deleting or
     /// replacing an account drops all of its tokens.
-    tokens: HashMap<String, String>,
+    tokens: FastMap<String, String>,
     /// The fixture each account was created from (ids and keys resolved), for an account
     /// reset. Kept as JSON text: a third of the memory of the parsed form, and read only on
     /// a reset.
-    origins: HashMap<String, Arc<str>>,
+    origins: FastMap<String, Arc<str>>,
     /// The origins of the accounts the server started with, in order, and the id generator
     /// as it stood after creating them: a server reset rebuilds exactly that.
     startup: Vec<Arc<str>>,
@@ -71,10 +71,10 @@ impl Store {
         Self {
             seed,
             accounts: Vec::new(),
-            index: HashMap::new(),
-            keys: HashMap::new(),
-            tokens: HashMap::new(),
-            origins: HashMap::new(),
+            index: FastMap::default(),
+            keys: FastMap::default(),
+            tokens: FastMap::default(),
+            origins: FastMap::default(),
             startup: Vec::new(),
             ids_after_start: ids.clone(),
             ids,
@@ -394,7 +394,7 @@ impl Store {
 /// only pending connections.
 pub struct AccountMut<'a> {
     account: &'a mut Account,
-    tokens: &'a mut HashMap<String, String>,
+    tokens: &'a mut FastMap<String, String>,
 }
 
 impl Deref for AccountMut<'_> {

@@ -100,7 +100,7 @@ impl JournalFilter {
     }
 }
 
-/// What [`Journal::list`] returns.
+/// A page of an account's request journal, as the control API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct JournalPage {
     /// The matching entries, oldest first.

@@ -13,13 +13,13 @@
 //! Bounded by [`MAX_CACHED_BODY`], [`MAX_CACHE_ENTRIES`] and [`MAX_CACHE_BYTES`]
 //! (`crate::limits`): a larger answer is not kept, and a full cache is emptied.
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 
+use crate::domain::FastMap;
 use crate::limits::{MAX_CACHED_BODY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES};
 
 /// Which answer: an account, an API key (by its id) and a request target.
@@ -49,8 +49,8 @@ impl Entry {
 #[derive(Debug)]
 pub(crate) struct ResponseCache {
     /// By the hash of the key; a colliding key replaces the entry (and is checked on lookup).
-    entries: HashMap<u64, Entry>,
-    hasher: std::collections::hash_map::RandomState,
+    entries: FastMap<u64, Entry>,
+    hasher: foldhash::fast::RandomState,
     bytes: usize,
     enabled: bool,
     hits: u64,
@@ -60,7 +60,7 @@ impl ResponseCache {
     /// An empty cache; a disabled one keeps nothing.
     pub(crate) fn new(enabled: bool) -> Self {
         Self {
-            entries: HashMap::new(),
+            entries: FastMap::default(),
             hasher: Default::default(),
             bytes: 0,
             enabled,

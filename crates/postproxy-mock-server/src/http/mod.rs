@@ -10,3 +10,4 @@ pub mod middleware;
 pub mod respond;
 pub mod rt;
 pub mod serve;
+pub mod spec;
