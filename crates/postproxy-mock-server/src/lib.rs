@@ -45,10 +45,12 @@
 //!
 //! | folder | holds | imports |
 //! | --- | --- | --- |
-//! | `server.rs`, `app.rs` | start, bind, shut down; the state every handler shares, the router and its layers | everything below |
-//! | `product/` | the generated trait implemented on the app state: thin handlers that translate, call the domain, map its error | `http`, `domain` |
-//! | `control/` | the control API (a file per OpenAPI tag), the consent pages, the typed client | `http`, `harness`, `domain` |
-//! | `http/` | the spec's error body (mapped from domain errors in one place), extractors, responses, the per-request middleware, the accept loop; `http/rt.rs` is the only module the generated code names | `harness`, `domain` |
+//! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | everything below |
+//! | `app/` | the router and its layers; `app/middleware.rs`, what the control plane does around each product request (one lock: authenticate, tick, claim, fault, journal, answer from the GET cache) | everything below |
+//! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain, map its error | `state`, `http`, `domain` |
+//! | `control/` | the control API (a file per OpenAPI tag), the consent pages, the typed client | `state`, `http`, `harness`, `domain` |
+//! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock | `http`, `harness`, `domain` |
+//! | `http/` | the spec's error body (mapped from domain errors in one place), extractors, responses, the GET cache, the specs, the accept loop; `http/rt.rs` is the only module the generated code names | `domain`, `limits` |
 //! | `harness/` | the control plane's per-account tools: faults and the request journal, one path-pattern dialect | `limits` |
 //! | `domain/` | the simulated service: the store, accounts and every product rule, one platform table, one `DomainError`; no `axum`, `http`, `utoipa` or generated types | `limits` |
 //! | `limits.rs` | every cap, in one place | nothing |
@@ -123,6 +125,7 @@ pub(crate) mod http;
 pub mod limits;
 pub(crate) mod product;
 mod server;
+mod state;
 
 /// The routing layer generated from the spec: see [`PostproxyApi`] and [`router`].
 #[rustfmt::skip]
@@ -131,7 +134,6 @@ mod generated;
 
 pub use generated::*;
 
-pub use app::DEFAULT_SEED;
 pub use domain::fixtures;
 pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 pub use http::error::ApiError;
@@ -141,15 +143,16 @@ pub use limits::BODY_LIMIT;
 pub use server::{
     ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 };
+pub use state::DEFAULT_SEED;
 
 /// What the crate's own tests reach behind the facade (the `test-support` feature): the store
 /// itself, to fill an account to its caps in-process. Not for use outside this crate's tests.
 #[cfg(feature = "test-support")]
 #[doc(hidden)]
 pub mod test_support {
-    pub use crate::app::State;
     pub use crate::domain::clock::Clock;
     pub use crate::domain::store::Store;
+    pub use crate::state::State;
 }
 
 /// [`router`] with the request body limit the spec documents ([`BODY_LIMIT`]). Every cap the

@@ -18,8 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::app::{AppState, DEFAULT_SEED};
 use crate::domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
+use crate::state::{AppState, DEFAULT_SEED};
 
 /// The default [`MockServerBuilder::header_read_timeout`]: 10 seconds.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -262,7 +262,7 @@ impl MockServer {
     /// fill accounts to their caps with it).
     #[cfg(feature = "test-support")]
     #[doc(hidden)]
-    pub fn store(&self) -> std::sync::MutexGuard<'_, crate::app::State> {
+    pub fn store(&self) -> std::sync::MutexGuard<'_, crate::state::State> {
         self.api.store()
     }
 

@@ -10,12 +10,12 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::domain::account::Account;
 use crate::domain::error::DomainError;
 use crate::harness::Harness;
 use crate::http::error::ApiError;
 use crate::http::respond::json;
+use crate::state::AppState;
 
 /// `{"ok": true}`: the change was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -15,10 +15,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
 use crate::domain::connections::ConnectionOutcome;
 use crate::domain::error::DomainError;
 use crate::http::error::ApiError;
+use crate::state::AppState;
 
 /// The consent page, its two actions, and the demo callback page.
 pub fn router(api: Arc<AppState>) -> Router {

@@ -47,8 +47,8 @@ use axum::routing::get;
 use axum::Router;
 use utoipa::OpenApi;
 
-use crate::app::AppState;
 use crate::http::respond::json;
+use crate::state::AppState;
 
 /// The control API's routes (state: the mock): the document's, and each tag's.
 pub(crate) fn router(api: Arc<AppState>) -> Router {

@@ -3,7 +3,7 @@
 //! import). The product rules live in [`crate::domain::account`].
 //!
 //! Accounts are isolated: a key sees only its account, and every id generator and clock belongs
-//! to one account (its journal and faults live beside the store, in `crate::app::State`), so parallel test suites sharing a server cannot see
+//! to one account (its journal and faults live beside the store, in `crate::state::State`), so parallel test suites sharing a server cannot see
 //! or disturb each other.
 
 use std::ops::{Deref, DerefMut};
@@ -355,7 +355,7 @@ impl Store {
     }
 
     /// Puts one account back as it was created: its data and keys, its fixture's clock (or a
-    /// real-time one), an empty journal and no faults (`crate::app::State::reset_account`
+    /// real-time one), an empty journal and no faults (`crate::state::State::reset_account`
     /// drops those).
     pub fn reset_account(&mut self, id: &str) -> Result<&Account, DomainError> {
         let origin = self.origin(id)?;

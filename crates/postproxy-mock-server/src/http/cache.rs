@@ -6,7 +6,7 @@
 //! while the account is still at that version, so a cached answer is always the answer the
 //! handler would give now: a GET's answer depends on nothing else (the key's scope is fixed
 //! for its account, the clock acts only through changes to the data, which move the version).
-//! `crate::http::middleware` looks entries up and fills them; an answer is stored only when the
+//! `crate::app::middleware` looks entries up and fills them; an answer is stored only when the
 //! version did not move between the lookup and the store, so it cannot be older than its
 //! version.
 //!

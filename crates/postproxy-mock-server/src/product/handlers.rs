@@ -9,13 +9,13 @@ use postproxy_models::{
     ProfileGroupList, ProfileList, ProfileStatsResponse,
 };
 
-use crate::app::AppState;
 use crate::domain::account::Account;
 use crate::domain::auth::Principal;
 use crate::domain::error::DomainError;
 use crate::domain::stats::StatsQuery;
 use crate::http::error::ApiError;
 use crate::http::extract::RequestContext;
+use crate::state::AppState;
 use crate::*;
 
 impl AppState {

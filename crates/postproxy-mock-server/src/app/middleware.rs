@@ -19,13 +19,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
-use crate::app::{AppState, State as AppStateInner};
 use crate::domain::auth::Principal;
 use crate::harness::faults::FaultAction;
 use crate::harness::journal::{body_text, Recorded};
 use crate::http::cache::{self, CacheKey};
 use crate::http::error::ApiError;
 use crate::http::extract::{bearer_token, Authenticated, IdempotencyClaim};
+use crate::state::{AppState, State as AppStateInner};
 
 /// What the first look at a request found, under the one lock it takes.
 struct Seen {
