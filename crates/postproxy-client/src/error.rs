@@ -38,7 +38,7 @@ pub type GeneratedError = progenitor_client::Error<postproxy_models::Error>;
 ///
 /// // Waiting as a 429 asks: the kind says what, `retry_after` how long.
 /// # mock.control().add_fault(mock.demo_account_id(),
-/// #     &postproxy_mock_server::faults::FaultSpec::status(429).retry_after(2)).await?;
+/// #     &postproxy_mock_server::control::FaultSpec::status(429).retry_after(2)).await?;
 /// match client.profiles().list().send().await {
 ///     Err(e) if e.kind() == ErrorKind::RateLimited => {
 ///         assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(2)));
