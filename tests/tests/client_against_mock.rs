@@ -338,7 +338,8 @@ async fn initialize_connection_hands_out_a_url_and_refuses_what_the_service_refu
         connection.url
     );
 
-    // grp123abc has an active youtube profile; bluesky has no OAuth connection.
+    // grp123abc has an active youtube profile; bluesky connects with credentials, not with a
+    // redirect_url (422 Missing identifier).
     for platform in [Platform::Youtube, Platform::Bluesky] {
         let result = groups
             .initialize_connection("grp123abc", platform, "https://myapp.com/cb")

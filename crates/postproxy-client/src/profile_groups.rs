@@ -5,8 +5,8 @@
 
 use postproxy_models::{
     CreateProfileGroupRequest, DeleteProfileGroupResponse, InitializeConnectionRequest,
-    InitializeConnectionRequestOnboarding, InitializeConnectionResponse, Platform, ProfileGroup,
-    ProfileGroupParams,
+    InitializeConnectionRequestOnboarding, InitializeConnectionResponse, OAuthConnection, Platform,
+    ProfileGroup, ProfileGroupParams,
 };
 
 use std::time::Duration;
@@ -113,8 +113,9 @@ impl<'a> ProfileGroups<'a> {
 
     /// `POST /api/profile_groups/{id}/initialize_connection`: a URL that starts the OAuth flow
     /// connecting a new `platform` profile to the group; after it the user is sent to
-    /// `redirect_url`. The service supports facebook, instagram, tiktok, linkedin, youtube,
-    /// twitter and threads (422 for the others, and for a platform the group already has).
+    /// `redirect_url`. The service connects facebook, instagram, tiktok, linkedin, youtube,
+    /// twitter and threads so (422 for the others, and for a platform the group already has
+    /// active); bluesky and telegram connect with credentials instead.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -307,10 +308,17 @@ impl InitializeConnection<'_> {
         self
     }
 
-    /// Sends the request: the URL to send the user to.
-    pub async fn send(self) -> Result<InitializeConnectionResponse, Error> {
-        self.client
+    /// Sends the request: the URL to send the user to. An answer of the other shape (a
+    /// profile connected with credentials) is an [`ErrorKind::Decode`](crate::ErrorKind)
+    /// error.
+    pub async fn send(self) -> Result<OAuthConnection, Error> {
+        match self
+            .client
             .call(self.inner.body(self.body).send(), self.timeout)
-            .await
+            .await?
+        {
+            InitializeConnectionResponse::OAuthConnection(answer) => Ok(answer),
+            other => Err(Error::unexpected_answer("an OAuth connection URL", &other)),
+        }
     }
 }
