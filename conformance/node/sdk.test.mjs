@@ -160,10 +160,17 @@ test("group validation errors", async () => {
     ValidationError,
     "Platform already connected",
   );
+  // telegram connects with a bot token (the SDK's source from 1.8 on: connectTelegram), which
+  // 1.6.1's initializeConnection cannot send: a redirect_url does not stand in for it.
   await rejects(
     full.profileGroups.initializeConnection("grp123abc", "telegram", "https://app.example/cb"),
     ValidationError,
-    "Unsupported platform: telegram. Supported platforms: facebook, instagram, tiktok, linkedin, youtube, twitter, threads",
+    "Missing bot_token",
+  );
+  await rejects(
+    full.profileGroups.initializeConnection("grp123abc", "pinterest", "https://app.example/cb"),
+    ValidationError,
+    "Unsupported platform: pinterest. Supported platforms: facebook, instagram, tiktok, linkedin, youtube, twitter, threads, bluesky, telegram",
   );
   await rejects(
     full.profileGroups.initializeConnection("grp_nope", "instagram", "https://app.example/cb"),
@@ -223,4 +230,37 @@ test("a client default profileGroupId is sent everywhere and ignored on groups",
   assert.equal((await defaulted.profileGroups.get("grp123abc")).id, "grp123abc");
   const profiles = await defaulted.profiles.list();
   assert.ok(profiles.data.every((p) => p.profile_group_id === "grp456def"));
+});
+
+// The SDK's source (1.10) connects bluesky and telegram with credentials: connectBluesky posts
+// {platform, identifier, app_password}, connectTelegram {platform, bot_token}, and both parse
+// {success, profile: {id, network, name, external_username}} (telegram: plus next_step). 1.6.1
+// has neither method; its public request() sends the same bodies through the SDK's own HTTP
+// code (crates/postproxy-mock-server/tests/node_sdk_connections.rs replicates 1.10 byte for
+// byte, User-Agent included).
+test("credential connections: the bodies of connectBluesky and connectTelegram", async () => {
+  const group = await full.profileGroups.create("Node SDK credentials");
+  const connect = (json) =>
+    full.request("POST", `/profile_groups/${group.id}/initialize_connection`, { json });
+  const bsky = await connect({
+    platform: "bluesky",
+    identifier: "jane.bsky.social",
+    app_password: "xxxx-xxxx-xxxx-xxxx",
+  });
+  assert.equal(bsky.success, true);
+  assert.deepEqual(Object.keys(bsky.profile).sort(), ["external_username", "id", "name", "network"]);
+  assert.equal(bsky.profile.network, "bluesky");
+  assert.equal(bsky.profile.external_username, "jane.bsky.social");
+  assert.equal((await full.profiles.get(bsky.profile.id)).profile_group_id, group.id);
+
+  const tg = await connect({ platform: "telegram", bot_token: "123:ABC" });
+  assert.equal(tg.success, true);
+  assert.equal(tg.profile.network, "telegram");
+  assert.ok(tg.next_step.includes("admin"), tg.next_step);
+  // No channels until the bot is made an administrator of one (on the mock: injected).
+  assert.deepEqual(await full.profiles.placements(tg.profile.id), { data: [] });
+
+  await rejects(connect({ platform: "telegram", bot_token: "123:ABC" }), ValidationError, "Platform already connected");
+  await rejects(connect({ platform: "bluesky", identifier: "jane.bsky.social" }), ValidationError, "Missing app_password");
+  assert.deepEqual(await full.profileGroups.delete(group.id), { deleted: true });
 });

@@ -195,9 +195,12 @@ def test_group_validation_errors():
         (("grp123abc", "instagram"), "Missing redirect_url"),
         (("grp123abc", "instagram", ""), "Missing redirect_url"),
         (("grp123abc", "threads", "https://app.example/cb"), "Platform already connected"),
-        (("grp123abc", "bluesky", "https://app.example/cb"),
-         "Unsupported platform: bluesky. Supported platforms: facebook, instagram, tiktok, "
-         "linkedin, youtube, twitter, threads"),
+        # bluesky connects with an identifier and an app password (the Node SDK's source from
+        # 1.8 on), which this SDK cannot send: a redirect_url does not stand in for them.
+        (("grp123abc", "bluesky", "https://app.example/cb"), "Missing identifier"),
+        (("grp123abc", "pinterest", "https://app.example/cb"),
+         "Unsupported platform: pinterest. Supported platforms: facebook, instagram, tiktok, "
+         "linkedin, youtube, twitter, threads, bluesky, telegram"),
     ]:
         fails(ValidationError, FULL,
               lambda c, args=args: c.profile_groups.initialize_connection(*args), message)

@@ -28,9 +28,13 @@ DOCUMENTED_REJECTIONS = {
         422: [
             r"Missing platform",
             r"Missing redirect_url",
+            r"Missing (identifier|app_password|bot_token)",
+            r"Invalid identifier: expected a Bluesky handle \(name\.bsky\.social\) or the "
+            r"account's email",
+            r"Invalid bot_token: expected <bot id>:<secret>, as @BotFather gives it",
             r"Platform already connected",
             r"Unsupported platform: .*\. Supported platforms: facebook, instagram, tiktok, "
-            r"linkedin, youtube, twitter, threads",
+            r"linkedin, youtube, twitter, threads, bluesky, telegram",
         ],
     },
     "list_profile_placements": {

@@ -194,7 +194,8 @@ impl Client {
         Profiles::new(self)
     }
 
-    /// The profile group operations: list, get, create, delete, initialize_connection.
+    /// The profile group operations: list, get, create, delete, initialize_connection (and
+    /// its credential forms, connect_bluesky and connect_telegram).
     pub fn profile_groups(&self) -> ProfileGroups<'_> {
         ProfileGroups::new(self)
     }

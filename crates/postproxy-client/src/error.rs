@@ -218,6 +218,18 @@ impl Error {
         Self::from_status(status, headers, message, body)
     }
 
+    /// A success whose body decoded as the operation's other documented shape, not the one
+    /// the call asked for (initialize_connection answers an OAuth URL or a connected
+    /// profile): a [`ErrorKind::Decode`] error carrying the body.
+    pub(crate) fn unexpected_answer(expected: &str, got: &impl serde::Serialize) -> Self {
+        Self::new(
+            ErrorKind::Decode,
+            Some(StatusCode::OK),
+            format!("the response is not {expected}"),
+        )
+        .with_body(serde_json::to_string(got).ok())
+    }
+
     /// Converts a generated operation's error, using the call's last response (`last`) for what
     /// the generated error does not keep. Without it the raw body of a decoded error is
     /// re-encoded, and an undecodable body has no status.

@@ -4,9 +4,9 @@
 //! Group operations ignore the client's default `profile_group_id`, so none is sent.
 
 use postproxy_models::{
-    CreateProfileGroupRequest, DeleteProfileGroupResponse, InitializeConnectionRequest,
-    InitializeConnectionRequestOnboarding, InitializeConnectionResponse, Platform, ProfileGroup,
-    ProfileGroupParams,
+    CreateProfileGroupRequest, CredentialConnection, DeleteProfileGroupResponse,
+    InitializeConnectionRequest, InitializeConnectionRequestOnboarding,
+    InitializeConnectionResponse, OAuthConnection, Platform, ProfileGroup, ProfileGroupParams,
 };
 
 use std::time::Duration;
@@ -113,8 +113,10 @@ impl<'a> ProfileGroups<'a> {
 
     /// `POST /api/profile_groups/{id}/initialize_connection`: a URL that starts the OAuth flow
     /// connecting a new `platform` profile to the group; after it the user is sent to
-    /// `redirect_url`. The service supports facebook, instagram, tiktok, linkedin, youtube,
-    /// twitter and threads (422 for the others, and for a platform the group already has).
+    /// `redirect_url`. The service connects facebook, instagram, tiktok, linkedin, youtube,
+    /// twitter and threads so (422 for the others, and for a platform the group already has
+    /// active); bluesky and telegram connect with credentials instead:
+    /// [`connect_bluesky`](Self::connect_bluesky), [`connect_telegram`](Self::connect_telegram).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -154,6 +156,104 @@ impl<'a> ProfileGroups<'a> {
                 redirect_url: Some(redirect_url.into()),
                 ..Default::default()
             },
+        }
+    }
+
+    /// `POST /api/profile_groups/{id}/initialize_connection` for bluesky, with credentials
+    /// instead of OAuth, as the official Node SDK's `connectBluesky` sends them (not in the
+    /// reference): `identifier` is the account's handle (`jane.bsky.social`) or email,
+    /// `app_password` an app password from the Bluesky settings. The profile is connected at
+    /// once (or an expired or inactive bluesky profile of the group reconnected); 422 if a
+    /// field is missing or malformed, or the group's bluesky profile is active.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// use postproxy_client::models::Platform;
+    ///
+    /// let connected = client
+    ///     .profile_groups()
+    ///     .connect_bluesky("grp456xyz", "jane.bsky.social", "xxxx-xxxx-xxxx-xxxx")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(connected.profile.network, Platform::Bluesky);
+    /// assert_eq!(connected.profile.external_username.as_deref(), Some("jane.bsky.social"));
+    /// let profile = client.profiles().get(&connected.profile.id).send().await?;
+    /// assert_eq!(profile.profile_group_id, "grp456xyz");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connect_bluesky(
+        &self,
+        id: impl Into<String>,
+        identifier: impl Into<String>,
+        app_password: impl Into<String>,
+    ) -> ConnectWithCredentials<'a> {
+        self.connect_with(
+            id.into(),
+            InitializeConnectionRequest {
+                platform: Some(Platform::Bluesky.to_string()),
+                identifier: Some(identifier.into()),
+                app_password: Some(app_password.into()),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// `POST /api/profile_groups/{id}/initialize_connection` for telegram, with the bot token
+    /// @BotFather gives (`<bot id>:<secret>`), as the official Node SDK's `connectTelegram`
+    /// sends it (not in the reference). The bot's profile is connected at once, with no
+    /// placements: its channels appear as placements once the bot is an administrator of them
+    /// (the answer's `next_step` says so), so poll
+    /// [`placements`](crate::profiles::Profiles::placements) until they do.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// let connected = client
+    ///     .profile_groups()
+    ///     .connect_telegram("grp789ghi", "123456789:ABCdef-GhIJklMnOpQrStUvWxYz")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", connected.next_step.as_deref().unwrap_or_default());
+    /// let channels = client.profiles().placements(&connected.profile.id).send().await?;
+    /// assert!(channels.is_empty(), "none until the bot is added to a channel");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connect_telegram(
+        &self,
+        id: impl Into<String>,
+        bot_token: impl Into<String>,
+    ) -> ConnectWithCredentials<'a> {
+        self.connect_with(
+            id.into(),
+            InitializeConnectionRequest {
+                platform: Some(Platform::Telegram.to_string()),
+                bot_token: Some(bot_token.into()),
+                ..Default::default()
+            },
+        )
+    }
+
+    fn connect_with(
+        &self,
+        id: String,
+        body: InitializeConnectionRequest,
+    ) -> ConnectWithCredentials<'a> {
+        ConnectWithCredentials {
+            client: self.client,
+            timeout: None,
+            inner: self.client.generated().initialize_connection().id(id),
+            body,
         }
     }
 }
@@ -307,10 +407,57 @@ impl InitializeConnection<'_> {
         self
     }
 
-    /// Sends the request: the URL to send the user to.
-    pub async fn send(self) -> Result<InitializeConnectionResponse, Error> {
-        self.client
+    /// Sends the request: the URL to send the user to. An answer of the other shape (a
+    /// profile connected with credentials) is an [`ErrorKind::Decode`](crate::ErrorKind)
+    /// error.
+    pub async fn send(self) -> Result<OAuthConnection, Error> {
+        match self
+            .client
             .call(self.inner.body(self.body).send(), self.timeout)
-            .await
+            .await?
+        {
+            InitializeConnectionResponse::OAuthConnection(answer) => Ok(answer),
+            other => Err(Error::unexpected_answer("an OAuth connection URL", &other)),
+        }
+    }
+}
+
+/// A `POST /api/profile_groups/{id}/initialize_connection` request with credentials, from
+/// [`ProfileGroups::connect_bluesky`] or [`ProfileGroups::connect_telegram`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ConnectWithCredentials<'a> {
+    client: &'a Client,
+    inner: builder::InitializeConnection<'a>,
+    timeout: Option<Duration>,
+    body: InitializeConnectionRequest,
+}
+
+impl ConnectWithCredentials<'_> {
+    /// Reconnect the group's profile of the platform even if it is active.
+    pub fn refresh_connection(mut self, refresh: bool) -> Self {
+        self.body.refresh_connection = Some(refresh);
+        self
+    }
+
+    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
+    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends the request: the connected profile (and, for telegram, the `next_step`). An
+    /// answer of the other shape (an OAuth URL) is an [`ErrorKind::Decode`](crate::ErrorKind)
+    /// error.
+    pub async fn send(self) -> Result<CredentialConnection, Error> {
+        match self
+            .client
+            .call(self.inner.body(self.body).send(), self.timeout)
+            .await?
+        {
+            InitializeConnectionResponse::CredentialConnection(answer) => Ok(answer),
+            other => Err(Error::unexpected_answer("a connected profile", &other)),
+        }
     }
 }

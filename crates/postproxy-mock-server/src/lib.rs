@@ -31,7 +31,8 @@
 //! injection, export and import, a clock per account whose moves poll stats and expire
 //! profiles, faults for the next N requests, and a request journal.
 //! [`MockServer::control`] returns a typed [`control::ControlClient`]. The URLs
-//! initialize_connection returns open a real consent page.
+//! initialize_connection returns for the OAuth platforms open a real consent page; bluesky and
+//! telegram connect at once with credentials, as the official Node SDK sends them.
 //!
 //! Everything one request or one account can make the mock hold is bounded: bodies, headers,
 //! accounts, groups, profiles, placements, snapshots, faults, pending connections, remembered

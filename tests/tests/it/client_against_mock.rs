@@ -338,7 +338,8 @@ async fn initialize_connection_hands_out_a_url_and_refuses_what_the_service_refu
         connection.url
     );
 
-    // grp123abc has an active youtube profile; bluesky has no OAuth connection.
+    // grp123abc has an active youtube profile; bluesky connects with credentials, not with a
+    // redirect_url (422 Missing identifier).
     for platform in [Platform::Youtube, Platform::Bluesky] {
         let result = groups
             .initialize_connection("grp123abc", platform, "https://myapp.com/cb")
@@ -357,6 +358,67 @@ async fn initialize_connection_hands_out_a_url_and_refuses_what_the_service_refu
         .send()
         .await;
     assert_eq!(failure(result).0, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn bluesky_and_telegram_connect_with_credentials() {
+    let mock = MockServer::start().await;
+    let c = client(&mock, mock.full_access_key());
+    let groups = c.profile_groups();
+    // grp789ghi's bluesky profile is inactive: the credentials reconnect it at once.
+    let bsky = groups
+        .connect_bluesky("grp789ghi", "jane@example.com", "xxxx-xxxx-xxxx-xxxx")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            bsky.profile.id.as_str(),
+            bsky.profile.network,
+            bsky.next_step
+        ),
+        ("prof_bs_002", Platform::Bluesky, None)
+    );
+    assert_eq!(bsky.profile.name, "jane.bsky.social");
+    let again = groups
+        .connect_bluesky("grp789ghi", "jane@example.com", "xxxx-xxxx-xxxx-xxxx")
+        .send()
+        .await;
+    assert_eq!(
+        failure(again),
+        (
+            ErrorKind::Validation,
+            Some(422),
+            "Platform already connected".into()
+        )
+    );
+    let refreshed = groups
+        .connect_bluesky("grp789ghi", "brand.example.com", "xxxx-xxxx-xxxx-xxxx")
+        .refresh_connection(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refreshed.profile.id, "prof_bs_002");
+
+    let tg = groups
+        .connect_telegram("grp789ghi", "42:secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tg.profile.network, Platform::Telegram);
+    assert!(tg.next_step.unwrap().contains("admin"));
+    assert!(c
+        .profiles()
+        .placements(&tg.profile.id)
+        .send()
+        .await
+        .unwrap()
+        .is_empty());
+    let malformed = groups.connect_telegram("grp456xyz", "42").send().await;
+    assert_eq!(
+        failure(malformed).2,
+        "Invalid bot_token: expected <bot id>:<secret>, as @BotFather gives it"
+    );
 }
 
 #[tokio::test]

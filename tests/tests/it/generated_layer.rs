@@ -193,7 +193,8 @@ impl PostproxyApi for Canned {
                 p.id, body.platform, body.redirect_url
             ),
         );
-        InitializeConnectionResponse::Ok(example("initialize_connection"))
+        let oauth = common::named_response_example("initialize_connection", 200, "oauth");
+        InitializeConnectionResponse::Ok(serde_json::from_value(oauth).unwrap())
     }
 }
 
@@ -274,7 +275,7 @@ async fn every_operation_round_trips_through_client_and_router() {
         })
         .send()
         .await);
-    assert!(conn.success);
+    assert!(matches!(conn, m::InitializeConnectionResponse::OAuthConnection(c) if c.success));
 
     // A documented error status decodes as the typed error body, with its status.
     match client.list_profile_groups().send().await {

@@ -150,6 +150,18 @@ fn connect(platform: Option<&str>, redirect_url: Option<&str>) -> m::InitializeC
         refresh_connection: None,
         onboarding: None,
         force_no_redirect: None,
+        identifier: None,
+        app_password: None,
+        bot_token: None,
+    }
+}
+
+/// The URL of an OAuth platform's answer.
+#[track_caller]
+fn oauth_url(answer: &m::InitializeConnectionResponse) -> &str {
+    match answer {
+        m::InitializeConnectionResponse::OAuthConnection(c) => &c.url,
+        other => panic!("expected an OAuth answer, got {other:?}"),
     }
 }
 
@@ -823,9 +835,9 @@ async fn initialize_connection_rules() {
                 .await,
         )
         .unwrap();
-    assert_ne!(first.url, second.url);
+    assert_ne!(oauth_url(&first), oauth_url(&second));
     // The url is real: it is served by this mock.
-    let page = reqwest::get(&first.url).await.unwrap();
+    let page = reqwest::get(oauth_url(&first)).await.unwrap();
     assert_eq!(page.status(), 200);
 
     t.record(
@@ -868,9 +880,9 @@ async fn initialize_connection_rules() {
             cb,
         ),
         (
-            "initialize_connection platform: bluesky (no OAuth connect)",
+            "initialize_connection platform: pinterest (neither OAuth nor credentials)",
             "grp123abc",
-            Some("bluesky"),
+            Some("pinterest"),
             cb,
         ),
         (
@@ -896,6 +908,75 @@ async fn initialize_connection_rules() {
                 .await,
         );
     }
+
+    // bluesky and telegram connect at once with credentials, as the Node SDK 1.10 sends them.
+    let bluesky =
+        |identifier: Option<&str>, app_password: Option<&str>| m::InitializeConnectionRequest {
+            identifier: identifier.map(Into::into),
+            app_password: app_password.map(Into::into),
+            ..connect(Some("bluesky"), None)
+        };
+    let telegram = |bot_token: Option<&str>| m::InitializeConnectionRequest {
+        bot_token: bot_token.map(Into::into),
+        ..connect(Some("telegram"), None)
+    };
+    let credentials = [
+        (
+            "initialize_connection grp456xyz bluesky identifier + app_password (new profile)",
+            "grp456xyz",
+            bluesky(Some("jane.bsky.social"), Some("xxxx-xxxx-xxxx-xxxx")),
+        ),
+        (
+            "initialize_connection grp789ghi bluesky by email (reconnects prof_bs_002)",
+            "grp789ghi",
+            bluesky(Some("jane@example.com"), Some("xxxx-xxxx-xxxx-xxxx")),
+        ),
+        (
+            "initialize_connection grp123abc bluesky (already connected)",
+            "grp123abc",
+            bluesky(Some("brand.bsky.social"), Some("xxxx-xxxx-xxxx-xxxx")),
+        ),
+        (
+            "initialize_connection grp456xyz telegram bot_token (no placements yet)",
+            "grp456xyz",
+            telegram(Some("123456789:ABCdef-GhIJklMnOpQrStUvWxYz")),
+        ),
+        (
+            "initialize_connection telegram without bot_token",
+            "grp789ghi",
+            telegram(None),
+        ),
+        (
+            "initialize_connection telegram with a malformed bot_token",
+            "grp789ghi",
+            telegram(Some("not-a-token")),
+        ),
+        (
+            "initialize_connection bluesky with redirect_url instead of credentials",
+            "grp789ghi",
+            m::InitializeConnectionRequest {
+                redirect_url: cb.map(Into::into),
+                ..bluesky(None, Some("xxxx-xxxx-xxxx-xxxx"))
+            },
+        ),
+    ];
+    for (call, group, body) in credentials {
+        t.record(
+            call,
+            c.initialize_connection().id(group).body(body).send().await,
+        );
+    }
+    let telegram_profile = t.steps[t.steps.len() - 4].body["profile"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    t.record(
+        "list_profile_placements of the new telegram profile (none until its channels are added)",
+        c.list_profile_placements()
+            .id(telegram_profile)
+            .send()
+            .await,
+    );
 
     insta::assert_yaml_snapshot!("initialize_connection", t.steps);
 }

@@ -45,6 +45,9 @@ fn round_trip_as(schema: &str, value: &Value) -> Result<Value, String> {
         "DeleteProfileGroupResponse" => round_trip::<m::DeleteProfileGroupResponse>(value),
         "InitializeConnectionRequest" => round_trip::<m::InitializeConnectionRequest>(value),
         "InitializeConnectionResponse" => round_trip::<m::InitializeConnectionResponse>(value),
+        "OAuthConnection" => round_trip::<m::OAuthConnection>(value),
+        "CredentialConnection" => round_trip::<m::CredentialConnection>(value),
+        "ConnectedProfile" => round_trip::<m::ConnectedProfile>(value),
         other => Err(format!(
             "no model type is mapped for schema `{other}` in this test"
         )),

@@ -114,10 +114,19 @@ fn schemas_surface() {
     let spec = common::spec();
     let mut out = String::new();
     for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
-        out.push_str(&format!(
-            "{name}: {}",
-            schema["type"].as_str().unwrap_or("?")
-        ));
+        // A union (`oneOf`) is written as its members.
+        let kind = match schema["oneOf"].as_array() {
+            Some(members) => format!(
+                "oneOf({})",
+                members
+                    .iter()
+                    .map(|m| schema_text(&spec, m))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
+            None => schema["type"].as_str().unwrap_or("?").to_string(),
+        };
+        out.push_str(&format!("{name}: {kind}"));
         if let Some(e) = schema.get("enum") {
             out.push_str(&format!(" enum {e}"));
         }

@@ -14,6 +14,7 @@ pub mod account;
 pub mod auth;
 pub mod clock;
 pub mod connections;
+pub mod credentials;
 pub mod error;
 pub mod fixtures;
 pub mod groups;

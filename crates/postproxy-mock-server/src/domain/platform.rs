@@ -1,7 +1,7 @@
 //! Every fact the mock knows about a network, in one table: what the reference docs say of
-//! its placements and stats, whether initialize_connection connects it by OAuth, and what a
-//! newly connected profile looks like. Rules elsewhere ask [`facts`] instead of listing
-//! networks themselves.
+//! its placements and stats, how initialize_connection connects it (by OAuth, as the reference
+//! says, or with credentials, as the official SDKs do), and what a newly connected profile
+//! looks like. Rules elsewhere ask [`facts`] instead of listing networks themselves.
 
 use postproxy_models::Platform;
 
@@ -18,14 +18,48 @@ pub struct Facts {
     /// Whether the service polls it for stats (google_business has no stats fields in the
     /// reference, so it is never polled).
     pub polled: bool,
-    /// Whether initialize_connection connects it through an OAuth consent page.
+    /// Whether initialize_connection connects it through an OAuth consent page (the
+    /// reference's seven platforms; `redirect_url` required).
     pub oauth: bool,
+    /// What initialize_connection needs to connect it at once, without OAuth (the official
+    /// SDKs' bluesky and telegram); `None` when it cannot be connected so.
+    pub credentials: Option<Credentials>,
     /// Whether a connected profile's token expires (`expires_at` set, [`TOKEN_LIFETIME`]).
     ///
     /// [`TOKEN_LIFETIME`]: super::connections::TOKEN_LIFETIME
     pub token_expires: bool,
     /// The stats keys polling starts a series with, and the size of their first values.
     pub stats_keys: &'static [(&'static str, u64)],
+}
+
+/// How a network is connected with credentials: the body fields it needs and what the
+/// answer adds.
+#[derive(Debug)]
+pub struct Credentials {
+    /// The body fields, in the order they are checked; each is required.
+    pub fields: &'static [Credential],
+    /// The answer's `next_step`, if it has one.
+    pub next_step: Option<&'static str>,
+}
+
+/// One credential field of initialize_connection's body.
+#[derive(Debug)]
+pub struct Credential {
+    /// Its name in the body (and in `Missing <name>`).
+    pub name: &'static str,
+    /// What it must look like, and what it says of the account.
+    pub form: Form,
+}
+
+/// The forms a credential takes (checked in `super::credentials`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Any non-blank text the mock cannot check and does not keep (a password).
+    Secret,
+    /// A Bluesky handle or the account's email: names the account by its handle.
+    HandleOrEmail,
+    /// A bot token from @BotFather, `<bot id>:<secret>`: names the bot by its id.
+    BotToken,
 }
 
 /// Every network, in the order messages list them.
@@ -38,6 +72,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: true,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: true,
             stats_keys: &[
                 ("fan_count", 100),
@@ -57,6 +92,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: true,
             stats_keys: &[
                 ("followers_count", 300),
@@ -75,6 +111,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: false,
             stats_keys: &[
                 ("follower_count", 400),
@@ -92,6 +129,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: true,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: true,
             stats_keys: &[
                 ("followerCount", 200),
@@ -111,6 +149,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: false,
             stats_keys: &[
                 ("subscriberCount", 120),
@@ -127,6 +166,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: false,
             stats_keys: &[
                 ("followers_count", 250),
@@ -145,6 +185,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: true,
+            credentials: None,
             token_expires: true,
             stats_keys: &[
                 ("followers_count", 150),
@@ -164,6 +205,7 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: false,
+            credentials: None,
             token_expires: false,
             stats_keys: &[
                 ("follower_count", 80),
@@ -182,6 +224,19 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: true,
             oauth: false,
+            credentials: Some(Credentials {
+                fields: &[
+                    Credential {
+                        name: "identifier",
+                        form: Form::HandleOrEmail,
+                    },
+                    Credential {
+                        name: "app_password",
+                        form: Form::Secret,
+                    },
+                ],
+                next_step: None,
+            }),
             token_expires: false,
             stats_keys: &[
                 ("followersCount", 40),
@@ -198,6 +253,14 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: true,
             polled: true,
             oauth: false,
+            credentials: Some(Credentials {
+                fields: &[Credential {
+                    name: "bot_token",
+                    form: Form::BotToken,
+                }],
+                // The Node SDK's own tests' text: the real service's words are not documented.
+                next_step: Some("Add bot as admin to channels"),
+            }),
             token_expires: false,
             stats_keys: &[("followers_count", 50)],
         },
@@ -210,11 +273,19 @@ pub static TABLE: [(Platform, Facts); 11] = [
             stats_per_placement: false,
             polled: false,
             oauth: false,
+            credentials: None,
             token_expires: false,
             stats_keys: &[],
         },
     ),
 ];
+
+impl Facts {
+    /// Whether initialize_connection can connect it at all (by OAuth or with credentials).
+    pub fn connectable(&self) -> bool {
+        self.oauth || self.credentials.is_some()
+    }
+}
 
 /// The facts of `platform`.
 pub fn facts(platform: Platform) -> &'static Facts {
@@ -263,5 +334,13 @@ mod tests {
             list(where_(|f| f.oauth), false),
             "facebook, instagram, tiktok, linkedin, youtube, twitter, threads"
         );
+        assert_eq!(
+            list(where_(|f| f.credentials.is_some()), true),
+            "bluesky and telegram"
+        );
+        // A network is connected one way or the other, never both.
+        assert!(TABLE
+            .iter()
+            .all(|(_, f)| !(f.oauth && f.credentials.is_some())));
     }
 }

@@ -18,7 +18,7 @@ use crate::domain::ids::IdGenerator;
 use crate::domain::FastMap;
 use postproxy_models::InitializeConnectionRequest;
 
-use crate::domain::connections::Connection;
+use crate::domain::connections::Connected;
 
 use crate::limits::MAX_ACCOUNTS;
 
@@ -163,19 +163,20 @@ impl Store {
         self.tokens.get(token).map(String::as_str)
     }
 
-    /// initialize_connection for `who`: the invitation's token is unique across the server,
-    /// so it is drawn here; a refused request leaves no token behind.
+    /// initialize_connection for `who`: an invitation's token is unique across the server,
+    /// so it is drawn here; a refused request, and a credential connection (which makes no
+    /// invitation), leave no token behind.
     pub fn initialize_connection(
         &mut self,
         who: &Principal,
         group_id: &str,
         body: &InitializeConnectionRequest,
-    ) -> Result<Connection, DomainError> {
+    ) -> Result<Connected, DomainError> {
         let token = self.new_token(&who.account_id);
         let result = self.account_now(&who.account_id).and_then(|mut account| {
             account.initialize_connection(who, group_id, body, token.clone())
         });
-        if result.is_err() {
+        if !matches!(result, Ok(Connected::Invitation(_))) {
             self.tokens.remove(&token);
         }
         result

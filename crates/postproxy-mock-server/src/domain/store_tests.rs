@@ -1,7 +1,7 @@
 //! Unit tests of the store: accounts, keys, tokens, resets.
 
 use super::*;
-use crate::domain::connections::CONNECTION_TTL;
+use crate::domain::connections::{Connected, CONNECTION_TTL};
 use crate::domain::error::DomainError;
 use crate::domain::fixtures::{ApiKeyFixture, GroupFixture, DEMO_FULL_ACCESS_KEY};
 
@@ -72,6 +72,12 @@ fn generated_ids_and_keys_follow_the_seed() {
     assert_eq!(first_key(&mut a), first_key(&mut b));
 }
 
+/// The token of an invitation.
+#[track_caller]
+fn token(connected: Connected) -> String {
+    connected.invitation().expect("an invitation").token
+}
+
 #[test]
 fn a_refused_invitation_leaves_no_token() {
     let mut store = Store::new(&Fixtures::demo(), 0);
@@ -82,15 +88,33 @@ fn a_refused_invitation_leaves_no_token() {
         ..Default::default()
     };
     let refused = store.initialize_connection(&who, "grp789ghi", &request("myspace"));
-    assert_eq!(refused.unwrap_err(), DomainError::rejected("Unsupported platform: myspace. Supported platforms: facebook, instagram, tiktok, linkedin, youtube, twitter, threads"));
+    assert_eq!(refused.unwrap_err(), DomainError::rejected("Unsupported platform: myspace. Supported platforms: facebook, instagram, tiktok, linkedin, youtube, twitter, threads, bluesky, telegram"));
     let missing = store.initialize_connection(&who, "grp_nope", &request("youtube"));
     assert_eq!(missing.unwrap_err(), DomainError::NotFound);
     assert!(store.tokens.is_empty(), "{:?}", store.tokens);
     let made = store
         .initialize_connection(&who, "grp789ghi", &request("youtube"))
         .unwrap();
-    assert_eq!(store.account_of_token(&made.token), Some("acct_demo"));
+    assert_eq!(store.account_of_token(&token(made)), Some("acct_demo"));
     assert_eq!(store.tokens.len(), 1);
+}
+
+#[test]
+fn a_credential_connection_leaves_no_token() {
+    let mut store = Store::new(&Fixtures::demo(), 0);
+    let who = store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).unwrap();
+    let telegram = InitializeConnectionRequest {
+        platform: Some("telegram".into()),
+        bot_token: Some("123456789:ABCdef".into()),
+        ..Default::default()
+    };
+    let connected = store
+        .initialize_connection(&who, "grp789ghi", &telegram)
+        .unwrap();
+    assert!(matches!(connected, Connected::Profile(_)), "{connected:?}");
+    let refused = store.initialize_connection(&who, "grp789ghi", &telegram);
+    assert_eq!(refused.unwrap_err(), DomainError::AlreadyConnected);
+    assert!(store.tokens.is_empty(), "{:?}", store.tokens);
 }
 
 /// Every way an invitation ends takes its token out of the server's index: authorize,
@@ -107,10 +131,7 @@ fn an_ended_invitation_leaves_no_token() {
             refresh_connection: Some(true),
             ..Default::default()
         };
-        let token = store
-            .initialize_connection(&who, group, &request)
-            .unwrap()
-            .token;
+        let token = token(store.initialize_connection(&who, group, &request).unwrap());
         assert_eq!(store.account_of_token(&token), Some("acct_demo"));
         token
     };

@@ -4,13 +4,15 @@
 //! answer (`crate::http::error`).
 
 use postproxy_models::{
-    CreateProfileGroupRequest, DeleteProfileGroupResponse as DeletedGroup,
-    DeleteProfileResponse as DeletedProfile, InitializeConnectionRequest, PlacementList,
-    ProfileGroupList, ProfileList, ProfileStatsResponse,
+    ConnectedProfile, CreateProfileGroupRequest, CredentialConnection,
+    DeleteProfileGroupResponse as DeletedGroup, DeleteProfileResponse as DeletedProfile,
+    InitializeConnectionRequest, OAuthConnection, PlacementList, ProfileGroupList, ProfileList,
+    ProfileStatsResponse,
 };
 
 use crate::domain::account::Account;
 use crate::domain::auth::Principal;
+use crate::domain::connections::Connected;
 use crate::domain::error::DomainError;
 use crate::domain::stats::StatsQuery;
 use crate::http::error::ApiError;
@@ -225,14 +227,25 @@ impl PostproxyApi for AppState {
             who.and_then(|who| store.initialize_connection(&who, &path.id, &body))
                 .map_err(ApiError::from)
         };
-        match result {
-            Ok(connection) => {
-                InitializeConnectionResponse::Ok(postproxy_models::InitializeConnectionResponse {
-                    url: format!("{}/connect/{}", self.base_url(), connection.token),
-                    success: true,
-                })
+        let answer = match result {
+            Ok(Connected::Invitation(connection)) => OAuthConnection {
+                url: format!("{}/connect/{}", self.base_url(), connection.token),
+                success: true,
             }
-            Err(e) => e.into(),
-        }
+            .into(),
+            Ok(Connected::Profile(connected)) => CredentialConnection {
+                success: true,
+                profile: ConnectedProfile {
+                    id: connected.profile.id,
+                    network: connected.profile.platform,
+                    name: connected.profile.name,
+                    external_username: connected.external_username,
+                },
+                next_step: connected.next_step.map(Into::into),
+            }
+            .into(),
+            Err(e) => return e.into(),
+        };
+        InitializeConnectionResponse::Ok(answer)
     }
 }

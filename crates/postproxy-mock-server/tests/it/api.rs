@@ -758,7 +758,21 @@ async fn initialize_connection_errors() {
     for (body, message) in cases {
         mock.post(INIT, FULL, body).await.assert_error(422, message);
     }
-    for platform in ["bluesky", "telegram", "myspace"] {
+    // bluesky and telegram connect with credentials (tests/node_sdk_connections.rs): a
+    // redirect_url does not stand in for them.
+    for (platform, message) in [
+        ("bluesky", "Missing identifier"),
+        ("telegram", "Missing bot_token"),
+    ] {
+        mock.post(
+            INIT,
+            FULL,
+            json!({"platform": platform, "redirect_url": "https://x.test/cb"}),
+        )
+        .await
+        .assert_error(422, message);
+    }
+    for platform in ["pinterest", "google_business", "myspace"] {
         let reply = mock
             .post(
                 INIT,
@@ -1085,6 +1099,9 @@ async fn null_for_a_documented_body_field_is_400_naming_it() {
     for field in [
         "platform",
         "redirect_url",
+        "identifier",
+        "app_password",
+        "bot_token",
         "onboarding",
         "refresh_connection",
         "force_no_redirect",
@@ -1104,7 +1121,8 @@ async fn null_for_a_documented_body_field_is_400_naming_it() {
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
-    let body = json!({"platform": "instagram", "redirect_url": "https://example.com/cb", "bot_token": null});
+    let body =
+        json!({"platform": "instagram", "redirect_url": "https://example.com/cb", "chat_id": null});
     let connected = mock.post(INIT, FULL, body).await;
     assert_eq!(connected.status, 200, "{}", connected.body);
 }

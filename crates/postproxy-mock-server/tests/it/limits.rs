@@ -405,7 +405,9 @@ async fn a_long_run_of_invitations_and_denials_leaves_no_tokens() {
         for _ in 0..cycles {
             let connection = store
                 .initialize_connection(&who, "grp789ghi", &body)
-                .unwrap();
+                .unwrap()
+                .invitation()
+                .expect("an OAuth platform makes an invitation");
             assert_eq!(store.token_count(), 1);
             store
                 .account_mut(DEMO)

@@ -9,4 +9,5 @@ mod cache;
 mod concurrency;
 mod control;
 mod limits;
+mod node_sdk_connections;
 mod server;

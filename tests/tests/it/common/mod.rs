@@ -113,12 +113,21 @@ pub fn error_response<T: std::fmt::Debug>(
     }
 }
 
-/// The spec's example for an operation's response with `status`.
+/// The spec's example for an operation's response with `status` (its `example`).
 pub fn response_example(op: &str, status: u16) -> Value {
+    find_example(&format!("{op} response {status}"))
+}
+
+/// The example named `name` of an operation's response with `status` (one of its `examples`).
+pub fn named_response_example(op: &str, status: u16, name: &str) -> Value {
+    find_example(&format!("{op} response {status} ({name})"))
+}
+
+fn find_example(place: &str) -> Value {
     let spec = spec();
     examples(&spec)
         .into_iter()
-        .find(|e| e.place == format!("{op} response {status}"))
-        .unwrap_or_else(|| panic!("no example for {op} response {status}"))
+        .find(|e| e.place == place)
+        .unwrap_or_else(|| panic!("no example at {place}"))
         .value
 }
