@@ -90,18 +90,12 @@ pub async fn intercept(
 
     // Keep the body for the journal only when asked to: it costs a copy.
     let (request, body) = if record_bodies {
-        let (parts, body) = request.into_parts();
-        match axum::body::to_bytes(body, crate::limits::BODY_LIMIT).await {
-            Ok(bytes) => {
-                let text = body_text(&bytes);
-                (Request::from_parts(parts, Body::from(bytes)), text)
-            }
-            Err(_) => {
-                let response =
-                    ApiError::payload_too_large(crate::limits::BODY_LIMIT).into_response();
-                let entry = recorded(&who, method, uri, response.status(), None);
+        match with_body_text(request).await {
+            Ok(read) => read,
+            Err(too_large) => {
+                let entry = recorded(&who, method, uri, too_large.status(), None);
                 record(&mut api.store(), &who, entry, None);
-                return response;
+                return too_large;
             }
         }
     } else {
@@ -117,22 +111,38 @@ pub async fn intercept(
     };
     // A GET's fresh answer is kept for the next one (see `crate::http::cache`).
     let (response, keep) = match cache_version {
-        Some(version) if cache::keepable(&response) => {
-            let (parts, body) = response.into_parts();
-            // The handlers' bodies are whole in memory: this never waits, and never fails.
-            match axum::body::to_bytes(body, usize::MAX).await {
-                Ok(bytes) => (
-                    Response::from_parts(parts, Body::from(bytes.clone())),
-                    Some((version, bytes)),
-                ),
-                Err(_) => (internal_error(), None),
-            }
-        }
+        Some(version) if cache::keepable(&response) => keep_body(response, version).await,
         _ => (response, None),
     };
     let entry = recorded(&who, method, uri, response.status(), body);
     record(&mut api.store(), &who, entry, keep);
     response
+}
+
+/// The request with its body read, and the body as the journal keeps it; a 413 answer if the
+/// body is over the limit.
+async fn with_body_text(request: Request) -> Result<(Request, Option<String>), Response> {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, crate::limits::BODY_LIMIT).await {
+        Ok(bytes) => {
+            let text = body_text(&bytes);
+            Ok((Request::from_parts(parts, Body::from(bytes)), text))
+        }
+        Err(_) => Err(ApiError::payload_too_large(crate::limits::BODY_LIMIT).into_response()),
+    }
+}
+
+/// A fresh GET answer and its body, to keep at `version`.
+async fn keep_body(response: Response, version: u64) -> (Response, Option<(u64, Bytes)>) {
+    let (parts, body) = response.into_parts();
+    // The handlers' bodies are whole in memory: this never waits, and never fails.
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => (
+            Response::from_parts(parts, Body::from(bytes.clone())),
+            Some((version, bytes)),
+        ),
+        Err(_) => (internal_error(), None),
+    }
 }
 
 /// Under the lock: authenticates the request, brings its account up to its clock, claims its

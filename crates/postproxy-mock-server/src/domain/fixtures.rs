@@ -326,136 +326,130 @@ impl Fixtures {
 impl AccountFixture {
     /// [`Fixtures::validate`] for one account; paths are relative to the account.
     pub fn validate(&self) -> Result<(), FixtureError> {
-        let err = |path: String, message: String| FixtureError {
-            file: None,
-            path,
-            message,
-        };
-        let account = self;
-        if let Some(clock) = &account.clock {
+        if let Some(clock) = &self.clock {
             if parse_timestamp(&clock.now).is_none() {
-                return Err(err(
-                    "clock.now".into(),
+                return Err(at(
+                    "clock.now",
                     format!("{:?} is not an RFC 3339 timestamp", clock.now),
                 ));
             }
         }
+        if let Some(id) = &self.id {
+            if id.trim().is_empty() || !id.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(at(
+                    "id",
+                    "an account id must be non-empty visible ASCII without spaces",
+                ));
+            }
+        }
+        self.validate_keys()?;
+        self.validate_groups()
+    }
+
+    /// Keys: well formed, unique, scoped to one of the account's own groups.
+    fn validate_keys(&self) -> Result<(), FixtureError> {
+        let own_groups: HashSet<&str> = self.profile_groups.iter().map(|g| g.id.as_str()).collect();
         let mut keys = HashSet::new();
-        let mut groups = HashSet::new();
-        let mut profiles = HashSet::new();
-        {
-            if let Some(id) = &account.id {
-                if id.trim().is_empty() || !id.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(err(
-                        "id".into(),
-                        "an account id must be non-empty visible ASCII without spaces".into(),
+        for (k, key) in self.api_keys.iter().enumerate() {
+            let kp = format!("api_keys[{k}]");
+            if let Some(key) = &key.key {
+                if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(at(
+                        format!("{kp}.key"),
+                        "a key must be non-empty visible ASCII without spaces",
+                    ));
+                }
+                if !keys.insert(key.as_str()) {
+                    return Err(at(format!("{kp}.key"), "duplicate API key"));
+                }
+            }
+            if let Some(group) = &key.profile_group_id {
+                if !own_groups.contains(group.as_str()) {
+                    return Err(at(
+                        format!("{kp}.profile_group_id"),
+                        format!("no profile group {group:?} in this account"),
                     ));
                 }
             }
-            let own_groups: HashSet<&str> = account
-                .profile_groups
-                .iter()
-                .map(|g| g.id.as_str())
-                .collect();
-            for (k, key) in account.api_keys.iter().enumerate() {
-                let kp = format!("api_keys[{k}]");
-                if let Some(key) = &key.key {
-                    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
-                        return Err(err(
-                            format!("{kp}.key"),
-                            "a key must be non-empty visible ASCII without spaces".into(),
-                        ));
-                    }
-                    if !keys.insert(key.as_str()) {
-                        return Err(err(format!("{kp}.key"), "duplicate API key".into()));
-                    }
-                }
-                if let Some(group) = &key.profile_group_id {
-                    if !own_groups.contains(group.as_str()) {
-                        return Err(err(
-                            format!("{kp}.profile_group_id"),
-                            format!("no profile group {group:?} in this account"),
-                        ));
-                    }
-                }
+        }
+        Ok(())
+    }
+
+    /// Groups and their profiles: within the caps, ids unique, names not blank.
+    fn validate_groups(&self) -> Result<(), FixtureError> {
+        let caps = crate::limits::MAX_GROUPS;
+        if self.profile_groups.len() > caps {
+            return Err(at(
+                "profile_groups",
+                format!("at most {caps} profile groups per account"),
+            ));
+        }
+        let profile_count: usize = self.profile_groups.iter().map(|g| g.profiles.len()).sum();
+        if profile_count > crate::limits::MAX_PROFILES {
+            return Err(at(
+                "profile_groups",
+                format!(
+                    "at most {} profiles per account, not {profile_count}",
+                    crate::limits::MAX_PROFILES
+                ),
+            ));
+        }
+        let (mut groups, mut profiles) = (HashSet::new(), HashSet::new());
+        for (g, group) in self.profile_groups.iter().enumerate() {
+            let gp = format!("profile_groups[{g}]");
+            if group.id.trim().is_empty() {
+                return Err(at(format!("{gp}.id"), "must not be blank"));
             }
-            let caps = crate::limits::MAX_GROUPS;
-            if account.profile_groups.len() > caps {
-                return Err(err(
-                    "profile_groups".into(),
-                    format!("at most {caps} profile groups per account"),
+            if !groups.insert(group.id.as_str()) {
+                return Err(at(
+                    format!("{gp}.id"),
+                    format!("duplicate profile group id {:?}", group.id),
                 ));
             }
-            let profile_count: usize = account
-                .profile_groups
-                .iter()
-                .map(|g| g.profiles.len())
-                .sum();
-            if profile_count > crate::limits::MAX_PROFILES {
-                return Err(err(
-                    "profile_groups".into(),
-                    format!(
-                        "at most {} profiles per account, not {profile_count}",
-                        crate::limits::MAX_PROFILES
-                    ),
-                ));
+            if group.name.trim().is_empty() {
+                return Err(at(format!("{gp}.name"), "must not be blank"));
             }
-            for (g, group) in account.profile_groups.iter().enumerate() {
-                let gp = format!("profile_groups[{g}]");
-                if group.id.trim().is_empty() {
-                    return Err(err(format!("{gp}.id"), "must not be blank".into()));
+            for (p, profile) in group.profiles.iter().enumerate() {
+                let pp = format!("{gp}.profiles[{p}]");
+                if profile.id.trim().is_empty() {
+                    return Err(at(format!("{pp}.id"), "must not be blank"));
                 }
-                if !groups.insert(group.id.as_str()) {
-                    return Err(err(
-                        format!("{gp}.id"),
-                        format!("duplicate profile group id {:?}", group.id),
+                if !profiles.insert(profile.id.as_str()) {
+                    return Err(at(
+                        format!("{pp}.id"),
+                        format!("duplicate profile id {:?}", profile.id),
                     ));
                 }
-                if group.name.trim().is_empty() {
-                    return Err(err(format!("{gp}.name"), "must not be blank".into()));
-                }
-                for (p, profile) in group.profiles.iter().enumerate() {
-                    let pp = format!("{gp}.profiles[{p}]");
-                    if profile.id.trim().is_empty() {
-                        return Err(err(format!("{pp}.id"), "must not be blank".into()));
-                    }
-                    if !profiles.insert(profile.id.as_str()) {
-                        return Err(err(
-                            format!("{pp}.id"),
-                            format!("duplicate profile id {:?}", profile.id),
-                        ));
-                    }
-                    validate_profile(profile, &pp)?;
-                }
+                validate_profile(profile, &pp)?;
             }
         }
         Ok(())
     }
 }
 
-pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(), FixtureError> {
-    let err = |path: String, message: String| FixtureError {
+/// A problem at `path` of an account (the file is filled in by the caller that knows it).
+fn at(path: impl Into<String>, message: impl Into<String>) -> FixtureError {
+    FixtureError {
         file: None,
-        path,
-        message,
-    };
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(), FixtureError> {
     if profile.post_count < 0 {
-        return Err(err(
-            format!("{pp}.post_count"),
-            "must not be negative".into(),
-        ));
+        return Err(at(format!("{pp}.post_count"), "must not be negative"));
     }
     if let Some(expires_at) = &profile.expires_at {
         if parse_timestamp(expires_at).is_none() {
-            return Err(err(
+            return Err(at(
                 format!("{pp}.expires_at"),
                 format!("{expires_at:?} is not an RFC 3339 timestamp"),
             ));
         }
     }
-    let platform = profile.platform;
     if profile.placements.len() > crate::limits::MAX_PLACEMENTS {
-        return Err(err(
+        return Err(at(
             format!("{pp}.placements"),
             format!(
                 "at most {} placements per profile",
@@ -464,7 +458,7 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
         ));
     }
     if profile.stats.len() > crate::limits::MAX_SNAPSHOTS {
-        return Err(err(
+        return Err(at(
             format!("{pp}.stats"),
             format!(
                 "at most {} snapshots per profile",
@@ -472,8 +466,19 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
             ),
         ));
     }
+    let placement_ids = validate_placements(profile, pp)?;
+    validate_snapshots(profile, pp, &placement_ids)
+}
+
+/// A profile's placements: only on networks that have them, ids unique, a null id only for
+/// LinkedIn's personal profile. Returns the ids.
+fn validate_placements<'a>(
+    profile: &'a ProfileFixture,
+    pp: &str,
+) -> Result<HashSet<&'a str>, FixtureError> {
+    let platform = profile.platform;
     if !facts(platform).has_placements && !profile.placements.is_empty() {
-        return Err(err(
+        return Err(at(
             format!("{pp}.placements"),
             format!("{platform} profiles have no placements"),
         ));
@@ -482,50 +487,53 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
     for (i, placement) in profile.placements.iter().enumerate() {
         match &placement.id {
             Some(id) if !placement_ids.insert(id.as_str()) => {
-                return Err(err(
+                return Err(at(
                     format!("{pp}.placements[{i}].id"),
                     format!("duplicate placement id {id:?}"),
                 ));
             }
             Some(_) => {}
             None if platform != Platform::Linkedin => {
-                return Err(err(
+                return Err(at(
                     format!("{pp}.placements[{i}].id"),
-                    "only the LinkedIn personal profile placement may have a null id".into(),
+                    "only the LinkedIn personal profile placement may have a null id",
                 ));
             }
             None => {}
         }
     }
+    Ok(placement_ids)
+}
+
+/// A profile's snapshots: timestamps that parse, a `placement_id` exactly where the network
+/// keeps stats per placement, naming one of the profile's placements.
+fn validate_snapshots(
+    profile: &ProfileFixture,
+    pp: &str,
+    placement_ids: &HashSet<&str>,
+) -> Result<(), FixtureError> {
+    let platform = profile.platform;
     for (s, snapshot) in profile.stats.iter().enumerate() {
         let sp = format!("{pp}.stats[{s}]");
         if parse_timestamp(&snapshot.recorded_at).is_none() {
-            return Err(err(
+            return Err(at(
                 format!("{sp}.recorded_at"),
                 format!("{:?} is not an RFC 3339 timestamp", snapshot.recorded_at),
             ));
         }
-        match (&snapshot.placement_id, facts(platform).stats_per_placement) {
+        let problem = match (&snapshot.placement_id, facts(platform).stats_per_placement) {
             (None, true) => {
-                return Err(err(
-                    format!("{sp}.placement_id"),
-                    format!("required for {platform} profiles (the id of one of its placements)"),
-                ));
+                format!("required for {platform} profiles (the id of one of its placements)")
             }
             (Some(id), true) if !placement_ids.contains(id.as_str()) => {
-                return Err(err(
-                    format!("{sp}.placement_id"),
-                    format!("no placement {id:?} in this profile's placements"),
-                ));
+                format!("no placement {id:?} in this profile's placements")
             }
             (Some(_), false) => {
-                return Err(err(
-                    format!("{sp}.placement_id"),
-                    format!("must be null: {platform} stats are not kept per placement"),
-                ));
+                format!("must be null: {platform} stats are not kept per placement")
             }
-            _ => {}
-        }
+            _ => continue,
+        };
+        return Err(at(format!("{sp}.placement_id"), problem));
     }
     Ok(())
 }
