@@ -5,22 +5,12 @@ use postproxy_models::{InitializeConnectionRequest, Placement, Platform, Profile
 
 use super::*;
 use crate::domain::clock::Clock;
-use crate::domain::fixtures::Fixtures;
 
 fn demo() -> Account {
-    let fixtures = Fixtures::demo();
-    let fixture = &fixtures.accounts[0];
-    let keys: Vec<String> = fixture
-        .api_keys
-        .iter()
-        .map(|k| k.key.clone().unwrap())
-        .collect();
-    Account::new("acct_demo".into(), fixture, &keys, 0, Clock::real())
+    crate::domain::tests::demo_account(Clock::real())
 }
 
-fn full(account: &Account) -> Principal {
-    account.api_keys()[0].principal.clone()
-}
+use crate::domain::tests::full;
 
 fn bluesky(identifier: Option<&str>, app_password: Option<&str>) -> InitializeConnectionRequest {
     InitializeConnectionRequest {

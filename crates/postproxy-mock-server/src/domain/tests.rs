@@ -17,7 +17,8 @@ use super::stats::{add, StatsQuery};
 use super::tick::TickReport;
 use crate::domain::fixtures::Fixtures;
 
-fn demo_account(clock: Clock) -> Account {
+/// The demo data's account on `clock` (shared by the domain's unit tests).
+pub(super) fn demo_account(clock: Clock) -> Account {
     let fixtures = Fixtures::demo();
     let fixture = &fixtures.accounts[0];
     let keys: Vec<String> = fixture
@@ -28,7 +29,8 @@ fn demo_account(clock: Clock) -> Account {
     Account::new("acct_demo".into(), fixture, &keys, 0, clock)
 }
 
-fn full(account: &Account) -> Principal {
+/// The demo account's full-access key holder.
+pub(super) fn full(account: &Account) -> Principal {
     account.api_keys()[0].principal.clone()
 }
 
