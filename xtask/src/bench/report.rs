@@ -173,7 +173,7 @@ impl Results {
     }
 }
 
-/// A target of issue 6 and the figure measured for it.
+/// A target (of issues 6 and 12) and the figure measured for it.
 pub struct Target {
     pub what: String,
     pub target: String,
@@ -181,51 +181,57 @@ pub struct Target {
     pub met: bool,
 }
 
+/// Issue 12's throughput targets: each scenario's req/s against the floor's list req/s in the
+/// same run, at 10 connections and more.
+const FLOOR_TARGETS: [(&str, f64); 3] = [
+    ("list profiles", 0.8),
+    ("auth failure (401)", 0.9),
+    ("get profile (rollup)", 0.75),
+];
+
 pub fn targets(r: &Results) -> Vec<Target> {
     let mut t = Vec::new();
-    // The list call against the bare floor and against Prism, at each concurrency level.
-    for (peer, min, target) in [
-        ("floor", 0.75, "≥ 0.75 × floor req/s"),
-        ("Prism", 15.0, "≥ 15 × Prism req/s"),
-    ] {
-        for c in r.levels() {
-            let (Some(mock), Some(other)) = (
-                r.run("mock", "list profiles", c),
-                r.run(peer, "list profiles", c),
+    for (scenario, min) in FLOOR_TARGETS {
+        for c in r.levels().into_iter().filter(|&c| c >= 10) {
+            let (Some(mock), Some(floor)) = (
+                r.run("mock", scenario, c),
+                r.run("floor", "list profiles", c),
             ) else {
                 continue;
             };
-            let ratio = mock.report.rps / other.report.rps;
+            let ratio = mock.report.rps / floor.report.rps;
             t.push(Target {
-                what: format!("list profiles vs {peer}, {c} conn"),
-                target: target.into(),
+                what: format!("{scenario} vs floor, {c} conn"),
+                target: format!("≥ {min} × floor req/s"),
                 figure: format!(
                     "{ratio:.2} × ({} vs {} req/s)",
                     fmt_int(mock.report.rps),
-                    fmt_int(other.report.rps)
+                    fmt_int(floor.report.rps)
                 ),
                 met: ratio >= min,
             });
         }
     }
-    if let Some(&top) = r.levels().last() {
-        let floor = r
-            .run("floor", "list profiles", top)
-            .map(|f| format!(" (floor: {})", us(f.report.p99_us)))
-            .unwrap_or_default();
-        for run in r
-            .runs
-            .iter()
-            .filter(|x| x.server == "mock" && x.conns == top)
-        {
-            t.push(Target {
-                what: format!("p99, {}, {top} conn", run.scenario),
-                target: "< 2 ms (at 50 connections)".into(),
-                figure: format!("{}{floor}", us(run.report.p99_us)),
-                met: run.report.p99_us < 2000.0,
-            });
-        }
+    for c in r.levels() {
+        let (Some(mock), Some(prism)) = (
+            r.run("mock", "list profiles", c),
+            r.run("Prism", "list profiles", c),
+        ) else {
+            continue;
+        };
+        let ratio = mock.report.rps / prism.report.rps;
+        t.push(Target {
+            what: format!("list profiles vs Prism, {c} conn"),
+            target: "≥ 15 × Prism req/s".into(),
+            figure: format!(
+                "{ratio:.2} × ({} vs {} req/s)",
+                fmt_int(mock.report.rps),
+                fmt_int(prism.report.rps)
+            ),
+            met: ratio >= 15.0,
+        });
     }
+    t.extend(p99_targets(r));
     if let Some(s) = &r.startup {
         if let Some((median, p90)) = median_p90(&s.binary_ms) {
             t.push(Target {
@@ -271,6 +277,33 @@ pub fn targets(r: &Results) -> Vec<Target> {
     t
 }
 
+/// Issue 12's latency target: at the top concurrency level, every scenario's p99 within 1.25 ×
+/// the floor's p99 in the same run.
+fn p99_targets(r: &Results) -> Vec<Target> {
+    let Some(&top) = r.levels().last() else {
+        return Vec::new();
+    };
+    let Some(floor) = r.run("floor", "list profiles", top) else {
+        return Vec::new();
+    };
+    let limit = floor.report.p99_us * 1.25;
+    r.runs
+        .iter()
+        .filter(|x| x.server == "mock" && x.conns == top)
+        .map(|run| Target {
+            what: format!("p99, {}, {top} conn", run.scenario),
+            target: "≤ 1.25 × the floor's p99".into(),
+            figure: format!(
+                "{} (floor: {}, limit {})",
+                us(run.report.p99_us),
+                us(floor.report.p99_us),
+                us(limit)
+            ),
+            met: run.report.p99_us <= limit,
+        })
+        .collect()
+}
+
 /// The targets as a Markdown table.
 pub fn targets_table(r: &Results) -> String {
     let mut out = String::from("| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
@@ -288,7 +321,7 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(
         o,
         "Written by `{}` (the whole run took {} s). Figures are measured, not asserted: the \
-         targets of issue 6 are printed beside them. Rerun the command to replace this file.\n",
+         targets of issues 6 and 12 are printed beside them. Rerun the command to replace this file.\n",
         r.invocation, r.elapsed_s
     );
     if let Some(note) = &r.note {

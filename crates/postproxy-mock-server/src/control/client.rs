@@ -43,12 +43,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::control::{
-    AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, GroupInject, GroupPatch,
-    JournalSettings,
+    AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, Connection, ConnectionOutcome,
+    GroupInject, GroupPatch, JournalSettings, ProfilePatch,
 };
-use crate::domain::connections::{Connection, ConnectionOutcome};
 use crate::domain::fixtures::{AccountFixture, ProfileFixture, SnapshotFixture};
-use crate::domain::inject::ProfilePatch;
 use crate::harness::faults::{Fault, FaultSpec};
 use crate::harness::journal::{JournalFilter, JournalPage};
 

@@ -10,10 +10,10 @@ use time::Duration;
 use utoipa::ToSchema;
 
 use super::common::{on_account, Answer, Api, ControlError, Routes};
+use super::wire::TickReport;
 use crate::domain::clock::format_timestamp;
 use crate::domain::clock::Clock;
 use crate::domain::fixtures::parse_timestamp;
-use crate::domain::tick::TickReport;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiPath, ControlJson};
 
@@ -180,7 +180,7 @@ pub(super) async fn set_clock(
         })
         .transpose()?;
     on_account(&api, &id, StatusCode::OK, |a| {
-        let effects = a.set_clock(now, body.frozen);
+        let effects = a.set_clock(now, body.frozen).into();
         Ok(ClockReport {
             clock: clock_info(&a.clock),
             effects,
@@ -203,7 +203,7 @@ pub(super) async fn advance_clock(
         .duration()
         .ok_or_else(|| ApiError::unprocessable("the clock moves forward by 0 to 100 years"))?;
     on_account(&api, &id, StatusCode::OK, |a| {
-        let effects = a.advance_clock(by);
+        let effects = a.advance_clock(by).into();
         Ok(ClockReport {
             clock: clock_info(&a.clock),
             effects,

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::common::{on_account, Answer, Api, ControlError, Routes};
-use crate::domain::connections::{Connection, ConnectionOutcome};
+use super::wire::{Connection, ConnectionOutcome};
 use crate::http::extract::ApiPath;
 
 /// This tag's routes.
@@ -32,7 +32,12 @@ pub(super) fn routes() -> Routes {
     params(("account" = String, Path)),
     responses((status = 200, body = Vec<Connection>), (status = 404, body = ControlError)))]
 pub(super) async fn list_connections(State(api): Api, ApiPath(id): ApiPath<String>) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| Ok(a.connections()))
+    on_account(&api, &id, StatusCode::OK, |a| {
+        Ok(a.connections()
+            .iter()
+            .map(Connection::from)
+            .collect::<Vec<_>>())
+    })
 }
 
 /// Completes a pending connection as if the user clicked Authorize: the profile is created in
@@ -48,7 +53,9 @@ pub(super) async fn authorize_connection(
     State(api): Api,
     ApiPath((id, token)): ApiPath<(String, String)>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| Ok(a.authorize(&token)?))
+    on_account(&api, &id, StatusCode::OK, |a| {
+        Ok(ConnectionOutcome::from(a.authorize(&token)?))
+    })
 }
 
 /// Ends a pending connection as if the user clicked Deny.
@@ -59,5 +66,7 @@ pub(super) async fn deny_connection(
     State(api): Api,
     ApiPath((id, token)): ApiPath<(String, String)>,
 ) -> Answer {
-    on_account(&api, &id, StatusCode::OK, |a| Ok(a.deny(&token)?))
+    on_account(&api, &id, StatusCode::OK, |a| {
+        Ok(ConnectionOutcome::from(a.deny(&token)?))
+    })
 }

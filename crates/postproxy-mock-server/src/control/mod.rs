@@ -25,11 +25,9 @@ pub(crate) mod consent;
 mod faults;
 mod journal;
 mod state;
+mod wire;
 
 pub use crate::domain::auth::key_id;
-pub use crate::domain::connections::{Connection, ConnectionOutcome};
-pub use crate::domain::inject::ProfilePatch;
-pub use crate::domain::tick::TickReport;
 pub use crate::harness::faults::{default_message, Fault, FaultSpec, Method};
 pub use crate::harness::journal::{JournalEntry, JournalFilter, JournalPage};
 pub use accounts::{AccountInfo, KeyInfo};
@@ -38,6 +36,7 @@ pub use clock::{ClockAdvance, ClockInfo, ClockReport, ClockUpdate};
 pub use common::{ControlError, Done};
 pub use journal::JournalSettings;
 pub use state::{GroupInject, GroupPatch};
+pub use wire::{Connection, ConnectionOutcome, ProfilePatch, TickReport};
 
 use std::sync::Arc;
 

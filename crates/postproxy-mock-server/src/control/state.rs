@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::common::{on_account, Answer, Api, ControlError, Done, Routes};
+use super::wire::ProfilePatch;
 use crate::domain::fixtures::{ProfileFixture, SnapshotFixture};
-use crate::domain::inject::ProfilePatch;
 use crate::http::extract::{ApiPath, ControlJson};
 
 /// A profile group to add.
@@ -123,7 +123,7 @@ pub(super) async fn patch_profile(
     ControlJson(body): ControlJson<ProfilePatch>,
 ) -> Answer {
     on_account(&api, &id, StatusCode::OK, |a| {
-        Ok(a.patch_profile(&profile, &body)?)
+        Ok(a.patch_profile(&profile, &(&body).into())?)
     })
 }
 

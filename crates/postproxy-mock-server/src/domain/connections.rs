@@ -35,8 +35,9 @@ pub const CONNECTION_TTL: Duration = Duration::hours(1);
 /// How long a newly connected profile's token lasts on networks whose tokens expire.
 pub const TOKEN_LIFETIME: Duration = Duration::days(60);
 
-/// A connection invitation created by initialize_connection, waiting for the user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// A connection invitation created by initialize_connection, waiting for the user (the
+/// control API shows it as `crate::control::Connection`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
     /// The token in the connect URL.
     pub token: String,
@@ -45,7 +46,6 @@ pub struct Connection {
     /// The group a profile will be connected to.
     pub profile_group_id: String,
     /// The network.
-    #[schema(value_type = String, example = "instagram")]
     pub platform: Platform,
     /// Where the user is sent afterwards.
     pub redirect_url: String,
@@ -59,13 +59,12 @@ pub struct Connection {
 
 /// What finishing a connection did: where to send the user, and the profile if one was
 /// connected.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionOutcome {
     /// `redirect_url` with the outcome in its query: `status=success&profile_id=…` or
     /// `error=access_denied`.
     pub redirect_to: String,
     /// The connected (or reconnected) profile; absent when denied.
-    #[schema(value_type = Option<Object>)]
     pub profile: Option<Profile>,
 }
 

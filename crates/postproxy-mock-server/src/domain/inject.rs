@@ -112,7 +112,7 @@ impl Account {
     pub fn patch_profile(
         &mut self,
         id: &str,
-        patch: &ProfilePatch,
+        patch: &ProfileChanges,
     ) -> Result<Profile, DomainError> {
         if let Some(Some(expires_at)) = &patch.expires_at {
             if parse_timestamp(expires_at).is_none() {
@@ -244,43 +244,17 @@ impl Account {
     }
 }
 
-/// Changes to a profile; absent fields stay as they are.
-#[derive(
-    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct ProfilePatch {
+/// Changes to a profile; absent fields stay as they are (`Some(None)` clears an optional one).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileChanges {
     /// Display name.
-    #[serde(default)]
     pub name: Option<String>,
-    /// `active`, `expired` or `inactive`.
-    #[serde(default)]
-    #[schema(value_type = Option<String>, example = "expired")]
+    /// The status.
     pub status: Option<ProfileStatus>,
-    /// RFC 3339, or null to clear.
-    #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>, nullable = true)]
+    /// RFC 3339, or `Some(None)` to clear.
     pub expires_at: Option<Option<String>>,
     /// Not negative.
-    #[serde(default)]
     pub post_count: Option<i64>,
-    /// A URL, or null to clear.
-    #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>, nullable = true)]
+    /// A URL, or `Some(None)` to clear.
     pub avatar_url: Option<Option<String>>,
-}
-
-/// `Some(None)` for an explicit null, `None` for an absent field.
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<String>>, D::Error> {
-        Option::<String>::deserialize(d).map(Some)
-    }
-
-    pub fn serialize<S: Serializer>(v: &Option<Option<String>>, s: S) -> Result<S::Ok, S::Error> {
-        v.as_ref().and_then(Option::as_ref).serialize(s)
-    }
 }

@@ -11,7 +11,7 @@ use super::connections::with_query;
 use super::error::DomainError;
 use super::fixtures::SnapshotFixture;
 use super::idempotency::IDEMPOTENCY_TTL;
-use super::inject::ProfilePatch;
+use super::inject::ProfileChanges as ProfilePatch;
 use super::polling;
 use super::stats::{add, StatsQuery};
 use super::tick::TickReport;

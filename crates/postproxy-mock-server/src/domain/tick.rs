@@ -13,17 +13,7 @@ use super::polling::{self, Rng, POLL_INTERVAL};
 use super::rows::Snapshot;
 
 /// What a clock move did to an account.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TickReport {
     /// Stats snapshots recorded by polling.
     pub snapshots_recorded: u64,
