@@ -2,7 +2,8 @@
 //!
 //! - `cli`, `connections`: the program serving (flags, startup output, shutdown, connection
 //!   floods).
-//! - `contract`: the spec as a contract (the OpenAPI 3.0 translation, statuses, content types).
+//! - `contract`: the spec as a contract (the OpenAPI 3.0 translation, statuses, content types,
+//!   and the request side: routes, parameters, bodies).
 //! - `verify`, `verify_cli`: `postproxy-mock verify` against the mock itself, against stub
 //!   upstreams that drift on purpose (`support::drift`), and against bad upstreams; through
 //!   the Rust API and through the program.
