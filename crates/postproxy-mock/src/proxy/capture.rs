@@ -9,8 +9,9 @@
 //!   of an answer replace those kept at the same instants), and get_profile's `latest_stats`
 //!   where the series has nothing at that instant.
 //!
-//! The order of a list is kept: the objects of the last list seen come after the others, in
-//! its order. Everything is bounded by the mock's own caps (groups, profiles, placements and
+//! The order of the lists is kept: the objects a list names take its order among themselves,
+//! as a block where the first of them was (a list of a scoped key, or of one group's profiles,
+//! moves nothing else); an object first seen elsewhere comes last. Everything is bounded by the mock's own caps (groups, profiles, placements and
 //! snapshots per profile) and [`MAX_SNAPSHOTS`] in all; what would pass a cap is counted and
 //! left out.
 
@@ -46,10 +47,12 @@ pub(super) struct Answer<'a> {
 
 #[derive(Default)]
 pub(super) struct Seen {
-    /// The order the next object seen in a list takes.
-    next: u64,
     pub(super) groups: HashMap<String, GroupSeen>,
+    /// The group ids in list order.
+    pub(super) group_order: Vec<String>,
     pub(super) profiles: HashMap<String, ProfileSeen>,
+    /// The profile ids in list order.
+    pub(super) profile_order: Vec<String>,
     /// By profile id.
     pub(super) placements: HashMap<String, Vec<Placement>>,
     /// By profile id: every record of every placement, sorted by time.
@@ -65,7 +68,6 @@ pub(super) struct Seen {
 
 pub(super) struct GroupSeen {
     pub(super) name: String,
-    pub(super) order: u64,
 }
 
 pub(super) struct ProfileSeen {
@@ -77,7 +79,6 @@ pub(super) struct ProfileSeen {
     pub(super) post_count: i64,
     pub(super) avatar_url: Option<String>,
     pub(super) group: String,
-    pub(super) order: u64,
 }
 
 pub(super) struct Snap {
@@ -122,11 +123,15 @@ impl Seen {
         let id = answer.id.as_deref().unwrap_or_default();
         match (answer.operation, answer.status) {
             ("list_profile_groups", 200) => parse::<ProfileGroupList>(answer.body)
-                .map(|list| list.data.into_iter().for_each(|g| self.group(g, true)))
+                .map(|list| {
+                    let ids: Vec<String> = list.data.iter().map(|g| g.id.clone()).collect();
+                    list.data.into_iter().for_each(|g| self.group(g));
+                    reorder(&mut self.group_order, &ids, &self.groups);
+                })
                 .is_some(),
             ("get_profile_group", 200) | ("create_profile_group", 201) => {
                 parse::<ProfileGroup>(answer.body)
-                    .map(|g| self.group(g, false))
+                    .map(|g| self.group(g))
                     .is_some()
             }
             ("delete_profile_group", 200) => {
@@ -134,7 +139,11 @@ impl Seen {
                 true
             }
             ("list_profiles", 200) => parse::<ProfileList>(answer.body)
-                .map(|list| list.data.into_iter().for_each(|p| self.profile(p, true)))
+                .map(|list| {
+                    let ids: Vec<String> = list.data.iter().map(|p| p.id.clone()).collect();
+                    list.data.into_iter().for_each(|p| self.profile(p));
+                    reorder(&mut self.profile_order, &ids, &self.profiles);
+                })
                 .is_some(),
             ("get_profile", 200) => parse::<ProfileDetail>(answer.body)
                 .map(|p| self.profile_detail(p))
@@ -153,34 +162,22 @@ impl Seen {
         }
     }
 
-    /// The order of an object: a new one at the end when `listed` (or when it is new), the
-    /// one it had otherwise.
-    fn order(&mut self, had: Option<u64>, listed: bool) -> u64 {
-        match had {
-            Some(order) if !listed => order,
-            _ => {
-                self.next += 1;
-                self.next
-            }
-        }
-    }
-
-    fn group(&mut self, group: ProfileGroup, listed: bool) {
-        let had = self.groups.get(&group.id).map(|g| g.order);
-        if had.is_none() && self.groups.len() >= MAX_GROUPS {
+    fn group(&mut self, group: ProfileGroup) {
+        let seen = GroupSeen { name: group.name };
+        if let Some(had) = self.groups.get_mut(&group.id) {
+            *had = seen;
+        } else if self.groups.len() >= MAX_GROUPS {
             self.left_out += 1;
-            return;
+        } else {
+            self.group_order.push(group.id.clone());
+            self.groups.insert(group.id, seen);
         }
-        let order = self.order(had, listed);
-        let seen = GroupSeen {
-            name: group.name,
-            order,
-        };
-        self.groups.insert(group.id, seen);
     }
 
     fn forget_group(&mut self, id: &str) {
-        self.groups.remove(id);
+        if self.groups.remove(id).is_some() {
+            self.group_order.retain(|g| g != id);
+        }
         let gone: Vec<String> = self
             .profiles
             .values()
@@ -193,20 +190,24 @@ impl Seen {
     }
 
     fn forget_profile(&mut self, id: &str) {
-        self.profiles.remove(id);
+        if self.profiles.remove(id).is_some() {
+            self.profile_order.retain(|p| p != id);
+        }
         self.placements.remove(id);
         if let Some(series) = self.series.remove(id) {
             self.snapshots -= series.len();
         }
     }
 
-    fn profile(&mut self, p: Profile, listed: bool) {
-        let had = self.profiles.get(&p.id).map(|p| p.order);
-        if had.is_none() && self.profiles.len() >= MAX_PROFILES {
+    fn profile(&mut self, p: Profile) {
+        let known = self.profiles.contains_key(&p.id);
+        if !known && self.profiles.len() >= MAX_PROFILES {
             self.left_out += 1;
             return;
         }
-        let order = self.order(had, listed);
+        if !known {
+            self.profile_order.push(p.id.clone());
+        }
         let seen = ProfileSeen {
             id: p.id.clone(),
             name: p.name,
@@ -216,7 +217,6 @@ impl Seen {
             post_count: p.post_count,
             avatar_url: p.avatar_url,
             group: p.profile_group_id,
-            order,
         };
         self.profiles.insert(p.id, seen);
     }
@@ -224,19 +224,16 @@ impl Seen {
     fn profile_detail(&mut self, p: ProfileDetail) {
         let id = p.id.clone();
         let latest = p.latest_stats;
-        self.profile(
-            Profile {
-                avatar_url: p.avatar_url,
-                expires_at: p.expires_at,
-                id: p.id,
-                name: p.name,
-                platform: p.platform,
-                post_count: p.post_count,
-                profile_group_id: p.profile_group_id,
-                status: p.status,
-            },
-            false,
-        );
+        self.profile(Profile {
+            avatar_url: p.avatar_url,
+            expires_at: p.expires_at,
+            id: p.id,
+            name: p.name,
+            platform: p.platform,
+            post_count: p.post_count,
+            profile_group_id: p.profile_group_id,
+            status: p.status,
+        });
         if !self.profiles.contains_key(&id) {
             return;
         }
@@ -293,6 +290,26 @@ impl Seen {
         // Stable: records at one instant keep their order.
         series.sort_by_key(|s| s.at);
     }
+}
+
+/// Puts the `listed` ids that are kept in `order` in their listed order, as a block where the
+/// first of them was.
+fn reorder<T>(order: &mut Vec<String>, listed: &[String], kept: &HashMap<String, T>) {
+    let mut named: HashSet<&str> = HashSet::with_capacity(listed.len());
+    let block: Vec<String> = listed
+        .iter()
+        .filter(|id| kept.contains_key(*id) && named.insert(id.as_str()))
+        .cloned()
+        .collect();
+    if block.len() < 2 {
+        return;
+    }
+    let at = order
+        .iter()
+        .position(|id| named.contains(id.as_str()))
+        .unwrap_or(order.len());
+    order.retain(|id| !named.contains(id.as_str()));
+    order.splice(at..at, block);
 }
 
 fn snap(
@@ -382,25 +399,30 @@ mod tests {
     }
 
     #[test]
-    fn the_last_list_orders_and_deletes_forget() {
+    fn lists_order_what_they_name_and_deletes_forget() {
         let mut seen = Seen::default();
+        let list = |ids: &[&str]| {
+            let data: Vec<Value> = ids.iter().map(|id| group(id)).collect();
+            serde_json::json!({ "data": data })
+        };
         take(&mut seen, "get_profile_group", Some("c"), group("c"));
+        take(&mut seen, "list_profile_groups", None, list(&["b", "a"]));
+        take(&mut seen, "create_profile_group", None, group("d"));
+        take(&mut seen, "get_profile_group", Some("b"), group("b"));
+        assert_eq!(seen.group_order, ["c", "b", "a", "d"]);
+        take(&mut seen, "list_profile_groups", None, list(&["d"]));
+        assert_eq!(
+            seen.group_order,
+            ["c", "b", "a", "d"],
+            "a list of one moves nothing"
+        );
         take(
             &mut seen,
             "list_profile_groups",
             None,
-            serde_json::json!({"data": [group("b"), group("a")]}),
+            list(&["a", "d", "c"]),
         );
-        take(&mut seen, "create_profile_group", None, group("d"));
-        take(&mut seen, "get_profile_group", Some("b"), group("b"));
-        let mut order: Vec<(&u64, &str)> = seen
-            .groups
-            .iter()
-            .map(|(id, g)| (&g.order, id.as_str()))
-            .collect();
-        order.sort();
-        let ids: Vec<&str> = order.into_iter().map(|(_, id)| id).collect();
-        assert_eq!(ids, ["c", "b", "a", "d"]);
+        assert_eq!(seen.group_order, ["a", "d", "c", "b"]);
         take(
             &mut seen,
             "delete_profile_group",
@@ -408,5 +430,6 @@ mod tests {
             serde_json::json!({"deleted": true}),
         );
         assert!(!seen.groups.contains_key("a"));
+        assert_eq!(seen.group_order, ["d", "c", "b"]);
     }
 }

@@ -7,7 +7,7 @@
 //! not listed (on the networks that keep a series per placement), a profile the mock's own
 //! fixture checks refuse.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -78,27 +78,30 @@ pub(super) fn write(seen: Seen, out: &Path, upstream: &str) -> std::io::Result<R
         warnings: Vec::new(),
     };
     let mut seen = seen;
-    let mut groups: Vec<(String, String, u64)> = seen
-        .groups
-        .drain()
-        .map(|(id, g)| (id, g.name, g.order))
+    let mut names = std::mem::take(&mut seen.groups);
+    let groups: Vec<(String, String)> = std::mem::take(&mut seen.group_order)
+        .into_iter()
+        .filter_map(|id| names.remove(&id).map(|g| (id, g.name)))
         .collect();
-    groups.sort_by_key(|(_, _, order)| *order);
-    let mut profiles: Vec<ProfileSeen> = seen.profiles.drain().map(|(_, p)| p).collect();
-    profiles.sort_by_key(|p| p.order);
+    let mut kept = std::mem::take(&mut seen.profiles);
+    let profiles: Vec<ProfileSeen> = std::mem::take(&mut seen.profile_order)
+        .into_iter()
+        .filter_map(|id| kept.remove(&id))
+        .collect();
+    // Each group's profiles, in order.
+    let mut by_group: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, profile) in profiles.iter().enumerate() {
+        by_group.entry(profile.group.as_str()).or_default().push(i);
+    }
     // Whether each profile's group was seen.
     let mut grouped = vec![false; profiles.len()];
-    for (id, name, _) in groups {
+    for (id, name) in groups {
         let group = ProfileGroup {
             id,
             name,
             profiles_count: 0,
         };
-        let mine = profiles
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.group == group.id);
-        let mine: Vec<usize> = mine.map(|(i, _)| i).collect();
+        let mine = by_group.remove(group.id.as_str()).unwrap_or_default();
         mine.iter().for_each(|&i| grouped[i] = true);
         if let Err(failure) = servable_group(&group) {
             recording.warnings.push(format!(

@@ -9,10 +9,13 @@
 //!   the Rust API and through the program.
 //! - `record`: `postproxy-mock record`, an account read into a fixture and served back by a
 //!   second mock with the same answers.
+//! - `proxy`: `postproxy-mock proxy` in front of the mock and of the drifting stub, its control
+//!   API, `--record`, and the program.
 
 mod cli;
 mod connections;
 mod contract;
+mod proxy;
 mod record;
 mod support;
 mod verify;
