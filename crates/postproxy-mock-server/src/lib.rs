@@ -156,6 +156,37 @@ pub mod test_support {
     pub use crate::state::State;
 }
 
+/// Serves `service` on `listener` the way the mock serves itself, until `signal` resolves:
+/// each connection on hyper's HTTP/1 server, closed when a request head takes longer than
+/// `header_read_timeout` to arrive or when it sits idle (no request being handled, no bytes
+/// moving) for `idle_timeout`; accept errors such as running out of descriptors never end
+/// the loop (the connections waiting longest are closed to make room). When `signal`
+/// resolves it stops accepting, closes idle connections and waits for the requests being
+/// handled. For the other servers of this workspace (`postproxy-mock proxy`); any
+/// [`axum::Router`] is such a service.
+pub async fn serve<S>(
+    listener: tokio::net::TcpListener,
+    service: S,
+    header_read_timeout: std::time::Duration,
+    idle_timeout: std::time::Duration,
+    signal: impl std::future::Future<Output = ()>,
+) where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let limits = http::serve::ConnectionLimits {
+        header_read: header_read_timeout,
+        idle: idle_timeout,
+    };
+    http::serve::serve(listener, service, limits, signal).await;
+}
+
 /// [`router`] with the request body limit the spec documents ([`BODY_LIMIT`]). Every cap the
 /// mock applies is listed in [`limits`].
 pub fn app<A: PostproxyApi>(api: std::sync::Arc<A>) -> axum::Router {

@@ -5,6 +5,7 @@
 //! one JSON line for wrappers, [`ready`]) and the ways it stops (signals, or its standard
 //! input closing).
 
+mod proxy_cmd;
 mod ready;
 mod verify_cmd;
 
@@ -104,6 +105,8 @@ enum Command {
     Verify(verify_cmd::VerifyArgs),
     // Its help is RecordArgs' own.
     Record(postproxy_mock::record::RecordArgs),
+    // Its help is ProxyArgs' doc comment.
+    Proxy(proxy_cmd::ProxyArgs),
 }
 
 fn main() -> ExitCode {
@@ -118,6 +121,7 @@ fn main() -> ExitCode {
         Some(Command::DemoFixtures) => return ready::out(Fixtures::demo_json().trim_end()),
         Some(Command::Verify(args)) => return verify_cmd::run(args),
         Some(Command::Record(args)) => return postproxy_mock::record::cli_main(args),
+        Some(Command::Proxy(args)) => return proxy_cmd::run(args),
         None => {}
     }
 

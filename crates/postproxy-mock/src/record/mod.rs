@@ -61,10 +61,10 @@
 mod cli;
 mod pace;
 mod progress;
-mod run;
+pub(crate) mod run;
 mod upstream;
-mod walk;
-mod write;
+pub(crate) mod walk;
+pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

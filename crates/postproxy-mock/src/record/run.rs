@@ -83,7 +83,7 @@ fn description(upstream: &str, recorded_at: &str) -> String {
 }
 
 /// The keys as the fixture holds them.
-fn key_fixtures(keys: &[NewKey]) -> Vec<ApiKeyFixture> {
+pub(crate) fn key_fixtures(keys: &[NewKey]) -> Vec<ApiKeyFixture> {
     keys.iter()
         .map(|k| ApiKeyFixture {
             key: Some(k.key.clone()),
@@ -305,7 +305,7 @@ fn shown_url(url: &reqwest::Url) -> String {
 }
 
 /// RFC 3339 in whole seconds, UTC.
-fn timestamp(at: SystemTime) -> String {
+pub(crate) fn timestamp(at: SystemTime) -> String {
     let at = time::OffsetDateTime::from(at);
     let at = at.replace_nanosecond(0).unwrap_or(at);
     at.format(&time::format_description::well_known::Rfc3339)

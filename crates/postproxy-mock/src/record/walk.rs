@@ -41,7 +41,7 @@ pub(crate) struct Recorded {
 }
 
 /// Whether a network has placements (list_profile_placements answers), per the reference.
-fn has_placements(platform: Platform) -> bool {
+pub(crate) fn has_placements(platform: Platform) -> bool {
     matches!(
         platform,
         Platform::Facebook
@@ -54,7 +54,7 @@ fn has_placements(platform: Platform) -> bool {
 
 /// Whether the stats endpoint needs `placement_id` (one series per placement), per the
 /// reference.
-fn stats_per_placement(platform: Platform) -> bool {
+pub(crate) fn stats_per_placement(platform: Platform) -> bool {
     matches!(
         platform,
         Platform::Facebook | Platform::Linkedin | Platform::Telegram
@@ -202,7 +202,7 @@ fn take_series(
 }
 
 /// Whether the mock would accept the group in a fixture (a name that is not blank).
-fn servable_group(group: &ProfileGroup) -> Result<(), Failure> {
+pub(crate) fn servable_group(group: &ProfileGroup) -> Result<(), Failure> {
     let check = AccountFixture {
         profile_groups: vec![GroupFixture {
             id: group.id.clone(),
@@ -219,7 +219,7 @@ fn servable_group(group: &ProfileGroup) -> Result<(), Failure> {
 
 /// The profile, if the mock would accept it in a fixture (its own checks: timestamps,
 /// placements, snapshot placement ids, caps); otherwise why not.
-fn servable(profile: ProfileFixture) -> Result<ProfileFixture, Failure> {
+pub(crate) fn servable(profile: ProfileFixture) -> Result<ProfileFixture, Failure> {
     let id = profile.id.clone();
     let mut check = Fixtures {
         description: None,

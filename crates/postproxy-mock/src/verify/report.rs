@@ -101,7 +101,8 @@ impl From<Violation> for Failure {
             }
             ViolationKind::NotJson => FailureKind::NotJson,
             ViolationKind::InvalidJson => FailureKind::InvalidJson,
-            ViolationKind::Schema => FailureKind::Schema,
+            // Parameter is of requests only, which verify makes itself and does not check.
+            ViolationKind::Schema | ViolationKind::Parameter => FailureKind::Schema,
         };
         Failure {
             kind,

@@ -1,8 +1,11 @@
 //! The spec as a contract: every example the spec gives validates (so the OpenAPI 3.0 → JSON
 //! Schema translation admits what the spec means), and the answers it must refuse are refused
-//! with the right kind and JSON pointer, `nullable` read as OpenAPI 3.0.3 reads it.
+//! with the right kind and JSON pointer, `nullable` read as OpenAPI 3.0.3 reads it. The
+//! request side: routes, parameters and bodies.
 
-use postproxy_mock::contract::{to_json_schema, Contract, Violation, ViolationKind};
+use postproxy_mock::contract::{
+    to_json_schema, Contract, RequestParts, Route, Violation, ViolationKind,
+};
 use serde_json::{json, Value};
 
 const JSON: Option<&str> = Some("application/json");
@@ -181,4 +184,138 @@ fn translates_openapi_3_0_keywords() {
             }
         })
     );
+}
+
+#[test]
+fn routes_requests_to_operations() {
+    let c = contract();
+    let operation = |id, template| Route::Operation { id, template };
+    assert_eq!(
+        c.route_of("GET", "/api/profiles/prof%20x/stats"),
+        operation("get_profile_stats", "/api/profiles/{id}/stats")
+    );
+    assert_eq!(
+        c.route_of("POST", "/api/profile_groups/grp1/initialize_connection"),
+        operation(
+            "initialize_connection",
+            "/api/profile_groups/{id}/initialize_connection"
+        )
+    );
+    assert_eq!(
+        c.route_of("DELETE", "/api/profile_groups/grp1"),
+        operation("delete_profile_group", "/api/profile_groups/{id}")
+    );
+    assert_eq!(
+        c.route_of("PUT", "/api/profiles/p1"),
+        Route::UndocumentedMethod {
+            template: "/api/profiles/{id}",
+            documented: vec!["DELETE", "GET"],
+        }
+    );
+    for unknown in [
+        "/api/profiles/",
+        "/api/profiles//stats",
+        "/api/posts",
+        "/",
+        "/api/profile_groups/g/x",
+    ] {
+        assert_eq!(c.route_of("GET", unknown), Route::UnknownPath, "{unknown}");
+    }
+}
+
+/// The violations of a request for `operation`.
+fn request(
+    operation: &str,
+    query: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Vec<Violation> {
+    let mut map = http::HeaderMap::new();
+    for (name, value) in headers {
+        map.append(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    let (_, path) = contract().route(operation).expect("an operation");
+    let path = path.replace("{id}", "x");
+    let parts = RequestParts {
+        path: &path,
+        query,
+        headers: &map,
+        body: body.as_bytes(),
+    };
+    contract().check_request(operation, &parts)
+}
+
+#[test]
+fn requests_that_break_the_spec() {
+    let json = [("content-type", "application/json")];
+    let create = |body| request("create_profile_group", None, &json, body);
+    assert_eq!(create(r#"{"profile_group": {"name": "A"}}"#), vec![]);
+    let wrong = create(r#"{"profile_group": {"name": 42}}"#);
+    assert_eq!(wrong.len(), 1, "{wrong:#?}");
+    assert_eq!(wrong[0].kind, ViolationKind::Schema);
+    assert_eq!(wrong[0].pointer.as_deref(), Some("/profile_group/name"));
+    assert_eq!(create("{")[0].kind, ViolationKind::InvalidJson);
+    let missing = request("create_profile_group", None, &[], "");
+    assert_eq!(missing[0].kind, ViolationKind::NotJson);
+    assert_eq!(
+        missing[0].message,
+        "no body, where the spec documents a JSON body"
+    );
+    let text = request(
+        "create_profile_group",
+        None,
+        &[("content-type", "text/plain")],
+        "{}",
+    );
+    assert_eq!(text[0].kind, ViolationKind::NotJson);
+
+    let long_key = "k".repeat(256);
+    let keyed = request(
+        "delete_profile_group",
+        None,
+        &[("Idempotency-Key", &long_key)],
+        "",
+    );
+    assert_eq!(keyed.len(), 1, "{keyed:#?}");
+    assert_eq!(keyed[0].kind, ViolationKind::Parameter);
+    assert!(keyed[0]
+        .message
+        .starts_with("header parameter `idempotency-key`: "));
+
+    let window = |query| request("get_profile_stats", Some(query), &[], "");
+    assert_eq!(
+        window("from=2026-05-11T08:00:00Z&to=2026-05-12T08:00:00%2B02:00"),
+        vec![]
+    );
+    let bad = window("from=yesterday&placement_id=1&to=2026-13-01T00:00:00Z");
+    let messages: Vec<&str> = bad.iter().map(|v| v.message.as_str()).collect();
+    assert_eq!(bad.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with("query parameter `from`: \"yesterday\""));
+    assert!(messages[1].starts_with("query parameter `to`: "));
+    // Undocumented parameters are not the spec's business.
+    assert_eq!(window("unknown=1"), vec![]);
+}
+
+#[test]
+fn every_request_example_of_the_spec_keeps_the_contract() {
+    let spec = spec();
+    let mut checked = 0;
+    for (_, item) in spec["paths"].as_object().expect("paths") {
+        for (_, op) in item.as_object().expect("an item") {
+            let Some(id) = op["operationId"].as_str() else {
+                continue;
+            };
+            let Some(example) = op.pointer("/requestBody/content/application~1json/example") else {
+                continue;
+            };
+            let body = example.to_string();
+            let found = request(id, None, &[("content-type", "application/json")], &body);
+            assert_eq!(found, vec![], "{id}: {body}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2);
 }

@@ -5,4 +5,4 @@
 mod binary;
 mod failures;
 mod round_trip;
-mod support;
+pub(crate) mod support;

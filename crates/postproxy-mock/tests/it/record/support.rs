@@ -128,6 +128,18 @@ pub fn enc(text: &str) -> String {
 /// several windows), plus `extra`: each must be answered by `served` with the same status and
 /// byte-identical body. Returns how many were compared.
 pub async fn assert_same_answers(upstream: &Api, served: &Api, extra: &[String]) -> usize {
+    let paths = every_get(upstream, extra).await;
+    for path in &paths {
+        let expected = upstream.get(path).await;
+        let answered = served.get(path).await;
+        assert_eq!(answered, expected, "GET {path}");
+    }
+    paths.len()
+}
+
+/// The paths of every GET a client could make of what `upstream` shows (see
+/// [`assert_same_answers`]), plus `extra`; found by GETs to `upstream`.
+pub async fn every_get(upstream: &Api, extra: &[String]) -> Vec<String> {
     let mut paths: Vec<String> = vec![
         "/api/profile_groups".into(),
         "/api/profiles".into(),
@@ -152,12 +164,7 @@ pub async fn assert_same_answers(upstream: &Api, served: &Api, extra: &[String])
         paths.push(format!("/api/profiles/{id}/placements"));
         paths.extend(stats_paths(upstream, &id).await);
     }
-    for path in &paths {
-        let expected = upstream.get(path).await;
-        let answered = served.get(path).await;
-        assert_eq!(answered, expected, "GET {path}");
-    }
-    paths.len()
+    paths
 }
 
 /// A profile's stats paths: without `placement_id`, with each placement's, each in windows

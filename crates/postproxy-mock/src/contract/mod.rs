@@ -1,5 +1,6 @@
 //! The spec as a contract: for an operation id, the statuses it documents and the JSON Schema
-//! each documented body must satisfy.
+//! each documented body must satisfy; and for a request, the operation it is for and what it
+//! must send ([`Contract::route_of`], [`Contract::check_request`]).
 //!
 //! [`Contract::embedded`] reads the spec embedded in this crate (the JSON copy of
 //! `openapi/postproxy.yaml` that `cargo xtask regen` writes); [`Contract::from_openapi`] reads
@@ -31,8 +32,21 @@
 //! let page = b"<html><body>Bad gateway</body></html>";
 //! let found = contract.check("get_profile_group", 404, Some("text/html"), page);
 //! assert_eq!(found[0].kind, ViolationKind::NotJson);
+//!
+//! // The request side: which operation a request is for, and what it sends wrong.
+//! use postproxy_mock::contract::{RequestParts, Route};
+//! let path = "/api/profiles/prof_li_001/stats";
+//! let route = contract.route_of("GET", path);
+//! assert_eq!(route, Route::Operation { id: "get_profile_stats", template: "/api/profiles/{id}/stats" });
+//! let headers = http::HeaderMap::new();
+//! let request = RequestParts { path, query: Some("from=yesterday"), headers: &headers, body: b"" };
+//! let found = contract.check_request("get_profile_stats", &request);
+//! assert_eq!(found[0].kind, ViolationKind::Parameter);
+//! assert!(found[0].message.starts_with("query parameter `from`: "));
 //! # Ok::<(), postproxy_mock::contract::ContractError>(())
 //! ```
+
+mod request;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -40,9 +54,11 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use request::{RequestParts, Route};
+
 /// The spec as JSON. `cargo xtask regen` writes this copy beside the mock library's YAML copy
 /// and fails `--check` (and the workspace tests) when it is stale, so it is the spec.
-const SPEC_JSON: &str = include_str!("../../postproxy-mock-server/openapi/postproxy.json");
+const SPEC_JSON: &str = include_str!("../../../postproxy-mock-server/openapi/postproxy.json");
 
 /// Messages longer than this are cut (a schema error quotes the failing value, which can be a
 /// whole object).
@@ -58,6 +74,8 @@ struct Operation {
     path: String,
     /// Documented statuses; the validator of the JSON body, if one is documented.
     responses: BTreeMap<u16, Option<Arc<jsonschema::Validator>>>,
+    /// Its parameters and request body.
+    request: request::RequestContract,
 }
 
 /// A spec that cannot be used as a contract.
@@ -99,6 +117,9 @@ pub enum ViolationKind {
     InvalidJson,
     /// The body parses but does not satisfy the documented schema.
     Schema,
+    /// A request only ([`Contract::check_request`]): a required parameter is missing, or a
+    /// parameter's value does not satisfy its schema (the message names it).
+    Parameter,
 }
 
 impl Contract {
@@ -144,12 +165,15 @@ impl Contract {
                 let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                     continue;
                 };
-                let responses = responses(spec, op, &mut validators)
-                    .map_err(|e| ContractError(format!("operation `{id}`: {e}")))?;
+                let in_error = |e: String| ContractError(format!("operation `{id}`: {e}"));
+                let responses = responses(spec, op, &mut validators).map_err(in_error)?;
+                let request = request::RequestContract::read(spec, item, op, &mut validators)
+                    .map_err(in_error)?;
                 let operation = Operation {
                     method: method.to_ascii_uppercase(),
                     path: path.clone(),
                     responses,
+                    request,
                 };
                 operations.insert(id.to_string(), operation);
             }
