@@ -236,11 +236,12 @@ fn recording_text(r: &Recording) -> String {
         text.push_str(&format!("  {:width$}  {access}\n", k.key));
     }
     text.push_str(&format!(
-        "Serve it: postproxy-mock --fixtures {out}\nand, to answer as the upstream did at {}, \
-         freeze its clock: curl -X PUT http://127.0.0.1:8080/__mock/accounts/{}/clock -d '{}'",
+        "Serve it: postproxy-mock --fixtures {out}\nIts clock stands at {}, so it answers as the \
+         upstream did; to let it run: curl -X PUT \
+         http://127.0.0.1:8080/__mock/accounts/{}/clock -d '{}'",
         r.recorded_at,
         postproxy_mock::record::ACCOUNT_ID,
-        r.freeze_clock_body()
+        r.run_clock_body()
     ));
     text
 }

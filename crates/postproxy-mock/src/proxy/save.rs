@@ -43,10 +43,10 @@ pub struct Recording {
 }
 
 impl Recording {
-    /// The body of `PUT /__mock/accounts/acct_recorded/clock` that makes a mock serving the
-    /// fixture answer as the upstream did at [`Recording::recorded_at`].
-    pub fn freeze_clock_body(&self) -> String {
-        serde_json::json!({"now": self.recorded_at, "frozen": true}).to_string()
+    /// The body of `PUT /__mock/accounts/acct_recorded/clock` that lets the recorded
+    /// account's clock run on from [`Recording::recorded_at`] (the fixture has it frozen there).
+    pub fn run_clock_body(&self) -> String {
+        serde_json::json!({"frozen": false}).to_string()
     }
 }
 
@@ -59,10 +59,11 @@ pub(super) fn write(seen: Seen, out: &Path, upstream: &str) -> std::io::Result<R
         .map_or_else(|| timestamp(SystemTime::now()), timestamp);
     let description = format!(
         "Recorded from {upstream} by postproxy-mock proxy: what passed through it, as of \
-         {recorded_at}. The API keys are new. To serve it as then, freeze the account's clock: \
-         PUT /__mock/accounts/{ACCOUNT_ID}/clock {{\"now\": \"{recorded_at}\", \"frozen\": true}}."
+         {recorded_at}. The API keys are new. The account's clock is frozen at that moment, so \
+         it answers as the upstream did; let it run with PUT /__mock/accounts/{ACCOUNT_ID}/clock \
+         {{\"frozen\": false}}."
     );
-    let mut writer = FixtureWriter::create(out, &description, ACCOUNT_ID)?;
+    let mut writer = FixtureWriter::create(out, &description, ACCOUNT_ID, &recorded_at)?;
     let mut recording = Recording {
         out: out.to_path_buf(),
         recorded_at,

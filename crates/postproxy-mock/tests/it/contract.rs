@@ -308,14 +308,20 @@ fn every_request_example_of_the_spec_keeps_the_contract() {
             let Some(id) = op["operationId"].as_str() else {
                 continue;
             };
-            let Some(example) = op.pointer("/requestBody/content/application~1json/example") else {
-                continue;
-            };
-            let body = example.to_string();
-            let found = request(id, None, &[("content-type", "application/json")], &body);
-            assert_eq!(found, vec![], "{id}: {body}");
-            checked += 1;
+            let content = &op["requestBody"]["content"]["application/json"];
+            // One `example`, or named `examples` (initialize_connection: OAuth and credentials).
+            let named = content["examples"].as_object().into_iter().flatten();
+            let examples = content
+                .get("example")
+                .into_iter()
+                .chain(named.map(|(_, e)| &e["value"]));
+            for example in examples {
+                let body = example.to_string();
+                let found = request(id, None, &[("content-type", "application/json")], &body);
+                assert_eq!(found, vec![], "{id}: {body}");
+                checked += 1;
+            }
         }
     }
-    assert_eq!(checked, 2);
+    assert_eq!(checked, 4);
 }
