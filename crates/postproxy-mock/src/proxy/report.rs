@@ -203,6 +203,7 @@ impl Log {
             return;
         }
         let at = now();
+        let mut lines = Vec::new();
         let mut inner = self.lock();
         for found in found {
             inner.next += 1;
@@ -218,18 +219,26 @@ impl Log {
                 pointer: found.pointer,
                 message: found.message,
             };
-            self.write(&violation);
+            lines.extend(self.line(&violation));
             if inner.list.len() == self.cap {
                 inner.list.pop_front();
                 inner.dropped += 1;
             }
             inner.list.push_back(violation);
         }
+        // Written once the list is free again, so that the control API and the other requests
+        // never wait on a slow reader of stderr while holding it.
+        drop(inner);
+        let mut stderr = std::io::stderr().lock();
+        for line in lines {
+            let _ = writeln!(stderr, "{line}");
+        }
     }
 
-    fn write(&self, violation: &Violation) {
-        let line = match self.format {
-            LogFormat::Off => return,
+    /// The log line of a violation, if the format writes one.
+    fn line(&self, violation: &Violation) -> Option<String> {
+        Some(match self.format {
+            LogFormat::Off => return None,
             LogFormat::Text => format!("postproxy-mock proxy: violation {violation}"),
             LogFormat::Json => {
                 let mut object = serde_json::to_value(violation).unwrap_or_default();
@@ -238,8 +247,7 @@ impl Log {
                 }
                 object.to_string()
             }
-        };
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        })
     }
 
     /// Writes a note (something not checked, say) in the log's format.
