@@ -117,13 +117,16 @@ impl std::fmt::Display for Violation {
     /// One line: `get_profile 200 response schema at /name: "name" is a required property
     /// (GET /api/profiles/prof_li_001)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let operation = self.operation.as_deref().unwrap_or("-");
         let (side, status) = match (self.side, self.status) {
-            (Side::Request, _) => ("request", String::new()),
-            (Side::Response, status) => ("response", status_text(status)),
-            (Side::Upstream, status) => ("upstream", status_text(status)),
+            (Side::Request, _) => ("request", None),
+            (Side::Response, status) => ("response", Some(status_text(status))),
+            (Side::Upstream, status) => ("upstream", Some(status_text(status))),
         };
-        write!(f, "{operation}{status} {side} {}", self.kind.name())?;
+        let head: Vec<&str> = [self.operation.as_deref(), status.as_deref(), Some(side)]
+            .into_iter()
+            .flatten()
+            .collect();
+        write!(f, "{} {}", head.join(" "), self.kind.name())?;
         if let Some(pointer) = &self.pointer {
             write!(f, " at {}", if pointer.is_empty() { "/" } else { pointer })?;
         }
@@ -132,10 +135,7 @@ impl std::fmt::Display for Violation {
 }
 
 fn status_text(status: Option<u16>) -> String {
-    match status {
-        Some(status) => format!(" {status}"),
-        None => " no answer".into(),
-    }
+    status.map_or_else(|| "no answer".into(), |s| s.to_string())
 }
 
 /// How violations are written to stderr as they are found.
@@ -203,6 +203,7 @@ impl Log {
             return;
         }
         let at = now();
+        let mut lines = Vec::new();
         let mut inner = self.lock();
         for found in found {
             inner.next += 1;
@@ -218,18 +219,26 @@ impl Log {
                 pointer: found.pointer,
                 message: found.message,
             };
-            self.write(&violation);
+            lines.extend(self.line(&violation));
             if inner.list.len() == self.cap {
                 inner.list.pop_front();
                 inner.dropped += 1;
             }
             inner.list.push_back(violation);
         }
+        // Written once the list is free again, so that the control API and the other requests
+        // never wait on a slow reader of stderr while holding it.
+        drop(inner);
+        let mut stderr = std::io::stderr().lock();
+        for line in lines {
+            let _ = writeln!(stderr, "{line}");
+        }
     }
 
-    fn write(&self, violation: &Violation) {
-        let line = match self.format {
-            LogFormat::Off => return,
+    /// The log line of a violation, if the format writes one.
+    fn line(&self, violation: &Violation) -> Option<String> {
+        Some(match self.format {
+            LogFormat::Off => return None,
             LogFormat::Text => format!("postproxy-mock proxy: violation {violation}"),
             LogFormat::Json => {
                 let mut object = serde_json::to_value(violation).unwrap_or_default();
@@ -238,8 +247,7 @@ impl Log {
                 }
                 object.to_string()
             }
-        };
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        })
     }
 
     /// Writes a note (something not checked, say) in the log's format.
@@ -336,5 +344,15 @@ mod tests {
             "get_profile 200 response schema at /name: gone (GET /api/profiles/p1)"
         );
         assert!(log.snapshot(0).violations[0].at.ends_with('Z'));
+        let unknown = Found {
+            side: Side::Request,
+            kind: Kind::UnknownPath,
+            status: None,
+            pointer: None,
+            message: "no such path".into(),
+        };
+        log.add("GET", "/x", None, vec![unknown]);
+        let line = log.snapshot(0).violations[1].to_string();
+        assert_eq!(line, "request unknown_path: no such path (GET /x)");
     }
 }

@@ -134,3 +134,74 @@ async fn writes_through_the_proxy_are_answered_as_directly() {
     );
     assert!(proxy.violations().is_empty(), "{:#?}", proxy.violations());
 }
+
+/// The request the upstream receives is the client's but for the headers of one hop, and
+/// `Host`, which names the upstream; the answer the client receives is the upstream's but for
+/// those of the other hop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_headers_of_one_hop_change() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", listener.local_addr().unwrap());
+    let received = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&head).contains("\r\n\r\n{\"a\": 1}") {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(
+                n > 0,
+                "the whole request: {}",
+                String::from_utf8_lossy(&head)
+            );
+            head.extend_from_slice(&buf[..n]);
+        }
+        let body = br#"{"error": "Not found"}"#;
+        let answer = format!(
+            "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nx-upstream: kept\r\n\
+             keep-alive: timeout=5\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        socket.write_all(answer.as_bytes()).await.unwrap();
+        socket.write_all(body).await.unwrap();
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    let proxy = start(&upstream).await;
+    let answer = reqwest::Client::new()
+        .delete(format!(
+            "{}/api/profile_groups/g%201?x=1&x=2",
+            proxy.base_url()
+        ))
+        .bearer_auth("pp_key")
+        .header("x-trace", "abc")
+        .header("idempotency-key", "k1")
+        .header("connection", "x-hop")
+        .header("x-hop", "dropped")
+        .header("content-type", "application/json")
+        .body(r#"{"a": 1}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 404);
+    assert_eq!(answer.headers()["x-upstream"], "kept");
+    assert!(answer.headers().get("keep-alive").is_none());
+    assert_eq!(answer.text().await.unwrap(), r#"{"error": "Not found"}"#);
+
+    let request = received.await.unwrap().to_ascii_lowercase();
+    let head: Vec<&str> = request.lines().collect();
+    assert_eq!(head[0], "delete /api/profile_groups/g%201?x=1&x=2 http/1.1");
+    let authority = upstream.trim_start_matches("http://");
+    for line in [
+        "authorization: bearer pp_key",
+        "x-trace: abc",
+        "idempotency-key: k1",
+        "content-type: application/json",
+        "content-length: 8",
+        &format!("host: {authority}"),
+    ] {
+        assert!(head.contains(&line), "{line:?} in {head:#?}");
+    }
+    assert!(!request.contains("x-hop"), "{request}");
+    assert!(request.ends_with("\r\n\r\n{\"a\": 1}"), "{request}");
+    assert!(proxy.violations().is_empty(), "{:#?}", proxy.violations());
+}
