@@ -196,7 +196,8 @@ fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
 fn cache_key<'a>(who: &'a Principal, uri: &'a Uri) -> CacheKey<'a> {
     CacheKey {
         account_id: &who.account_id,
-        key_id: &who.key_id,
+        // Group ids are never blank, so "" stands for full access without ambiguity.
+        scope: who.scope.group().unwrap_or(""),
         target: uri.path_and_query().map_or("/", |pq| pq.as_str()),
     }
 }

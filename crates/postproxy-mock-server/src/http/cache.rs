@@ -1,11 +1,11 @@
 //! Answers to product GETs, kept so a repeated read is not computed and serialised again.
 //!
-//! An entry is kept for one account, one API key and one request target (path and query) with
+//! An entry is kept for one account, one key scope and one request target (path and query) with
 //! the version of the account's data it was made at (`Account::version`, which every change
 //! to the data moves on by construction: see `domain::rows::Versioned`). It is served only
 //! while the account is still at that version, so a cached answer is always the answer the
-//! handler would give now: a GET's answer depends on nothing else (the key's scope is fixed
-//! for its account, the clock acts only through changes to the data, which move the version).
+//! handler would give now: a GET's answer depends on nothing else (the key only through its
+//! scope, the clock acts only through changes to the data, which move the version).
 //! `crate::app::middleware` looks entries up and fills them; an answer is stored only when the
 //! version did not move between the lookup and the store, so it cannot be older than its
 //! version.
@@ -22,18 +22,19 @@ use axum::response::Response;
 use crate::domain::FastMap;
 use crate::limits::{MAX_CACHED_BODY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES};
 
-/// Which answer: an account, an API key (by its id) and a request target.
+/// Which answer: an account, what the key may see (its scope: a group id, or empty for full
+/// access; a GET's answer depends on nothing else of the key) and a request target.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CacheKey<'a> {
     pub(crate) account_id: &'a str,
-    pub(crate) key_id: &'a str,
+    pub(crate) scope: &'a str,
     pub(crate) target: &'a str,
 }
 
 #[derive(Debug)]
 struct Entry {
     account_id: String,
-    key_id: String,
+    scope: String,
     target: String,
     version: u64,
     body: Bytes,
@@ -41,7 +42,7 @@ struct Entry {
 
 impl Entry {
     fn is(&self, key: &CacheKey<'_>) -> bool {
-        self.account_id == key.account_id && self.key_id == key.key_id && self.target == key.target
+        self.account_id == key.account_id && self.scope == key.scope && self.target == key.target
     }
 }
 
@@ -70,7 +71,7 @@ impl ResponseCache {
 
     fn hash(&self, key: &CacheKey<'_>) -> u64 {
         self.hasher
-            .hash_one((key.account_id, key.key_id, key.target))
+            .hash_one((key.account_id, key.scope, key.target))
     }
 
     /// The kept answer for `key` at `version`, if there is one: a 200 with its JSON body.
@@ -98,7 +99,7 @@ impl ResponseCache {
         self.bytes += body.len();
         let entry = Entry {
             account_id: key.account_id.to_string(),
-            key_id: key.key_id.to_string(),
+            scope: key.scope.to_string(),
             target: key.target.to_string(),
             version,
             body,
