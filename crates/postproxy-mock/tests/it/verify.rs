@@ -320,24 +320,7 @@ async fn a_timeout_is_named_and_the_run_goes_on() {
 
 #[tokio::test]
 async fn every_drift_at_once_is_reported_exactly() {
-    let (_stub, report) = against(vec![
-        Rule::get("/api/profiles/prof_li_001", Drift::Remove("/name")),
-        Rule::get(
-            "/api/profile_groups/grp123abc",
-            Drift::Set("/profiles_count", json!("5")),
-        ),
-        Rule::get("/api/profiles/prof_tg_001/placements", Drift::Status(403)),
-        Rule::get(
-            "/api/profile_groups/grp_postproxy_mock_verify_missing",
-            Drift::Html(404),
-        ),
-        Rule::get(
-            "/api/profiles/prof_yt_001",
-            Drift::RateLimit { retry_after: 0 },
-        ),
-        Rule::get("/api/profiles/prof_pi_001/placements", Drift::Drop),
-    ])
-    .await;
+    let (_stub, report) = against(crate::support::drift::every_drift()).await;
     assert_eq!(
         found(&report),
         expect(&[

@@ -16,23 +16,7 @@ use super::support::{expect, named, start, Call};
 use crate::support::drift::{Drift, DriftStub, Rule};
 
 fn planted() -> Vec<Rule> {
-    vec![
-        Rule::get("/api/profiles/prof_li_001", Drift::Remove("/name")),
-        Rule::get(
-            "/api/profile_groups/grp123abc",
-            Drift::Set("/profiles_count", json!("5")),
-        ),
-        Rule::get("/api/profiles/prof_tg_001/placements", Drift::Status(403)),
-        Rule::get(
-            "/api/profile_groups/grp_postproxy_mock_verify_missing",
-            Drift::Html(404),
-        ),
-        Rule::get(
-            "/api/profiles/prof_yt_001",
-            Drift::RateLimit { retry_after: 0 },
-        ),
-        Rule::get("/api/profiles/prof_pi_001/placements", Drift::Drop),
-    ]
+    crate::support::drift::every_drift()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

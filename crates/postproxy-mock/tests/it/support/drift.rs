@@ -317,3 +317,25 @@ fn path_matches(pattern: &str, path: &str) -> bool {
         (pattern.split('/').collect(), path.split('/').collect());
     pattern.len() == path.len() && pattern.iter().zip(&path).all(|(p, s)| *p == "*" || p == s)
 }
+
+/// One of each drift the stub can plant, on distinct objects of the demo account: what the
+/// verify and proxy tests both expect reported exactly.
+pub fn every_drift() -> Vec<Rule> {
+    vec![
+        Rule::get("/api/profiles/prof_li_001", Drift::Remove("/name")),
+        Rule::get(
+            "/api/profile_groups/grp123abc",
+            Drift::Set("/profiles_count", serde_json::json!("5")),
+        ),
+        Rule::get("/api/profiles/prof_tg_001/placements", Drift::Status(403)),
+        Rule::get(
+            "/api/profile_groups/grp_postproxy_mock_verify_missing",
+            Drift::Html(404),
+        ),
+        Rule::get(
+            "/api/profiles/prof_yt_001",
+            Drift::RateLimit { retry_after: 0 },
+        ),
+        Rule::get("/api/profiles/prof_pi_001/placements", Drift::Drop),
+    ]
+}
