@@ -64,6 +64,17 @@ impl State {
         self.harness.get_mut(account_id)
     }
 
+    /// The harness of an existing account (made on first use) and the cache, borrowed
+    /// together; `None` for no such account.
+    pub(crate) fn harness_and_cache(
+        &mut self,
+        account_id: &str,
+    ) -> Option<(&mut Harness, &mut ResponseCache)> {
+        self.harness(account_id)?;
+        let harness = self.harness.get_mut(account_id)?;
+        Some((harness, &mut self.cache))
+    }
+
     /// Removes an account, and its harness with it.
     pub(crate) fn delete_account(&mut self, id: &str) -> Result<(), DomainError> {
         self.store.delete_account(id)?;

@@ -1,7 +1,9 @@
-//! What the control plane does around each product-API request of a known key: it applies the
-//! account's armed faults (latency, an error status, a dropped connection) and records the
-//! request in the account's journal. Requests without a valid key belong to no account, so
-//! they are neither faulted nor journaled.
+//! What the control plane does around each product-API request of a known key
+//! (`crate::app::front` calls it for every request that is not for the control plane, the
+//! consent pages or the specs): [`first_look`] authenticates it and answers a GET from the
+//! cache, and [`around`] applies the account's armed faults (latency, an error status, a
+//! dropped connection) and records the request in the account's journal. Requests without a
+//! valid key belong to no account, so they are neither faulted nor journaled.
 //!
 //! It also records the `Idempotency-Key` of an operation that honours it as in flight before
 //! any fault latency, so a duplicate arriving meanwhile is answered 409 (see
@@ -13,9 +15,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, StatusCode, Uri};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 
@@ -28,7 +29,7 @@ use crate::http::extract::{bearer_token, Authenticated, IdempotencyClaim};
 use crate::state::{AppState, State as AppStateInner};
 
 /// What the first look at a request found, under the one lock it takes.
-struct Seen {
+pub(crate) struct Seen {
     who: Arc<Principal>,
     fault: Option<FaultAction>,
     record_bodies: bool,
@@ -38,7 +39,7 @@ struct Seen {
 }
 
 /// What [`first_look`] made of a request.
-enum Look {
+pub(crate) enum Look {
     /// No valid key (or its account is gone): the handler answers 401.
     NoKey,
     /// Answered from the cache, and journaled.
@@ -47,23 +48,19 @@ enum Look {
     Seen(Seen),
 }
 
-/// The middleware: see the module documentation.
-pub async fn intercept(
-    State(api): State<Arc<AppState>>,
+/// Serves a request [`first_look`] saw (`run` is the rest of the service): holds its
+/// `Idempotency-Key`, keeps its body for the journal if asked to, applies its fault, keeps a
+/// GET's fresh answer, and records it in the journal.
+pub(crate) async fn around<F, Fut>(
+    api: Arc<AppState>,
+    seen: Seen,
     mut request: Request,
-    next: Next,
-) -> Response {
-    let look = first_look(&mut api.store(), &request);
-    let seen = match look {
-        Look::Seen(seen) => seen,
-        // A cached answer, journaled under the same lock.
-        Look::Answered(answer) => return answer,
-        // The handler takes the key's holder from here: one lookup per request.
-        Look::NoKey => {
-            request.extensions_mut().insert(Authenticated(None));
-            return next.run(request).await;
-        }
-    };
+    run: F,
+) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
     let Seen {
         who,
         fault,
@@ -105,9 +102,9 @@ pub async fn intercept(
     let response = match fault {
         Some(action) => match apply(action).await {
             Some(response) => response,
-            None => next.run(request).await,
+            None => run(request).await,
         },
-        None => next.run(request).await,
+        None => run(request).await,
     };
     // A GET's fresh answer is kept for the next one (see `crate::http::cache`).
     let (response, keep) = match cache_version {
@@ -146,23 +143,25 @@ async fn keep_body(response: Response, version: u64) -> (Response, Option<(u64, 
 }
 
 /// Under the lock: authenticates the request, brings its account up to its clock, claims its
-/// `Idempotency-Key`, takes a fault, and answers a GET from the cache when it can.
-fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
+/// `Idempotency-Key`, takes a fault, and answers a GET from the cache when it can (journaling
+/// it there and then).
+pub(crate) fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
     let Ok(who) = state.authenticate(bearer_token(request.headers())) else {
         return Look::NoKey;
     };
-    let (claim, version) = match state.account_now(&who.account_id) {
+    let (claim, version, now) = match state.account_mut(&who.account_id) {
         Ok(mut account) => {
+            let now = account.tick_now();
             let claim = idempotency_key(request).and_then(|key| {
                 let claim = account.claim_idempotency_key(&who.key_id, &key)?;
                 Some((key, claim))
             });
-            (claim, account.version())
+            (claim, account.version(), now)
         }
         // Deleted since its key was looked up: no account to act for.
         Err(_) => return Look::NoKey,
     };
-    let Some(harness) = state.harness(&who.account_id) else {
+    let Some((harness, cache)) = state.harness_and_cache(&who.account_id) else {
         return Look::NoKey;
     };
     let fault = harness
@@ -171,16 +170,16 @@ fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
     let record_bodies = harness.journal.record_bodies;
     let cache_version = (request.method() == Method::GET && fault.is_none()).then_some(version);
     if let Some(version) = cache_version {
-        let key = cache_key(&who, request.uri());
-        if let Some(answer) = state.cache.get(&key, version) {
-            let entry = recorded(
+        if let Some(answer) = cache.get(&cache_key(&who, request.uri()), version) {
+            let mut entry = recorded(
                 &who,
                 request.method().clone(),
                 request.uri().clone(),
                 answer.status(),
                 None,
             );
-            record(state, &who, entry, None);
+            entry.at = now;
+            harness.journal.record(entry);
             return Look::Answered(answer);
         }
     }
@@ -241,7 +240,7 @@ struct Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
-        // Never dropped while the store is locked: it lives in `intercept`'s frame only.
+        // Never dropped while the store is locked: it lives in `around`'s frame only.
         let mut store = self.api.store();
         if let Ok(mut account) = store.account_mut(&self.account_id) {
             account.release_idempotency_key(&self.key_id, &self.key, self.claim);

@@ -60,6 +60,18 @@ impl Account {
     /// Rounds already applied are never repeated, even if the clock is set back and forth.
     pub fn tick(&mut self) -> TickReport {
         let now = self.clock.now();
+        self.tick_to(now)
+    }
+
+    /// [`Self::tick`], answering the clock's now it ticked to (read once: a running clock
+    /// reads the system time).
+    pub fn tick_now(&mut self) -> OffsetDateTime {
+        let now = self.clock.now();
+        self.tick_to(now);
+        now
+    }
+
+    fn tick_to(&mut self, now: OffsetDateTime) -> TickReport {
         let mut report = TickReport::default();
         if now <= self.ticked_at {
             return report;

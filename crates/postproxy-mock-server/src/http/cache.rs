@@ -127,14 +127,16 @@ fn ok_json(body: Bytes) -> Response {
     response
 }
 
-/// Whether a fresh answer may be kept: a 200 whose only header is the JSON content type (what
-/// every product GET's success is), so [`ok_json`] gives it back the same, and whose body is
+/// Whether a fresh answer may be kept: a 200 whose only headers are the JSON content type (what
+/// every product GET's success is) and the content length the router sets, so [`ok_json`]
+/// gives it back the same (hyper writes the length of a whole body itself), and whose body is
 /// whole and at most [`MAX_CACHED_BODY`].
 pub(crate) fn keepable(response: &Response) -> bool {
     let size = http_body::Body::size_hint(response.body()).exact();
+    let headers = response.headers();
+    let length = usize::from(headers.contains_key(header::CONTENT_LENGTH));
     size.is_some_and(|n| usize::try_from(n).is_ok_and(|n| n <= MAX_CACHED_BODY))
         && response.status() == StatusCode::OK
-        && response.headers().len() == 1
-        && response.headers().get(header::CONTENT_TYPE)
-            == Some(&HeaderValue::from_static("application/json"))
+        && headers.len() == 1 + length
+        && headers.get(header::CONTENT_TYPE) == Some(&HeaderValue::from_static("application/json"))
 }

@@ -82,7 +82,17 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        crate::http::respond::json(self.status, &self.body())
+        /// The body as `postproxy_models::Error` serialises, without copying the message.
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            error: &'a str,
+        }
+        crate::http::respond::json(
+            self.status,
+            &Body {
+                error: &self.message,
+            },
+        )
     }
 }
 

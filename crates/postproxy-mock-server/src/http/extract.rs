@@ -27,7 +27,7 @@ pub struct RequestContext {
     headers: HeaderMap,
     /// What the mock's middleware found of the key, when it saw the request.
     principal: Option<Authenticated>,
-    /// Set when the intercept middleware recorded this request's `Idempotency-Key` as in flight
+    /// Set when the middleware (`crate::app::middleware`) recorded this request's `Idempotency-Key` as in flight
     /// (before any fault latency), so the operation can tell its own claim from another's.
     pub idempotency_claim: Option<IdempotencyClaim>,
 }

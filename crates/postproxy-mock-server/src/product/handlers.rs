@@ -29,9 +29,14 @@ impl AppState {
         ctx: &RequestContext,
         operation: impl FnOnce(&mut Account, &Principal) -> Result<T, DomainError>,
     ) -> Result<T, ApiError> {
+        // A request the middleware found no key for is answered without the lock.
+        let known = match ctx.principal() {
+            Some(known) => Some(known.clone().ok_or(DomainError::InvalidApiKey)?),
+            None => None,
+        };
         let mut store = self.store();
-        let who = match ctx.principal() {
-            Some(known) => known.clone().ok_or(DomainError::InvalidApiKey)?,
+        let who = match known {
+            Some(who) => who,
             None => store.authenticate(ctx.bearer_token())?,
         };
         let mut account = store.account_now(&who.account_id)?;

@@ -1,0 +1,179 @@
+//! [`Front`]: the service every request enters, in front of the router. It refuses an
+//! oversized header block, trims trailing slashes, logs the request when the log level asks for
+//! it, and takes the first look at a product request ([`is_product`]):
+//! [`middleware::first_look`] authenticates it, brings its account up to its clock, and answers
+//! a GET from the cache under that one lock, so a cached answer is served without routing.
+//! Otherwise the look travels with the request (an [`Authenticated`] extension, from which the
+//! handler takes the key's holder) and [`middleware::around`] serves it through the router.
+//!
+//! A plain [`tower::Service`] rather than `axum::middleware::from_fn` layers: a cached answer
+//! or a 401 then costs no boxed future, no clone of the inner service and no second lookup.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::future::RouteFuture;
+use axum::Router;
+use tower::Service;
+
+use super::middleware::{self, Look};
+use crate::http::extract::Authenticated;
+use crate::state::AppState;
+
+/// See the module documentation.
+#[derive(Clone)]
+pub(crate) struct Front {
+    api: Arc<AppState>,
+    router: Router,
+}
+
+impl Front {
+    pub(crate) fn new(api: Arc<AppState>, router: Router) -> Self {
+        Self { api, router }
+    }
+
+    /// Routes `request`, after the first look if it is a product request.
+    fn route(&mut self, mut request: Request) -> FrontFuture {
+        if !is_product(request.uri().path()) {
+            return FrontFuture::Routed(self.router.call(request));
+        }
+        let look = middleware::first_look(&mut self.api.store(), &request);
+        match look {
+            Look::Answered(answer) => FrontFuture::Ready(Some(answer)),
+            // The handler answers 401 (after routing: an unknown path is still 404).
+            Look::NoKey => {
+                request.extensions_mut().insert(Authenticated(None));
+                FrontFuture::Routed(self.router.call(request))
+            }
+            Look::Seen(seen) => {
+                let (api, mut router) = (self.api.clone(), self.router.clone());
+                FrontFuture::Boxed(Box::pin(async move {
+                    let run = |request| async move {
+                        let Ok(response) = router.call(request).await;
+                        response
+                    };
+                    Ok(middleware::around(api, seen, request, run).await)
+                }))
+            }
+        }
+    }
+}
+
+impl Service<Request> for Front {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = FrontFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The router is always ready.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> FrontFuture {
+        if let Some(refused) = limit_headers(&request) {
+            return FrontFuture::Ready(Some(refused));
+        }
+        let request = trim_trailing_slash(request);
+        // Off the hot path when the log level leaves requests out (as benchmarks run it).
+        if !tracing::enabled!(tracing::Level::INFO) {
+            return self.route(request);
+        }
+        let (method, path) = (request.method().clone(), request.uri().path().to_string());
+        let started = Instant::now();
+        let routed = self.route(request);
+        FrontFuture::Boxed(Box::pin(async move {
+            let Ok(response) = routed.await;
+            tracing::info!(
+                %method,
+                %path,
+                status = response.status().as_u16(),
+                elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                "request"
+            );
+            Ok(response)
+        }))
+    }
+}
+
+/// [`Front`]'s answer: at once, from the router, or from an async step around it.
+pub(crate) enum FrontFuture {
+    Ready(Option<Response>),
+    Routed(RouteFuture<Infallible>),
+    Boxed(Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>),
+}
+
+impl Future for FrontFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Self::Ready(answer) => Poll::Ready(Ok(answer
+                .take()
+                .expect("FrontFuture polled after it completed"))),
+            Self::Routed(routed) => Pin::new(routed).poll(cx),
+            Self::Boxed(boxed) => boxed.as_mut().poll(cx),
+        }
+    }
+}
+
+/// Whether a request is for the product API, or for no route at all (then the product API's
+/// 404, faulted and journaled as a product request): every path but the control plane's
+/// (`/__mock`), the consent pages' (`/connect/`), the specs' and Swagger UI's.
+fn is_product(path: &str) -> bool {
+    const NOT_PRODUCT: [&str; 4] = ["/__mock", "/connect/", "/openapi.", "/docs"];
+    !NOT_PRODUCT.iter().any(|prefix| path.starts_with(prefix))
+}
+
+/// Removes trailing slashes from the path (not from `/` itself), keeping the query.
+fn trim_trailing_slash(mut request: Request) -> Request {
+    let path = request.uri().path();
+    // Swagger UI lives under `/docs/` and redirects `/docs` there itself.
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/docs") {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let path_and_query = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        let mut parts = request.uri().clone().into_parts();
+        if let Ok(pq) = path_and_query.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    request
+}
+
+/// 431 with the spec's error body when the request's headers (names and values) exceed
+/// [`crate::limits::HEADER_LIMIT`]. hyper itself refuses more than
+/// [`crate::limits::MAX_HEADERS`] headers, or a request head over its read buffer, with a bare
+/// 431 before the request gets here.
+fn limit_headers(request: &Request) -> Option<Response> {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > crate::limits::HEADER_LIMIT {
+        return Some(
+            crate::http::error::ApiError::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                format!(
+                    "Request headers are too large (limit {} bytes)",
+                    crate::limits::HEADER_LIMIT
+                ),
+            )
+            .into_response(),
+        );
+    }
+    None
+}
