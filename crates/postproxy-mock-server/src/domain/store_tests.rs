@@ -117,26 +117,34 @@ fn a_credential_connection_leaves_no_token() {
     assert!(store.tokens.is_empty(), "{:?}", store.tokens);
 }
 
-/// Every way an invitation ends takes its token out of the server's index: authorize,
-/// deny, expiry (when pending connections are pruned), deleting its group, resetting or
-/// deleting its account.
-#[test]
-fn an_ended_invitation_leaves_no_token() {
-    let mut store = Store::new(&Fixtures::demo(), 0);
+/// The demo store and its full-access key's holder.
+fn demo_store() -> (Store, Arc<Principal>) {
+    let store = Store::new(&Fixtures::demo(), 0);
     let who = store.authenticate(Some(DEMO_FULL_ACCESS_KEY)).unwrap();
-    let invite = |store: &mut Store, group: &str, platform: &str| {
-        let request = InitializeConnectionRequest {
-            platform: Some(platform.into()),
-            redirect_url: Some("https://app.example/cb".into()),
-            refresh_connection: Some(true),
-            ..Default::default()
-        };
-        let token = token(store.initialize_connection(&who, group, &request).unwrap());
-        assert_eq!(store.account_of_token(&token), Some("acct_demo"));
-        token
-    };
+    (store, who)
+}
 
-    let used = invite(&mut store, "grp789ghi", "youtube");
+/// An OAuth invitation of `who` into `group`, its token known to the server.
+fn invite(store: &mut Store, who: &Principal, group: &str, platform: &str) -> String {
+    let request = InitializeConnectionRequest {
+        platform: Some(platform.into()),
+        redirect_url: Some("https://app.example/cb".into()),
+        refresh_connection: Some(true),
+        ..Default::default()
+    };
+    let token = token(store.initialize_connection(who, group, &request).unwrap());
+    assert_eq!(store.account_of_token(&token), Some("acct_demo"));
+    token
+}
+
+// Every way an invitation ends takes its token out of the server's index: authorize, deny,
+// expiry (when pending connections are pruned), deleting its group, resetting or deleting its
+// account. One test each.
+
+#[test]
+fn an_authorized_or_denied_invitation_leaves_no_token() {
+    let (mut store, who) = demo_store();
+    let used = invite(&mut store, &who, "grp789ghi", "youtube");
     let mut account = store.account_now("acct_demo").unwrap();
     assert!(account.authorize(&used).is_ok());
     assert!(matches!(
@@ -149,7 +157,7 @@ fn an_ended_invitation_leaves_no_token() {
         (0, None)
     );
 
-    let denied = invite(&mut store, "grp789ghi", "tiktok");
+    let denied = invite(&mut store, &who, "grp789ghi", "tiktok");
     assert!(store
         .account_now("acct_demo")
         .unwrap()
@@ -159,10 +167,14 @@ fn an_ended_invitation_leaves_no_token() {
         (store.token_count(), store.account_of_token(&denied)),
         (0, None)
     );
+}
 
+#[test]
+fn an_expired_invitation_leaves_no_token_once_pruned() {
+    let (mut store, who) = demo_store();
     // An expired invitation still answers as expired until the next initialize_connection
     // prunes it.
-    let late = invite(&mut store, "grp456def", "tiktok");
+    let late = invite(&mut store, &who, "grp456def", "tiktok");
     let mut account = store.account_now("acct_demo").unwrap();
     account.clock.freeze();
     account
@@ -174,12 +186,17 @@ fn an_ended_invitation_leaves_no_token() {
     ));
     drop(account);
     assert_eq!(store.token_count(), 1);
-    let in_group = invite(&mut store, "grp789ghi", "tiktok");
+    invite(&mut store, &who, "grp789ghi", "tiktok");
     assert_eq!(
         (store.token_count(), store.account_of_token(&late)),
         (1, None)
     );
+}
 
+#[test]
+fn deleting_its_group_leaves_no_token() {
+    let (mut store, who) = demo_store();
+    let in_group = invite(&mut store, &who, "grp789ghi", "tiktok");
     store
         .account_now("acct_demo")
         .unwrap()
@@ -189,8 +206,12 @@ fn an_ended_invitation_leaves_no_token() {
         (store.token_count(), store.account_of_token(&in_group)),
         (0, None)
     );
+}
 
-    invite(&mut store, "grp456def", "youtube");
+#[test]
+fn resetting_or_deleting_its_account_leaves_no_token() {
+    let (mut store, who) = demo_store();
+    invite(&mut store, &who, "grp456def", "youtube");
     drop(store.account_now("acct_demo").unwrap());
     assert_eq!(
         store.token_count(),
@@ -200,7 +221,7 @@ fn an_ended_invitation_leaves_no_token() {
     store.reset_account("acct_demo").unwrap();
     assert_eq!(store.token_count(), 0);
 
-    invite(&mut store, "grp456def", "youtube");
+    invite(&mut store, &who, "grp456def", "youtube");
     store.delete_account("acct_demo").unwrap();
     assert_eq!(store.token_count(), 0);
 }
