@@ -47,7 +47,7 @@
 //! | folder | holds | imports |
 //! | --- | --- | --- |
 //! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | everything below |
-//! | `app/` | the router and its layers; `app/middleware.rs`, what the control plane does around each product request (one lock: authenticate, tick, claim, fault, journal, answer from the GET cache) | everything below |
+//! | `app/` | the router, and `app/front.rs`, the one service in front of it (header cap, trailing slashes, request log, and the first look at a product request, which answers a cached GET without routing); `app/middleware.rs`, what the control plane does around each product request (the first look under one lock: authenticate, tick, claim, fault, answer from the GET cache and journal; then the fault, the journal and keeping the answer) | everything below |
 //! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain, map its error | `state`, `http`, `domain` |
 //! | `control/` | the control API (a file per OpenAPI tag), the consent pages, the typed client | `state`, `http`, `harness`, `domain` |
 //! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock | `http`, `harness`, `domain` |

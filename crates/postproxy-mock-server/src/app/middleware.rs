@@ -72,7 +72,7 @@ where
         .extensions_mut()
         .insert(Authenticated(Some(who.clone())));
     // Held until the answer is recorded, or until the request is dropped mid-way.
-    let _held = claim.map(|(key, claim)| {
+    let held = claim.map(|(key, claim)| {
         request.extensions_mut().insert(IdempotencyClaim(claim));
         Held {
             api: api.clone(),
@@ -80,6 +80,7 @@ where
             key_id: who.key_id.clone(),
             key,
             claim,
+            released: false,
         }
     });
     // For the journal: reference-counted, not copied.
@@ -91,7 +92,7 @@ where
             Ok(read) => read,
             Err(too_large) => {
                 let entry = recorded(&who, method, uri, too_large.status(), None);
-                record(&mut api.store(), &who, entry, None);
+                finish(&mut api.store(), held, &who, entry, None);
                 return too_large;
             }
         }
@@ -112,8 +113,23 @@ where
         _ => (response, None),
     };
     let entry = recorded(&who, method, uri, response.status(), body);
-    record(&mut api.store(), &who, entry, keep);
+    finish(&mut api.store(), held, &who, entry, keep);
     response
+}
+
+/// Under one lock, once the answer is made: releases the request's `Idempotency-Key` and
+/// [`record`]s it.
+fn finish(
+    state: &mut AppStateInner,
+    held: Option<Held>,
+    who: &Principal,
+    entry: Recorded,
+    keep: Option<(u64, Bytes)>,
+) {
+    if let Some(mut held) = held {
+        held.release(state);
+    }
+    record(state, who, entry, keep);
 }
 
 /// The request with its body read, and the body as the journal keeps it; a 413 answer if the
@@ -229,22 +245,33 @@ fn idempotency_key(request: &Request) -> Option<String> {
         .filter(|key| !key.is_empty())
 }
 
-/// An `Idempotency-Key` held in flight; released when dropped.
+/// An `Idempotency-Key` held in flight: released by [`finish`], or when dropped (the request
+/// was dropped mid-way).
 struct Held {
     api: Arc<AppState>,
     account_id: String,
     key_id: String,
     key: String,
     claim: u64,
+    released: bool,
+}
+
+impl Held {
+    fn release(&mut self, state: &mut AppStateInner) {
+        if let Ok(mut account) = state.account_mut(&self.account_id) {
+            account.release_idempotency_key(&self.key_id, &self.key, self.claim);
+        };
+        self.released = true;
+    }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        // Never dropped while the store is locked: it lives in `around`'s frame only.
-        let mut store = self.api.store();
-        if let Ok(mut account) = store.account_mut(&self.account_id) {
-            account.release_idempotency_key(&self.key_id, &self.key, self.claim);
-        };
+        if !self.released {
+            // Never dropped while the store is locked: it lives in `around`'s frame only.
+            let api = self.api.clone();
+            self.release(&mut api.store());
+        }
     }
 }
 

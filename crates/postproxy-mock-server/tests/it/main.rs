@@ -8,6 +8,7 @@ mod bad_input;
 mod cache;
 mod concurrency;
 mod control;
+mod front;
 mod limits;
 mod node_sdk_connections;
 mod server;

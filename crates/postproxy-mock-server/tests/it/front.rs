@@ -1,0 +1,124 @@
+//! The service in front of the router (`app/front.rs`) takes the first look at a product
+//! request before routing. These tests pin what that must not change: a request without a key
+//! is still routed (an unknown path stays 404, a malformed query stays 400), a cached answer
+//! is journaled and yields to an armed fault, and requests the product API does not own (the
+//! control plane's) are neither journaled nor faulted.
+
+use postproxy_mock_server::control::{FaultSpec, JournalFilter};
+use postproxy_mock_server::MockServer;
+use reqwest::Method;
+
+use crate::common::{DEMO, FULL_KEY};
+
+/// Status and body of a GET of `path` with `key` (or none).
+async fn get(mock: &MockServer, path: &str, key: Option<&str>) -> (u16, String) {
+    let mut request = reqwest::Client::new().get(format!("{}{path}", mock.base_url()));
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_request_without_a_key_is_routed_before_it_is_refused() {
+    let mock = MockServer::start().await;
+    for key in [None, Some("pp_not_a_key")] {
+        assert_eq!(
+            get(&mock, "/api/profiles", key).await,
+            (401, r#"{"error":"Invalid API key"}"#.into())
+        );
+        assert_eq!(get(&mock, "/api/posts", key).await.0, 404, "unknown path");
+        let (status, body) = get(
+            &mock,
+            "/api/profiles?profile_group_id=a&profile_group_id=b",
+            key,
+        )
+        .await;
+        assert_eq!(status, 400, "a documented parameter twice: {body}");
+        assert!(body.contains("profile_group_id"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_cached_answer_is_journaled_and_yields_to_a_fault() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let first = get(&mock, "/api/profiles", Some(FULL_KEY)).await;
+    assert_eq!(first.0, 200);
+    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await, first);
+    assert!(
+        mock.cache_hits() >= 1,
+        "the second answer came from the cache"
+    );
+
+    control
+        .add_fault(
+            DEMO,
+            &FaultSpec::status(503)
+                .times(1)
+                .on(Method::GET, "/api/profiles"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await.0, 503);
+    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await, first);
+
+    let journal = control
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
+    let seen: Vec<(&str, &str, u16)> = journal
+        .entries
+        .iter()
+        .map(|e| (e.method.as_str(), e.path.as_str(), e.status))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("GET", "/api/profiles", 200),
+            ("GET", "/api/profiles", 200),
+            ("GET", "/api/profiles", 503),
+            ("GET", "/api/profiles", 200),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn only_product_requests_are_journaled_or_faulted() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    control
+        .add_fault(
+            DEMO,
+            &FaultSpec::status(500).times(2).on(Method::GET, "/**"),
+        )
+        .await
+        .unwrap();
+    // The control plane, the spec and an unknown control path, with the account's key.
+    assert_eq!(get(&mock, "/openapi.json", Some(FULL_KEY)).await.0, 200);
+    assert_eq!(get(&mock, "/__mock/nothing", Some(FULL_KEY)).await.0, 404);
+    // A product path, known or not, is the account's.
+    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await.0, 500);
+    assert_eq!(get(&mock, "/api/posts", Some(FULL_KEY)).await.0, 500);
+    control.clear_faults(DEMO).await.unwrap();
+    assert_eq!(get(&mock, "/api/posts", Some(FULL_KEY)).await.0, 404);
+
+    let journal = control
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
+    let seen: Vec<(&str, u16)> = journal
+        .entries
+        .iter()
+        .map(|e| (e.path.as_str(), e.status))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("/api/profiles", 500),
+            ("/api/posts", 500),
+            ("/api/posts", 404)
+        ]
+    );
+}
