@@ -2,7 +2,8 @@
 //! oversized header block, trims trailing slashes, logs the request when the log level asks for
 //! it, and takes the first look at a product request ([`is_product`]):
 //! [`middleware::first_look`] authenticates it, brings its account up to its clock, and answers
-//! a GET from the cache under that one lock, so a cached answer is served without routing.
+//! a GET from the cache under that one lock, so a cached answer (a GET's 401 included) is served
+//! without routing.
 //! Otherwise the look travels with the request (an [`Authenticated`] extension, from which the
 //! handler takes the key's holder) and [`middleware::around`] serves it through the router.
 //!
@@ -17,7 +18,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::future::RouteFuture;
 use axum::Router;
@@ -47,10 +48,21 @@ impl Front {
         let look = middleware::first_look(&mut self.api.store(), &request);
         match look {
             Look::Answered(answer) => FrontFuture::Ready(Some(answer)),
-            // The handler answers 401 (after routing: an unknown path is still 404).
+            // The handler answers 401 (after routing: an unknown path is still 404), which is
+            // then kept for the next GET of the target.
             Look::NoKey => {
                 request.extensions_mut().insert(Authenticated(None));
-                FrontFuture::Routed(self.router.call(request))
+                if request.method() != Method::GET {
+                    return FrontFuture::Routed(self.router.call(request));
+                }
+                let (api, mut router) = (self.api.clone(), self.router.clone());
+                FrontFuture::Boxed(Box::pin(async move {
+                    let run = |request| async move {
+                        let Ok(response) = router.call(request).await;
+                        response
+                    };
+                    Ok(middleware::refused(api, request, run).await)
+                }))
             }
             Look::Seen(seen) => {
                 let (api, mut router) = (self.api.clone(), self.router.clone());

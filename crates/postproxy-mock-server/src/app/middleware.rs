@@ -109,7 +109,9 @@ where
     };
     // A GET's fresh answer is kept for the next one (see `crate::http::cache`).
     let (response, keep) = match cache_version {
-        Some(version) if cache::keepable(&response) => keep_body(response, version).await,
+        Some(version) if cache::keepable(&response, StatusCode::OK) => {
+            keep_body(response, version).await
+        }
         _ => (response, None),
     };
     let entry = recorded(&who, method, uri, response.status(), body);
@@ -163,6 +165,12 @@ async fn keep_body(response: Response, version: u64) -> (Response, Option<(u64, 
 /// it there and then).
 pub(crate) fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
     let Ok(who) = state.authenticate(bearer_token(request.headers())) else {
+        if request.method() == Method::GET {
+            let key = CacheKey::keyless(target(request.uri()));
+            if let Some(answer) = state.cache.get(&key, KEYLESS_VERSION) {
+                return Look::Answered(answer);
+            }
+        }
         return Look::NoKey;
     };
     let (claim, version, now) = match state.account_mut(&who.account_id) {
@@ -213,8 +221,39 @@ fn cache_key<'a>(who: &'a Principal, uri: &'a Uri) -> CacheKey<'a> {
         account_id: &who.account_id,
         // Group ids are never blank, so "" stands for full access without ambiguity.
         scope: who.scope.group().unwrap_or(""),
-        target: uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        target: target(uri),
     }
+}
+
+/// The request target: path and query.
+fn target(uri: &Uri) -> &str {
+    uri.path_and_query().map_or("/", |pq| pq.as_str())
+}
+
+/// The version the answers to GETs without a valid key are kept at: they never change.
+const KEYLESS_VERSION: u64 = 0;
+
+/// Serves a GET [`first_look`] found no valid key for through `run` (the router), and keeps
+/// its answer if it is a 401: every GET of that target without a valid key gets the same
+/// (see `crate::http::cache`).
+pub(crate) async fn refused<F, Fut>(api: Arc<AppState>, request: Request, run: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    let uri = request.uri().clone();
+    let response = run(request).await;
+    if !cache::keepable(&response, StatusCode::UNAUTHORIZED) {
+        return response;
+    }
+    let (response, keep) = keep_body(response, KEYLESS_VERSION).await;
+    if let Some((version, body)) = keep {
+        let key = CacheKey::keyless(target(&uri));
+        api.store()
+            .cache
+            .put(&key, version, StatusCode::UNAUTHORIZED, body);
+    }
+    response
 }
 
 /// The `Idempotency-Key` of a request to an operation that honours it (delete_profile,
@@ -333,7 +372,7 @@ fn record(
     if let Some((made_at, body)) = keep {
         if made_at == version {
             let key = cache_key(who, &entry.uri);
-            state.cache.put(&key, version, body);
+            state.cache.put(&key, version, StatusCode::OK, body);
         }
     }
     entry.at = at;

@@ -10,6 +10,11 @@
 //! version did not move between the lookup and the store, so it cannot be older than its
 //! version.
 //!
+//! It also keeps the answer to a GET without a valid key, under [`CacheKey::keyless`]: that
+//! answer depends on the request target alone (routing, then the query's extraction, then the
+//! 401; no GET reads a body or a documented header), so it never goes stale and is kept at
+//! version 0. `crate::app::front` fills it the first time a target is refused.
+//!
 //! Bounded by [`MAX_CACHED_BODY`], [`MAX_CACHE_ENTRIES`] and [`MAX_CACHE_BYTES`]
 //! (`crate::limits`): a larger answer is not kept, and a full cache is emptied.
 
@@ -31,12 +36,24 @@ pub(crate) struct CacheKey<'a> {
     pub(crate) target: &'a str,
 }
 
+impl<'a> CacheKey<'a> {
+    /// The key of a GET of `target` without a valid key (account ids are never blank).
+    pub(crate) fn keyless(target: &'a str) -> Self {
+        Self {
+            account_id: "",
+            scope: "",
+            target,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     account_id: String,
     scope: String,
     target: String,
     version: u64,
+    status: StatusCode,
     body: Bytes,
 }
 
@@ -74,7 +91,7 @@ impl ResponseCache {
             .hash_one((key.account_id, key.scope, key.target))
     }
 
-    /// The kept answer for `key` at `version`, if there is one: a 200 with its JSON body.
+    /// The kept answer for `key` at `version`, if there is one: its status and JSON body.
     pub(crate) fn get(&mut self, key: &CacheKey<'_>, version: u64) -> Option<Response> {
         if !self.enabled {
             return None;
@@ -84,11 +101,17 @@ impl ResponseCache {
             return None;
         }
         self.hits += 1;
-        Some(ok_json(entry.body.clone()))
+        Some(json(entry.status, entry.body.clone()))
     }
 
-    /// Keeps `body`, the 200 answer for `key` made at `version`.
-    pub(crate) fn put(&mut self, key: &CacheKey<'_>, version: u64, body: Bytes) {
+    /// Keeps `body`, the answer with `status` for `key` made at `version`.
+    pub(crate) fn put(
+        &mut self,
+        key: &CacheKey<'_>,
+        version: u64,
+        status: StatusCode,
+        body: Bytes,
+    ) {
         if !self.enabled || body.len() > MAX_CACHED_BODY {
             return;
         }
@@ -102,6 +125,7 @@ impl ResponseCache {
             scope: key.scope.to_string(),
             target: key.target.to_string(),
             version,
+            status,
             body,
         };
         if let Some(old) = self.entries.insert(self.hash(key), entry) {
@@ -116,10 +140,10 @@ impl ResponseCache {
     }
 }
 
-/// A 200 with a JSON body, as `crate::http::respond::json` makes one.
-fn ok_json(body: Bytes) -> Response {
+/// `status` with a JSON body, as `crate::http::respond::json` makes one.
+fn json(status: StatusCode, body: Bytes) -> Response {
     let mut response = Response::new(Body::from(body));
-    *response.status_mut() = StatusCode::OK;
+    *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -127,16 +151,17 @@ fn ok_json(body: Bytes) -> Response {
     response
 }
 
-/// Whether a fresh answer may be kept: a 200 whose only headers are the JSON content type (what
-/// every product GET's success is) and the content length the router sets, so [`ok_json`]
-/// gives it back the same (hyper writes the length of a whole body itself), and whose body is
-/// whole and at most [`MAX_CACHED_BODY`].
-pub(crate) fn keepable(response: &Response) -> bool {
+/// Whether a fresh answer may be kept as one with `status`: it has that status, its only
+/// headers are the JSON content type (what every product GET's success and the spec's error
+/// body have) and the content length the router sets, so [`json`] gives it back the same
+/// (hyper writes the length of a whole body itself), and its body is whole and at most
+/// [`MAX_CACHED_BODY`].
+pub(crate) fn keepable(response: &Response, status: StatusCode) -> bool {
     let size = http_body::Body::size_hint(response.body()).exact();
     let headers = response.headers();
     let length = usize::from(headers.contains_key(header::CONTENT_LENGTH));
     size.is_some_and(|n| usize::try_from(n).is_ok_and(|n| n <= MAX_CACHED_BODY))
-        && response.status() == StatusCode::OK
+        && response.status() == status
         && headers.len() == 1 + length
         && headers.get(header::CONTENT_TYPE) == Some(&HeaderValue::from_static("application/json"))
 }

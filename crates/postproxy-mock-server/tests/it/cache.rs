@@ -1,7 +1,7 @@
 //! The GET cache never changes an answer: two servers, one answering repeated GETs from its
 //! cache and one making every answer afresh, take the same random sequences of changes
 //! (product writes, control-plane injection, connections, clock moves forward and back) and
-//! answer every GET between them byte for byte alike.
+//! answer every GET between them byte for byte alike, with valid keys and without.
 
 use postproxy_mock_server::control::{ClockAdvance, ClockUpdate, ProfilePatch};
 use postproxy_mock_server::fixtures::SnapshotFixture;
@@ -53,7 +53,15 @@ const TARGETS: &[&str] = &[
     "/api/profiles/prof_yt_001/stats?from=2026-06-02T00:00:00Z",
     "/api/profiles/prof_bs_002/stats?to=2026-06-10T00:00:00Z&from=2026-06-01T00:00:00Z",
     "/api/profiles/prof_tg_001/stats?placement_id=-1001234567890",
+    // Refused before the key is read (or, without a valid key, after it).
+    "/api/posts",
+    "/api/profiles?profile_group_id=a&profile_group_id=b",
+    "/api/profiles/prof_li_001/stats?from=yesterday",
 ];
+
+/// The keys the GETs are made with: two valid ones, an unknown one and a blank one (both
+/// answered 401, which the cache keeps per target).
+const KEYS: &[&str] = &[DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY, "pp_not_a_key", ""];
 
 impl Pair {
     async fn start() -> Self {
@@ -237,7 +245,7 @@ async fn cached_and_fresh_answers_are_the_same_over_random_changes() {
             pair.step(&mut rng, n).await;
             for _ in 0..3 {
                 let target = *rng.pick(TARGETS);
-                let key = *rng.pick(&[DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY]);
+                let key = *rng.pick(KEYS);
                 pair.read(target, key).await;
             }
             for group in pair.groups.clone() {

@@ -38,6 +38,8 @@ async fn a_request_without_a_key_is_routed_before_it_is_refused() {
         assert_eq!(status, 400, "a documented parameter twice: {body}");
         assert!(body.contains("profile_group_id"), "{body}");
     }
+    // The first 401 of the target was kept; the later ones came from the cache.
+    assert!(mock.cache_hits() >= 1, "{} hits", mock.cache_hits());
 }
 
 #[tokio::test]
