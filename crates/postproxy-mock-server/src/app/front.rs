@@ -25,6 +25,7 @@ use axum::Router;
 use tower::Service;
 
 use super::middleware::{self, Look};
+use crate::http::error::ApiError;
 use crate::http::extract::Authenticated;
 use crate::state::AppState;
 
@@ -126,9 +127,11 @@ impl Future for FrontFuture {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
-            Self::Ready(answer) => Poll::Ready(Ok(answer
-                .take()
-                .expect("FrontFuture polled after it completed"))),
+            // Polled again after it completed (hyper never does): an error, not a panic.
+            Self::Ready(answer) => Poll::Ready(Ok(answer.take().unwrap_or_else(|| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                    .into_response()
+            }))),
             Self::Routed(routed) => Pin::new(routed).poll(cx),
             Self::Boxed(boxed) => boxed.as_mut().poll(cx),
         }
@@ -177,7 +180,7 @@ fn limit_headers(request: &Request) -> Option<Response> {
         .sum();
     if size > crate::limits::HEADER_LIMIT {
         return Some(
-            crate::http::error::ApiError::new(
+            ApiError::new(
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                 format!(
                     "Request headers are too large (limit {} bytes)",
