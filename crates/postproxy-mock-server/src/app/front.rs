@@ -3,12 +3,12 @@
 //! it, and takes the first look at a product request ([`is_product`]):
 //! [`middleware::first_look`] authenticates it, brings its account up to its clock, and answers
 //! a GET from the cache under that one lock, so a cached answer (a GET's 401 included) is served
-//! without routing.
-//! Otherwise the look travels with the request (an [`Authenticated`] extension, from which the
-//! handler takes the key's holder) and [`middleware::around`] serves it through the router.
+//! without routing. Otherwise the look travels with the request (an [`Authenticated`]
+//! extension, from which the handler takes the key's holder) and [`middleware::around`] serves
+//! it through the router ([`middleware::refused`] a GET without a valid key, keeping its 401).
 //!
 //! A plain [`tower::Service`] rather than `axum::middleware::from_fn` layers: a cached answer
-//! or a 401 then costs no boxed future, no clone of the inner service and no second lookup.
+//! then costs no boxed future, no clone of the inner service and no second lookup.
 
 use std::convert::Infallible;
 use std::future::Future;
