@@ -1,5 +1,5 @@
 //! The one path-pattern dialect of the control plane: a fault's `path` ([`super::faults`]) and
-//! the journal filter's `path` ([`super::journal`]) both match request paths with [`matches`].
+//! the journal filter's `path` ([`super::journal`]) both match request paths with [`matches()`].
 //!
 //! A pattern is a path, split at `/` into segments, in which:
 //!
