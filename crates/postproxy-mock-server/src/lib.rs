@@ -47,10 +47,10 @@
 //! | folder | holds | imports |
 //! | --- | --- | --- |
 //! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | everything below |
-//! | `app/` | the router, and `app/front.rs`, the one service in front of it (header cap, trailing slashes, request log, and the first look at a product request, which answers a cached GET without routing); `app/middleware.rs`, what the control plane does around each product request (the first look under one lock: authenticate, tick, claim, fault, answer from the GET cache and journal; then the fault, the journal and keeping the answer) | everything below |
+//! | `app/` | the router, and `app/front.rs`, the one service in front of it (header cap, trailing slashes, request log, and the first look at a product request, which answers a cached GET without routing); `app/middleware.rs`, what the control plane does around each product request (the first look under one lock: authenticate, tick, claim, fault, answer from the GET cache and journal; then the fault, and the journal entry and the answer to keep, queued for the next lock) | everything below |
 //! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain, map its error | `state`, `http`, `domain` |
 //! | `control/` | the control API (a file per OpenAPI tag), the consent pages, the typed client | `state`, `http`, `harness`, `domain` |
-//! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock | `http`, `harness`, `domain` |
+//! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock, and the queue of what answered requests leave to do (journal, keep, release), applied by the next lock | `http`, `harness`, `domain` |
 //! | `http/` | the spec's error body (mapped from domain errors in one place), extractors, responses, the GET cache, the specs, the accept loop; `http/rt.rs` is the only module the generated code names | `domain`, `limits` |
 //! | `harness/` | the control plane's per-account tools: faults and the request journal, one path-pattern dialect | `limits` |
 //! | `domain/` | the simulated service: the store, accounts and every product rule, one platform table, one `DomainError`; no `axum`, `http`, `utoipa` or generated types | `limits` |

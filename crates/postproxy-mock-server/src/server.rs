@@ -258,6 +258,14 @@ impl MockServer {
         self.api.store().cache.hits()
     }
 
+    /// How many times the server's state was locked so far (the `test-support` feature: the
+    /// crate's tests count the locks a request takes). Reading it does not lock.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn store_locks(&self) -> u64 {
+        self.api.locks()
+    }
+
     /// The store behind the server, locked (the `test-support` feature: the crate's own tests
     /// fill accounts to their caps with it).
     #[cfg(feature = "test-support")]

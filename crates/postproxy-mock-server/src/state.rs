@@ -1,19 +1,31 @@
 //! [`AppState`]: what every handler shares, product and control alike: the [`State`] behind
 //! one lock (the domain's store, beside it each account's harness: faults and journal, and
-//! the cache of GET answers), and the base URL the mock is reached at. `crate::server` builds
+//! the cache of GET answers), and the base URL the mock is reached at.
+//!
+//! What a product request leaves to do once it is answered (journal it, keep its fresh GET
+//! answer, release its `Idempotency-Key`) is a [`Settle`], queued without the lock and applied
+//! by whoever takes the lock next, before anything else ([`AppState::store`]): so a request
+//! locks the store only to look at itself and to run its operation, and nobody ever sees the
+//! state without the bookkeeping of every request answered before. `crate::server` builds
 //! it; `crate::app` puts it behind the router; `crate::product` implements the generated trait
 //! on it; `crate::control` and the consent pages take it as their axum state.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::http::{StatusCode, Uri};
 
 use crate::domain::account::Account;
+use crate::domain::auth::Principal;
 use crate::domain::error::DomainError;
 use crate::domain::fixtures::Fixtures;
 use crate::domain::store::Store;
 use crate::domain::FastMap;
+use crate::harness::journal::Recorded;
 use crate::harness::Harness;
-use crate::http::cache::ResponseCache;
+use crate::http::cache::{CacheKey, ResponseCache};
 
 /// The seed used when none is given: new ids are the same on every run.
 pub const DEFAULT_SEED: u64 = 0;
@@ -22,7 +34,35 @@ pub const DEFAULT_SEED: u64 = 0;
 #[derive(Debug)]
 pub(crate) struct AppState {
     state: Mutex<State>,
+    /// Where answered requests leave their [`Settle`]; [`State::pending`] receives.
+    settle: mpsc::Sender<Settle>,
     base_url: String,
+    /// How many times the state was locked (the `test-support` feature: the tests count the
+    /// locks a request takes).
+    #[cfg(feature = "test-support")]
+    locks: std::sync::atomic::AtomicU64,
+}
+
+/// Bookkeeping an answered request leaves (see the module documentation).
+#[derive(Debug)]
+pub(crate) enum Settle {
+    /// Journal `entry` (its time is its arrival's) in `who`'s account, and keep the fresh
+    /// answer to a GET (`keep`: the account's version when it was looked at, and the body) if
+    /// the account is still at that version.
+    Record {
+        who: Arc<Principal>,
+        entry: Recorded,
+        keep: Option<(u64, Bytes)>,
+    },
+    /// Release an `Idempotency-Key` claimed when the request was looked at.
+    Release {
+        account_id: String,
+        key_id: String,
+        key: String,
+        claim: u64,
+    },
+    /// Keep the 401 of a GET of `target` without a valid key (see `crate::http::cache`).
+    KeepRefusal { target: Uri, body: Bytes },
 }
 
 /// Everything a server holds, behind [`AppState`]'s one lock: the domain's [`Store`] (it
@@ -36,6 +76,8 @@ pub struct State {
     pub(crate) harness: FastMap<String, Harness>,
     /// Answers to product GETs (`crate::http::cache`).
     pub(crate) cache: ResponseCache,
+    /// Bookkeeping left by answered requests, not yet applied.
+    pending: mpsc::Receiver<Settle>,
 }
 
 impl Deref for State {
@@ -75,6 +117,57 @@ impl State {
         Some((harness, &mut self.cache))
     }
 
+    /// Applies every [`Settle`] queued so far, in the order the requests were answered.
+    fn settle_pending(&mut self) {
+        while let Ok(settle) = self.pending.try_recv() {
+            self.settle(settle);
+        }
+    }
+
+    fn settle(&mut self, settle: Settle) {
+        match settle {
+            Settle::Record { who, entry, keep } => self.record(&who, entry, keep),
+            Settle::Release {
+                account_id,
+                key_id,
+                key,
+                claim,
+            } => {
+                // The account may have been deleted or reset meanwhile: nothing to release.
+                if let Ok(mut account) = self.store.account_mut(&account_id) {
+                    account.release_idempotency_key(&key_id, &key, claim);
+                }
+            }
+            Settle::KeepRefusal { target, body } => {
+                let key = CacheKey::keyless(crate::http::cache::target(&target));
+                self.cache.put(
+                    &key,
+                    crate::http::cache::KEYLESS_VERSION,
+                    StatusCode::UNAUTHORIZED,
+                    body,
+                );
+            }
+        }
+    }
+
+    /// Journals `entry` in `who`'s account and keeps a GET's fresh answer made at `version` if
+    /// the account is still there (see [`Settle::Record`]).
+    pub(crate) fn record(&mut self, who: &Principal, entry: Recorded, keep: Option<(u64, Bytes)>) {
+        // The account may have been deleted meanwhile; then there is nothing to record into.
+        let Ok(version) = self.store.account(&who.account_id).map(|a| a.version()) else {
+            return;
+        };
+        if let Some((made_at, body)) = keep {
+            if made_at == version {
+                let key = CacheKey::of(who, &entry.uri);
+                self.cache.put(&key, version, StatusCode::OK, body);
+            }
+        }
+        if let Some(harness) = self.harness(&who.account_id) {
+            harness.journal.record(entry);
+        }
+    }
+
     /// Removes an account, and its harness with it.
     pub(crate) fn delete_account(&mut self, id: &str) -> Result<(), DomainError> {
         self.store.delete_account(id)?;
@@ -106,13 +199,18 @@ impl AppState {
         base_url: impl Into<String>,
         cache: bool,
     ) -> Self {
+        let (settle, pending) = mpsc::channel();
         Self {
             state: Mutex::new(State {
                 store: Store::new(fixtures, seed),
                 harness: FastMap::default(),
                 cache: ResponseCache::new(cache),
+                pending,
             }),
+            settle,
             base_url: base_url.into().trim_end_matches('/').to_string(),
+            #[cfg(feature = "test-support")]
+            locks: Default::default(),
         }
     }
 
@@ -121,10 +219,28 @@ impl AppState {
         &self.base_url
     }
 
-    /// The locked state.
+    /// The locked state, every queued [`Settle`] applied.
     pub(crate) fn store(&self) -> MutexGuard<'_, State> {
         // No operation panics while holding the lock; should one ever, the data is still whole
         // (operations check before they change), so keep serving.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        #[cfg(feature = "test-support")]
+        self.locks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        state.settle_pending();
+        state
+    }
+
+    /// How many times [`Self::store`] locked the state so far.
+    #[cfg(feature = "test-support")]
+    pub(crate) fn locks(&self) -> u64 {
+        self.locks.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Queues what an answered request leaves to do, without the lock: the next
+    /// [`Self::store`] applies it.
+    pub(crate) fn settle(&self, settle: Settle) {
+        // The receiver lives in `self`: sending cannot fail while `self` does.
+        let _ = self.settle.send(settle);
     }
 }

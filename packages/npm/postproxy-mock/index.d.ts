@@ -295,7 +295,7 @@ export interface JournalEntry {
   /** The raw query string without `?`, or null. */
   query: string | null;
   status: number;
-  /** When, by the account's clock (RFC 3339). */
+  /** When the request arrived, by the account's clock (RFC 3339). */
   at: string;
   /** The id of the key used (see KeyInfo.key_id), never the key. */
   key_id: string;

@@ -19,6 +19,7 @@ use axum::extract::Request;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
+use time::OffsetDateTime;
 
 use crate::domain::auth::Principal;
 use crate::harness::faults::FaultAction;
@@ -26,7 +27,7 @@ use crate::harness::journal::{body_text, Recorded};
 use crate::http::cache::{self, CacheKey};
 use crate::http::error::ApiError;
 use crate::http::extract::{bearer_token, Authenticated, IdempotencyClaim};
-use crate::state::{AppState, State as AppStateInner};
+use crate::state::{AppState, Settle, State as AppStateInner};
 
 /// What the first look at a request found, under the one lock it takes.
 pub(crate) struct Seen {
@@ -36,6 +37,8 @@ pub(crate) struct Seen {
     claim: Option<(String, u64)>,
     /// The account's data version, for a GET that may be answered from (or kept in) the cache.
     cache_version: Option<u64>,
+    /// The request's arrival by the account's clock: its time in the journal.
+    now: OffsetDateTime,
 }
 
 /// What [`first_look`] made of a request.
@@ -67,20 +70,22 @@ where
         record_bodies,
         claim,
         cache_version,
+        now,
     } = seen;
     request
         .extensions_mut()
         .insert(Authenticated(Some(who.clone())));
-    // Held until the answer is recorded, or until the request is dropped mid-way.
+    // Held until the answer is made, or until the request is dropped mid-way.
     let held = claim.map(|(key, claim)| {
         request.extensions_mut().insert(IdempotencyClaim(claim));
         Held {
             api: api.clone(),
-            account_id: who.account_id.clone(),
-            key_id: who.key_id.clone(),
-            key,
-            claim,
-            released: false,
+            release: Some(Settle::Release {
+                account_id: who.account_id.clone(),
+                key_id: who.key_id.clone(),
+                key,
+                claim,
+            }),
         }
     });
     // For the journal: reference-counted, not copied.
@@ -91,8 +96,8 @@ where
         match with_body_text(request).await {
             Ok(read) => read,
             Err(too_large) => {
-                let entry = recorded(&who, method, uri, too_large.status(), None);
-                finish(&mut api.store(), held, &who, entry, None);
+                let entry = recorded(&who, method, uri, too_large.status(), None, now);
+                finish(&api, held, who, entry, None);
                 return too_large;
             }
         }
@@ -114,24 +119,24 @@ where
         }
         _ => (response, None),
     };
-    let entry = recorded(&who, method, uri, response.status(), body);
-    finish(&mut api.store(), held, &who, entry, keep);
+    let entry = recorded(&who, method, uri, response.status(), body, now);
+    finish(&api, held, who, entry, keep);
     response
 }
 
-/// Under one lock, once the answer is made: releases the request's `Idempotency-Key` and
-/// [`record`]s it.
+/// Once the answer is made, without the lock: queues the release of the request's
+/// `Idempotency-Key`, its journal entry and its answer to keep (see [`crate::state::Settle`]).
 fn finish(
-    state: &mut AppStateInner,
+    api: &AppState,
     held: Option<Held>,
-    who: &Principal,
+    who: Arc<Principal>,
     entry: Recorded,
     keep: Option<(u64, Bytes)>,
 ) {
     if let Some(mut held) = held {
-        held.release(state);
+        held.release();
     }
-    record(state, who, entry, keep);
+    api.settle(Settle::Record { who, entry, keep });
 }
 
 /// The request with its body read, and the body as the journal keeps it; a 413 answer if the
@@ -166,8 +171,8 @@ async fn keep_body(response: Response, version: u64) -> (Response, Option<(u64, 
 pub(crate) fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
     let Ok(who) = state.authenticate(bearer_token(request.headers())) else {
         if request.method() == Method::GET {
-            let key = CacheKey::keyless(target(request.uri()));
-            if let Some(answer) = state.cache.get(&key, KEYLESS_VERSION) {
+            let key = CacheKey::keyless(cache::target(request.uri()));
+            if let Some(answer) = state.cache.get(&key, cache::KEYLESS_VERSION) {
                 return Look::Answered(answer);
             }
         }
@@ -194,15 +199,15 @@ pub(crate) fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
     let record_bodies = harness.journal.record_bodies;
     let cache_version = (request.method() == Method::GET && fault.is_none()).then_some(version);
     if let Some(version) = cache_version {
-        if let Some(answer) = cache.get(&cache_key(&who, request.uri()), version) {
-            let mut entry = recorded(
+        if let Some(answer) = cache.get(&CacheKey::of(&who, request.uri()), version) {
+            let entry = recorded(
                 &who,
                 request.method().clone(),
                 request.uri().clone(),
                 answer.status(),
                 None,
+                now,
             );
-            entry.at = now;
             harness.journal.record(entry);
             return Look::Answered(answer);
         }
@@ -213,25 +218,9 @@ pub(crate) fn first_look(state: &mut AppStateInner, request: &Request) -> Look {
         record_bodies,
         claim,
         cache_version,
+        now,
     })
 }
-
-fn cache_key<'a>(who: &'a Principal, uri: &'a Uri) -> CacheKey<'a> {
-    CacheKey {
-        account_id: &who.account_id,
-        // Group ids are never blank, so "" stands for full access without ambiguity.
-        scope: who.scope.group().unwrap_or(""),
-        target: target(uri),
-    }
-}
-
-/// The request target: path and query.
-fn target(uri: &Uri) -> &str {
-    uri.path_and_query().map_or("/", |pq| pq.as_str())
-}
-
-/// The version the answers to GETs without a valid key are kept at: they never change.
-const KEYLESS_VERSION: u64 = 0;
 
 /// Serves a GET [`first_look`] found no valid key for through `run` (the router), and keeps
 /// its answer if it is a 401: every GET of that target without a valid key gets the same
@@ -246,12 +235,9 @@ where
     if !cache::keepable(&response, StatusCode::UNAUTHORIZED) {
         return response;
     }
-    let (response, keep) = keep_body(response, KEYLESS_VERSION).await;
-    if let Some((version, body)) = keep {
-        let key = CacheKey::keyless(target(&uri));
-        api.store()
-            .cache
-            .put(&key, version, StatusCode::UNAUTHORIZED, body);
+    let (response, keep) = keep_body(response, cache::KEYLESS_VERSION).await;
+    if let Some((_, body)) = keep {
+        api.settle(Settle::KeepRefusal { target: uri, body });
     }
     response
 }
@@ -285,32 +271,23 @@ fn idempotency_key(request: &Request) -> Option<String> {
 }
 
 /// An `Idempotency-Key` held in flight: released by [`finish`], or when dropped (the request
-/// was dropped mid-way).
+/// was dropped mid-way). Either way without the lock: the release is a queued [`Settle`].
 struct Held {
     api: Arc<AppState>,
-    account_id: String,
-    key_id: String,
-    key: String,
-    claim: u64,
-    released: bool,
+    release: Option<Settle>,
 }
 
 impl Held {
-    fn release(&mut self, state: &mut AppStateInner) {
-        if let Ok(mut account) = state.account_mut(&self.account_id) {
-            account.release_idempotency_key(&self.key_id, &self.key, self.claim);
-        };
-        self.released = true;
+    fn release(&mut self) {
+        if let Some(release) = self.release.take() {
+            self.api.settle(release);
+        }
     }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if !self.released {
-            // Never dropped while the store is locked: it lives in `around`'s frame only.
-            let api = self.api.clone();
-            self.release(&mut api.store());
-        }
+        self.release();
     }
 }
 
@@ -335,49 +312,22 @@ fn internal_error() -> Response {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error").into_response()
 }
 
-/// A journal entry for a request of `who`, its time filled in when it is recorded.
+/// A journal entry for a request of `who` that arrived `at` (by its account's clock).
 fn recorded(
     who: &Principal,
     method: Method,
     uri: Uri,
     status: StatusCode,
     body: Option<String>,
+    at: OffsetDateTime,
 ) -> Recorded {
     Recorded {
         method,
         uri,
         status: status.as_u16(),
-        at: time::OffsetDateTime::UNIX_EPOCH,
+        at,
         key_id: who.key_id.clone(),
         body,
-    }
-}
-
-/// Records `entry` in the journal of `who`'s account, at the account's now, and keeps a GET's
-/// fresh answer (`keep`: the version it was made at and its body) if the account is still at
-/// that version.
-fn record(
-    state: &mut AppStateInner,
-    who: &Principal,
-    mut entry: Recorded,
-    keep: Option<(u64, Bytes)>,
-) {
-    // The account may have been deleted meanwhile; then there is nothing to record into.
-    let Ok((at, version)) = state
-        .account(&who.account_id)
-        .map(|a| (a.clock.now(), a.version()))
-    else {
-        return;
-    };
-    if let Some((made_at, body)) = keep {
-        if made_at == version {
-            let key = cache_key(who, &entry.uri);
-            state.cache.put(&key, version, StatusCode::OK, body);
-        }
-    }
-    entry.at = at;
-    if let Some(harness) = state.harness(&who.account_id) {
-        harness.journal.record(entry);
     }
 }
 

@@ -31,7 +31,7 @@ pub struct JournalEntry {
     pub query: Option<String>,
     /// The status the mock answered.
     pub status: u16,
-    /// When, by the account's clock (RFC 3339).
+    /// When the request arrived, by the account's clock (RFC 3339).
     pub at: String,
     /// The id of the API key used (see the account's `api_keys`); never the key itself.
     pub key_id: String,
@@ -123,7 +123,7 @@ pub struct Recorded {
     pub uri: axum::http::Uri,
     /// The status the mock answered.
     pub status: u16,
-    /// When, by the account's clock.
+    /// When the request arrived, by the account's clock.
     pub at: OffsetDateTime,
     /// The id of the API key used; never the key itself.
     pub key_id: String,

@@ -21,9 +21,10 @@
 use std::hash::BuildHasher;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 
+use crate::domain::auth::Principal;
 use crate::domain::FastMap;
 use crate::limits::{MAX_CACHED_BODY, MAX_CACHE_BYTES, MAX_CACHE_ENTRIES};
 
@@ -37,6 +38,16 @@ pub(crate) struct CacheKey<'a> {
 }
 
 impl<'a> CacheKey<'a> {
+    /// The key of a GET of `uri` with the key of `who`: what it may see is its scope.
+    pub(crate) fn of(who: &'a Principal, uri: &'a Uri) -> Self {
+        Self {
+            account_id: &who.account_id,
+            // Group ids are never blank, so "" stands for full access without ambiguity.
+            scope: who.scope.group().unwrap_or(""),
+            target: target(uri),
+        }
+    }
+
     /// The key of a GET of `target` without a valid key (account ids are never blank).
     pub(crate) fn keyless(target: &'a str) -> Self {
         Self {
@@ -139,6 +150,14 @@ impl ResponseCache {
         self.hits
     }
 }
+
+/// The request target of `uri`: path and query.
+pub(crate) fn target(uri: &Uri) -> &str {
+    uri.path_and_query().map_or("/", |pq| pq.as_str())
+}
+
+/// The version answers to GETs without a valid key are kept at: they never change.
+pub(crate) const KEYLESS_VERSION: u64 = 0;
 
 /// `status` with a JSON body, as `crate::http::respond::json` makes one.
 fn json(status: StatusCode, body: Bytes) -> Response {

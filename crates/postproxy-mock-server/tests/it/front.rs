@@ -124,3 +124,85 @@ async fn only_product_requests_are_journaled_or_faulted() {
         ]
     );
 }
+
+/// How many times the server's state is locked while `request` is answered, and its status.
+async fn locks_of(mock: &MockServer, request: reqwest::RequestBuilder) -> (u64, u16) {
+    let before = mock.store_locks();
+    let status = request.send().await.unwrap().status().as_u16();
+    (mock.store_locks() - before, status)
+}
+
+#[tokio::test]
+async fn a_request_locks_the_state_once_to_look_and_once_to_operate() {
+    let mock = MockServer::start().await;
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", mock.base_url());
+    let get = |path: &str| http.get(url(path)).bearer_auth(FULL_KEY);
+
+    // A miss: the look, then the operation. Its journal entry and the answer it keeps are
+    // settled by the next lock, without one of their own.
+    assert_eq!(locks_of(&mock, get("/api/profiles")).await, (2, 200));
+    // Answered from the cache: the look alone.
+    assert_eq!(locks_of(&mock, get("/api/profiles")).await, (1, 200));
+    // A 401: the look alone, the first time and after.
+    for _ in 0..2 {
+        let keyless = http.get(url("/api/profiles")).bearer_auth("pp_not_a_key");
+        assert_eq!(locks_of(&mock, keyless).await, (1, 401));
+    }
+    // A write, and a write holding an Idempotency-Key (claimed by the look, released later).
+    let create = http
+        .post(url("/api/profile_groups"))
+        .bearer_auth(FULL_KEY)
+        .json(&serde_json::json!({"profile_group": {"name": "Locks"}}));
+    assert_eq!(locks_of(&mock, create).await, (2, 201));
+    let create = http
+        .post(url("/api/profile_groups"))
+        .bearer_auth(FULL_KEY)
+        .header("Idempotency-Key", "locks-1")
+        .json(&serde_json::json!({"profile_group": {"name": "Locks again"}}));
+    assert_eq!(locks_of(&mock, create).await, (2, 201));
+
+    // Everything settled shows: both GETs and both creates are journaled, and the key was
+    // released (the same request again is a replay, not a 409 for a key in flight).
+    let replay = http
+        .post(url("/api/profile_groups"))
+        .bearer_auth(FULL_KEY)
+        .header("Idempotency-Key", "locks-1")
+        .json(&serde_json::json!({"profile_group": {"name": "Locks again"}}));
+    assert_eq!(replay.send().await.unwrap().status().as_u16(), 201);
+    let journal = mock
+        .control()
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
+    let statuses: Vec<u16> = journal.entries.iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [200, 200, 201, 201, 201]);
+}
+
+#[tokio::test]
+async fn the_journal_keeps_when_a_request_arrived() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    control
+        .add_fault(
+            DEMO,
+            &FaultSpec::latency(std::time::Duration::from_millis(400))
+                .on(Method::GET, "/api/profiles"),
+        )
+        .await
+        .unwrap();
+    let before = control.clock(DEMO).await.unwrap().now;
+    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await.0, 200);
+    let journal = control
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
+    let at = |text: &str| {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    };
+    let waited = at(&journal.entries[0].at) - at(&before);
+    assert!(
+        waited < time::Duration::milliseconds(300),
+        "journaled {waited} after the request was sent: at its answer, not its arrival"
+    );
+}
