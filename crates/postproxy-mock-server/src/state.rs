@@ -6,7 +6,9 @@
 //! answer, release its `Idempotency-Key`) is a [`Settle`], queued without the lock and applied
 //! by whoever takes the lock next, before anything else ([`AppState::store`]): so a request
 //! locks the store only to look at itself and to run its operation, and nobody ever sees the
-//! state without the bookkeeping of every request answered before. `crate::server` builds
+//! state without the bookkeeping of every request answered before. The queue is bounded by
+//! the requests answered since the last lock: every request takes the lock to be looked at,
+//! and every control call takes it too. `crate::server` builds
 //! it; `crate::app` puts it behind the router; `crate::product` implements the generated trait
 //! on it; `crate::control` and the consent pages take it as their axum state.
 
