@@ -1,0 +1,125 @@
+//! The choices the spec writes down where the reference is silent.
+
+use crate::common;
+
+use common::{Mock, FULL, SCOPED};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// The choices the spec writes down where the reference is silent, one assertion each.
+#[tokio::test]
+async fn the_spec_s_choices_where_the_reference_is_silent() {
+    let mock = Mock::start().await;
+    // Names are stored as sent, not trimmed.
+    let padded = mock
+        .post("/api/profile_groups", FULL, json!({"name": "  Q3  "}))
+        .await;
+    assert_eq!(padded.assert_ok()["name"], "  Q3  ");
+    // `to` before `from` is an empty window; an unencoded `+` offset is a 400.
+    let empty = mock
+        .get(
+            "/api/profiles/prof654jkl/stats?from=2026-05-12T00:00:00Z&to=2026-05-01T00:00:00Z",
+            FULL,
+        )
+        .await;
+    assert_eq!(empty.assert_ok()["data"]["records"], json!([]));
+    let plus = "/api/profiles/prof654jkl/stats?from=2026-05-10T00:00:00+00:00";
+    mock.get(plus, FULL)
+        .await
+        .assert_error(400, "Invalid from: expected an ISO 8601 timestamp");
+    let encoded = "/api/profiles/prof654jkl/stats?from=2026-05-10T00:00:00%2B00:00";
+    assert_eq!(
+        mock.get(encoded, FULL).await.assert_ok()["data"]["records"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // profiles_count counts every status: grp456xyz holds an expired and an inactive profile.
+    let group = mock.get("/api/profile_groups/grp456xyz", FULL).await;
+    assert_eq!(group.assert_ok()["profiles_count"], 5);
+    // summary_stats: only facebook, linkedin and telegram; pinterest has placements but none.
+    let pinterest = mock.get("/api/profiles/prof_pi_001", FULL).await;
+    assert_eq!(pinterest.assert_ok()["summary_stats"], Value::Null);
+    // Telegram channels whose latest values are all text sum to `{}`, not null.
+    for channel in ["-1001234567890", "-1009876543210"] {
+        let snapshot = json!({"placement_id": channel, "stats": {"channel_title": "T"},
+                              "recorded_at": "2026-05-12T00:00:00Z"});
+        mock.post(
+            "/__mock/accounts/acct_demo/profiles/prof_tg_001/stats",
+            None,
+            snapshot,
+        )
+        .await
+        .assert_ok();
+    }
+    let telegram = mock.get("/api/profiles/prof_tg_001", FULL).await;
+    let body = telegram.assert_ok();
+    assert_eq!(
+        body["summary_stats"],
+        json!({"stats": {}, "recorded_at": "2026-05-12T00:00:00Z"})
+    );
+    // latest_stats follows the placements' order.
+    let placements = mock.get("/api/profiles/prof_tg_001/placements", FULL).await;
+    let order: Vec<&Value> = placements.assert_ok()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["id"])
+        .collect();
+    let latest: Vec<&Value> = body["latest_stats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["placement_id"])
+        .collect();
+    assert_eq!(latest, order);
+    // initialize_connection: the group before the body, platform before redirect_url, and
+    // `redirect_url` is any non-blank string.
+    let connect = |group: &str| format!("/api/profile_groups/{group}/initialize_connection");
+    mock.post(&connect("grp_nope"), FULL, json!({}))
+        .await
+        .assert_error(404, "Not found");
+    mock.post(&connect("grp123abc"), FULL, json!({}))
+        .await
+        .assert_error(422, "Missing platform");
+    let youtube = json!({"platform": "youtube"});
+    mock.post(&connect("grp123abc"), FULL, youtube)
+        .await
+        .assert_error(422, "Missing redirect_url");
+    let odd = json!({"platform": "tiktok", "redirect_url": "not a url"});
+    mock.post(&connect("grp789ghi"), FULL, odd)
+        .await
+        .assert_ok();
+    // The Idempotency-Key header is ignored on initialize_connection: each call is new.
+    let first = json!({"platform": "twitter", "redirect_url": "https://a.example/cb"});
+    let mut urls = Vec::new();
+    for _ in 0..2 {
+        let reply = mock
+            .raw(
+                Method::POST,
+                &connect("grp789ghi"),
+                FULL,
+                Some(serde_json::to_vec(&first).unwrap()),
+                &[("idempotency-key", "same")],
+            )
+            .await;
+        urls.push(reply.assert_ok()["url"].clone());
+    }
+    assert_ne!(urls[0], urls[1]);
+    // A scoped key whose group was deleted still authenticates, and sees nothing.
+    mock.delete("/api/profile_groups/grp456def", FULL)
+        .await
+        .assert_ok();
+    assert_eq!(mock.group_ids(SCOPED).await, Vec::<String>::new());
+    assert_eq!(mock.profile_ids(SCOPED).await, Vec::<String>::new());
+    mock.get("/api/profile_groups/grp456def", SCOPED)
+        .await
+        .assert_error(404, "Not found");
+    mock.post(&connect("grp456def"), SCOPED, first)
+        .await
+        .assert_error(404, "Not found");
+    mock.post("/api/profile_groups", SCOPED, json!({"name": "x"}))
+        .await
+        .assert_error(422, "Your API key has no such permission");
+}
