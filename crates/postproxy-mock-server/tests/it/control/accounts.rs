@@ -1,56 +1,69 @@
 //! Accounts: isolated from each other on one server, created with or without a body, and
 //! reached through the typed client.
 
-use postproxy_mock_server::control::ControlClient;
 use postproxy_mock_server::control::FaultSpec;
 use postproxy_mock_server::control::JournalFilter;
+use postproxy_mock_server::control::{AccountInfo, ControlClient};
 use postproxy_mock_server::MockServer;
 use serde_json::json;
 
 use crate::common;
 use common::{call, control_http, days, fresh_demo, refused, DEMO, FULL_KEY as FULL};
 
-#[tokio::test]
-async fn two_accounts_on_one_server_never_see_each_other() {
-    let mock = MockServer::start().await;
-    let control = mock.control();
+/// Two fresh copies of the demo account on one server.
+async fn two_accounts(control: &ControlClient) -> (AccountInfo, AccountInfo) {
     let a = control.create_account(&fresh_demo()).await.unwrap();
     let b = control.create_account(&fresh_demo()).await.unwrap();
+    (a, b)
+}
+
+/// Both suites work on "the same" ids at once.
+async fn work_on_the_same_ids_at_once(mock: &MockServer, ka: &str, kb: &str) {
+    tokio::join!(one_suite(mock, ka, "a"), one_suite(mock, kb, "b"));
+}
+
+/// 20 groups created (every other one deleted again) and the profile `prof_li_001` deleted.
+async fn one_suite(mock: &MockServer, key: &str, name: &str) {
+    for i in 0..20 {
+        let (s, g) = call(
+            mock,
+            "POST",
+            "/api/profile_groups",
+            key,
+            Some(json!({"name": format!("{name}{i}")})),
+        )
+        .await;
+        assert_eq!(s, 201);
+        if i % 2 == 0 {
+            let path = format!("/api/profile_groups/{}", g["id"].as_str().unwrap());
+            assert_eq!(call(mock, "DELETE", &path, key, None).await.0, 200);
+        }
+    }
+    assert_eq!(
+        call(mock, "DELETE", "/api/profiles/prof_li_001", key, None)
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn two_copies_of_the_demo_get_their_own_ids_and_the_demo_s_data() {
+    let mock = MockServer::start().await;
+    let (a, b) = two_accounts(&mock.control()).await;
     assert_ne!(a.id, b.id);
     assert_eq!((a.profile_groups, a.profiles), (4, 15));
-    let (ka, kb) = (a.api_keys[0].key.clone(), b.api_keys[0].key.clone());
     assert_eq!(a.api_keys[1].profile_group_id.as_deref(), Some("grp456def"));
+}
 
-    // Both suites work on "the same" ids at once.
-    let run = |key: String, name: &'static str| {
-        let mock = &mock;
-        async move {
-            for i in 0..20 {
-                let (s, g) = call(
-                    mock,
-                    "POST",
-                    "/api/profile_groups",
-                    &key,
-                    Some(json!({"name": format!("{name}{i}")})),
-                )
-                .await;
-                assert_eq!(s, 201);
-                if i % 2 == 0 {
-                    let path = format!("/api/profile_groups/{}", g["id"].as_str().unwrap());
-                    assert_eq!(call(mock, "DELETE", &path, &key, None).await.0, 200);
-                }
-            }
-            assert_eq!(
-                call(mock, "DELETE", "/api/profiles/prof_li_001", &key, None)
-                    .await
-                    .0,
-                200
-            );
-        }
-    };
-    tokio::join!(run(ka.clone(), "a"), run(kb.clone(), "b"));
+#[tokio::test]
+async fn two_accounts_working_on_the_same_ids_at_once_never_see_each_other() {
+    let mock = MockServer::start().await;
+    let (a, b) = two_accounts(&mock.control()).await;
+    let (ka, kb) = (&a.api_keys[0].key, &b.api_keys[0].key);
+    work_on_the_same_ids_at_once(&mock, ka, kb).await;
 
-    for (key, mine, theirs) in [(&ka, "a", "b"), (&kb, "b", "a")] {
+    for (key, mine, theirs) in [(ka, "a", "b"), (kb, "b", "a")] {
         let (_, groups) = call(&mock, "GET", "/api/profile_groups", key, None).await;
         let names: Vec<&str> = groups["data"]
             .as_array()
@@ -74,8 +87,24 @@ async fn two_accounts_on_one_server_never_see_each_other() {
             .0,
         200
     );
+}
 
-    // Journals, faults and clocks are per account.
+#[tokio::test]
+async fn each_account_journals_only_its_own_requests() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let (a, b) = two_accounts(&control).await;
+    work_on_the_same_ids_at_once(&mock, &a.api_keys[0].key, &b.api_keys[0].key).await;
+    // And the list that shows what the account holds.
+    call(
+        &mock,
+        "GET",
+        "/api/profile_groups",
+        &a.api_keys[0].key,
+        None,
+    )
+    .await;
+
     let ja = control
         .journal(&a.id, &JournalFilter::default())
         .await
@@ -86,17 +115,25 @@ async fn two_accounts_on_one_server_never_see_each_other() {
         "creates, deletes, the profile delete, the list"
     );
     assert!(ja.entries.iter().all(|e| e.key_id == a.api_keys[0].key_id));
+}
+
+#[tokio::test]
+async fn faults_and_clocks_are_per_account() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let (a, b) = two_accounts(&control).await;
+    let (ka, kb) = (&a.api_keys[0].key, &b.api_keys[0].key);
     control
         .add_fault(&a.id, &FaultSpec::status(503).times(5))
         .await
         .unwrap();
     control.advance_clock(&a.id, &days(3)).await.unwrap();
     assert_eq!(
-        call(&mock, "GET", "/api/profile_groups", &ka, None).await.0,
+        call(&mock, "GET", "/api/profile_groups", ka, None).await.0,
         503
     );
     assert_eq!(
-        call(&mock, "GET", "/api/profile_groups", &kb, None).await.0,
+        call(&mock, "GET", "/api/profile_groups", kb, None).await.0,
         200
     );
     let (ca, cb) = (
@@ -104,15 +141,21 @@ async fn two_accounts_on_one_server_never_see_each_other() {
         control.clock(&b.id).await.unwrap(),
     );
     assert!(ca.now > cb.now, "{ca:?} {cb:?}");
+}
 
-    // Deleting one account ends its keys only.
+#[tokio::test]
+async fn deleting_one_account_ends_its_keys_only() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let (a, b) = two_accounts(&control).await;
+    let (ka, kb) = (&a.api_keys[0].key, &b.api_keys[0].key);
     control.delete_account(&a.id).await.unwrap();
     assert_eq!(
-        call(&mock, "GET", "/api/profile_groups", &ka, None).await.0,
+        call(&mock, "GET", "/api/profile_groups", ka, None).await.0,
         401
     );
     assert_eq!(
-        call(&mock, "GET", "/api/profile_groups", &kb, None).await.0,
+        call(&mock, "GET", "/api/profile_groups", kb, None).await.0,
         200
     );
     assert_eq!(refused(control.account(&a.id).await).0, 404);

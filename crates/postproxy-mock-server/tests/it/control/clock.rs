@@ -1,17 +1,16 @@
 //! The clock: set, frozen and advanced, polling stats and expiring profiles as it goes.
 
-use postproxy_mock_server::control::{ClockAdvance, ClockUpdate};
+use postproxy_mock_server::control::{ClockAdvance, ClockReport, ClockUpdate, ControlClient};
 use postproxy_mock_server::MockServer;
 use serde_json::json;
 
 use crate::common;
 use common::{call, control_http, DEMO, FULL_KEY as FULL};
 
-#[tokio::test]
-async fn the_clock_polls_stats_and_expires_profiles() {
-    let mock = MockServer::start().await;
-    let control = mock.control();
-    let frozen = control
+/// Sets the demo's clock to 2026-06-30T12:00:00Z, frozen, given as a typed time in another
+/// offset.
+async fn freeze_at_noon_on_june_30(control: &ControlClient) -> ClockReport {
+    control
         .set_clock(
             DEMO,
             // Typed: 2026-06-30T12:00:00Z, given in another offset.
@@ -23,20 +22,42 @@ async fn the_clock_polls_stats_and_expires_profiles() {
             .frozen(true),
         )
         .await
-        .unwrap();
-    assert_eq!(frozen.clock.now, "2026-06-30T12:00:00Z");
-    assert!(frozen.clock.frozen);
-    // prof_ig_001 expires 2026-07-01T00:00:00Z, within the first 23 hours.
-    let report = control
+        .unwrap()
+}
+
+/// The frozen clock of `freeze_at_noon_on_june_30`, then 23 hours later.
+async fn frozen_then_23_hours_later(control: &ControlClient) -> ClockReport {
+    freeze_at_noon_on_june_30(control).await;
+    control
         .advance_clock(DEMO, &ClockAdvance::hours(23))
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_typed_time_in_another_offset_sets_the_clock_in_utc_and_frozen() {
+    let mock = MockServer::start().await;
+    let frozen = freeze_at_noon_on_june_30(&mock.control()).await;
+    assert_eq!(frozen.clock.now, "2026-06-30T12:00:00Z");
+    assert!(frozen.clock.frozen);
+}
+
+#[tokio::test]
+async fn advancing_the_clock_expires_profiles_and_records_snapshots() {
+    let mock = MockServer::start().await;
+    // prof_ig_001 expires 2026-07-01T00:00:00Z, within the first 23 hours.
+    let report = frozen_then_23_hours_later(&mock.control()).await;
     assert_eq!(report.clock.now, "2026-07-01T11:00:00Z");
     assert_eq!(report.effects.profiles_expired, 1);
     assert!(report.effects.snapshots_recorded > 0);
     let (_, ig) = call(&mock, "GET", "/api/profiles/prof_ig_001", FULL, None).await;
     assert_eq!(ig["status"], "expired");
+}
 
+#[tokio::test]
+async fn a_polled_placement_gets_a_new_latest_snapshot_and_summary() {
+    let mock = MockServer::start().await;
+    frozen_then_23_hours_later(&mock.control()).await;
     let (_, stats) = call(
         &mock,
         "GET",
@@ -63,6 +84,12 @@ async fn the_clock_polls_stats_and_expires_profiles() {
         fb["summary_stats"]["stats"]["fan_count"].as_u64().unwrap(),
         summed
     );
+}
+
+#[tokio::test]
+async fn polling_gives_google_business_no_stats_and_stats_windows_see_the_new_snapshot() {
+    let mock = MockServer::start().await;
+    frozen_then_23_hours_later(&mock.control()).await;
     // A never-polled profile gets its first snapshot in the network's keys... unless it is
     // google_business, which has no stats.
     let (_, gb) = call(&mock, "GET", "/api/profiles/prof_gb_001", FULL, None).await;
@@ -77,7 +104,13 @@ async fn the_clock_polls_stats_and_expires_profiles() {
     )
     .await;
     assert_eq!(window["data"]["records"].as_array().unwrap().len(), 1);
+}
 
+#[tokio::test]
+async fn a_frozen_clock_stays_put_and_a_bad_clock_body_changes_nothing() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    frozen_then_23_hours_later(&control).await;
     // Frozen means frozen; a bad body changes nothing.
     assert_eq!(
         control.clock(DEMO).await.unwrap().now,

@@ -1,34 +1,40 @@
 //! Connections: invitations authorised or denied through the control API or the consent page,
 //! single use, expiring with the hour and with their group, and reconnecting a profile.
 
-use postproxy_mock_server::control::ProfilePatch;
+use postproxy_mock_server::control::{AccountInfo, Connection, ProfilePatch};
 use postproxy_mock_server::MockServer;
 use postproxy_models::{Platform, ProfileStatus};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::common;
 use common::{call, fresh_demo, minutes, refused, DEMO, FULL_KEY as FULL};
 
+/// initialize_connection for `platform` in `grp789ghi`, redirecting to a URL with a query: the
+/// invitation's token.
+async fn invite(mock: &MockServer, platform: &str) -> String {
+    let (status, body) = call(
+        mock,
+        "POST",
+        "/api/profile_groups/grp789ghi/initialize_connection",
+        FULL,
+        Some(json!({"platform": platform, "redirect_url": "https://app.example/cb?state=xyz"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 #[tokio::test]
-async fn connect_flow_through_the_control_api() {
+async fn an_invitation_is_pending_until_authorised_through_the_control_api() {
     let mock = MockServer::start().await;
     let control = mock.control();
-    let init = |platform: &'static str| {
-        let mock = &mock;
-        async move {
-            let (status, body) = call(mock, "POST", "/api/profile_groups/grp789ghi/initialize_connection", FULL,
-                Some(json!({"platform": platform, "redirect_url": "https://app.example/cb?state=xyz"}))).await;
-            assert_eq!(status, 200, "{body}");
-            body["url"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
-        }
-    };
-    let token = init("linkedin").await;
+    let token = invite(&mock, "linkedin").await;
     let pending = control.connections(DEMO).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(
@@ -63,6 +69,14 @@ async fn connect_flow_through_the_control_api() {
     );
     let (_, group) = call(&mock, "GET", "/api/profile_groups/grp789ghi", FULL, None).await;
     assert_eq!(group["profiles_count"], 3);
+}
+
+#[tokio::test]
+async fn an_authorised_invitation_is_single_use_and_its_platform_is_then_connected() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let token = invite(&mock, "linkedin").await;
+    control.authorize_connection(DEMO, &token).await.unwrap();
     // Single use.
     assert_eq!(
         refused(control.authorize_connection(DEMO, &token).await).0,
@@ -81,18 +95,26 @@ async fn connect_flow_through_the_control_api() {
         (status, body["error"].as_str()),
         (422, Some("Platform already connected"))
     );
+}
 
-    let denied = init("youtube").await;
-    let outcome = control.deny_connection(DEMO, &denied).await.unwrap();
+#[tokio::test]
+async fn a_denied_invitation_redirects_with_access_denied_and_no_profile() {
+    let mock = MockServer::start().await;
+    let denied = invite(&mock, "youtube").await;
+    let outcome = mock.control().deny_connection(DEMO, &denied).await.unwrap();
     assert!(outcome.profile.is_none());
     assert!(
         outcome.redirect_to.contains("error=access_denied"),
         "{}",
         outcome.redirect_to
     );
+}
 
-    // A token expires after an hour of the account's clock.
-    let late = init("tiktok").await;
+#[tokio::test]
+async fn an_invitation_expires_after_an_hour_of_the_account_s_clock() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let late = invite(&mock, "tiktok").await;
     control.advance_clock(DEMO, &minutes(61)).await.unwrap();
     assert_eq!(
         refused(control.authorize_connection(DEMO, &late).await).0,
@@ -231,12 +253,23 @@ async fn connections_die_with_their_group_and_their_hour() {
     );
 }
 
-/// The documented reconnect: an expired (or inactive) profile is not "already connected";
-/// authorising reconnects it (same id, active, `expires_at` renewed). A second invitation for
-/// the same platform cannot then create a second profile.
-#[tokio::test]
-async fn an_expired_profile_is_reconnected_and_a_second_authorisation_refused() {
-    let mock = MockServer::start().await;
+/// initialize_connection for `platform` in `grp123abc`, with `key`: status and body.
+async fn invite_to_main_brand(mock: &MockServer, key: &str, platform: &str) -> (u16, Value) {
+    call(
+        mock,
+        "POST",
+        "/api/profile_groups/grp123abc/initialize_connection",
+        key,
+        Some(json!({"platform": platform, "redirect_url": "https://app.example/cb"})),
+    )
+    .await
+}
+
+/// A fresh copy of the demo whose threads profile (`prof_th_001`) has expired, and two
+/// invitations for threads made meanwhile: the account, its full key and the two pending.
+async fn an_expired_profile_and_two_invitations(
+    mock: &MockServer,
+) -> (AccountInfo, String, Vec<Connection>) {
     let control = mock.control();
     let account = control.create_account(&fresh_demo()).await.unwrap();
     let key = account.api_keys[0].key.clone();
@@ -248,25 +281,22 @@ async fn an_expired_profile_is_reconnected_and_a_second_authorisation_refused() 
         .patch_profile(&account.id, "prof_th_001", &patch)
         .await
         .unwrap();
-    let init = |platform: &'static str| {
-        let (mock, key) = (&mock, key.clone());
-        async move {
-            call(
-                mock,
-                "POST",
-                "/api/profile_groups/grp123abc/initialize_connection",
-                &key,
-                Some(json!({"platform": platform, "redirect_url": "https://app.example/cb"})),
-            )
-            .await
-        }
-    };
     // Two invitations for threads, while its profile is expired: both are accepted.
-    let (s1, _) = init("threads").await;
-    let (s2, _) = init("threads").await;
+    let (s1, _) = invite_to_main_brand(mock, &key, "threads").await;
+    let (s2, _) = invite_to_main_brand(mock, &key, "threads").await;
     assert_eq!((s1, s2), (200, 200));
     let pending = control.connections(&account.id).await.unwrap();
     assert_eq!(pending.len(), 2);
+    (account, key, pending)
+}
+
+/// The documented reconnect: an expired (or inactive) profile is not "already connected";
+/// authorising reconnects it (same id, active, `expires_at` renewed).
+#[tokio::test]
+async fn an_expired_profile_is_reconnected_with_a_renewed_expiry() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let (account, _, pending) = an_expired_profile_and_two_invitations(&mock).await;
     let outcome = control
         .authorize_connection(&account.id, &pending[0].token)
         .await
@@ -277,6 +307,19 @@ async fn an_expired_profile_is_reconnected_and_a_second_authorisation_refused() 
     let renewed = profile.expires_at.expect("threads tokens expire");
     let now = control.clock(&account.id).await.unwrap().now;
     assert!(renewed > now, "{renewed} after {now}");
+}
+
+/// A second invitation for the same platform cannot then create a second profile, through the
+/// control API or the consent page.
+#[tokio::test]
+async fn a_second_authorisation_after_a_reconnect_is_refused() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let (account, key, pending) = an_expired_profile_and_two_invitations(&mock).await;
+    control
+        .authorize_connection(&account.id, &pending[0].token)
+        .await
+        .unwrap();
     // The second invitation meets the same rule: threads is connected now.
     let (status, message) = refused(
         control
@@ -315,9 +358,20 @@ async fn an_expired_profile_is_reconnected_and_a_second_authorisation_refused() 
         .filter(|p| p["platform"] == "threads")
         .count();
     assert_eq!(threads, 1, "one threads profile, reconnected");
+}
+
+#[tokio::test]
+async fn a_reconnected_profile_is_already_connected_and_an_inactive_one_can_be_reconnected() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let (account, key, pending) = an_expired_profile_and_two_invitations(&mock).await;
+    control
+        .authorize_connection(&account.id, &pending[0].token)
+        .await
+        .unwrap();
     // Now active, it is already connected; an inactive one can be reconnected too.
     assert_eq!(
-        init("threads").await,
+        invite_to_main_brand(&mock, &key, "threads").await,
         (422, json!({"error": "Platform already connected"}))
     );
     let inactive = ProfilePatch {
@@ -328,7 +382,7 @@ async fn an_expired_profile_is_reconnected_and_a_second_authorisation_refused() 
         .patch_profile(&account.id, "prof_yt_001", &inactive)
         .await
         .unwrap();
-    assert_eq!(init("youtube").await.0, 200);
+    assert_eq!(invite_to_main_brand(&mock, &key, "youtube").await.0, 200);
 }
 
 /// Two invitations for one platform in one group, both authorised: the first connects the

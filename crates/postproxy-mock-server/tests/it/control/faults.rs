@@ -17,7 +17,7 @@ fn answer(status: u16) -> FaultSpec {
 }
 
 #[tokio::test]
-async fn faults_answer_delay_and_drop_then_disarm() {
+async fn a_status_fault_answers_its_path_with_retry_after_until_used_up() {
     let mock = MockServer::start().await;
     let control = mock.control();
     let fault = control
@@ -62,7 +62,12 @@ async fn faults_answer_delay_and_drop_then_disarm() {
         "used up"
     );
     assert!(control.faults(DEMO).await.unwrap().is_empty());
+}
 
+#[tokio::test]
+async fn a_faulted_delete_answers_the_fault_s_error_and_deletes_nothing() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
     control
         .add_fault(DEMO, &FaultSpec::status(500).error("Boom"))
         .await
@@ -78,7 +83,13 @@ async fn faults_answer_delay_and_drop_then_disarm() {
         200,
         "a faulted delete deleted nothing"
     );
+    assert!(control.faults(DEMO).await.unwrap().is_empty(), "used up");
+}
 
+#[tokio::test]
+async fn a_latency_fault_delays_the_answer() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
     control
         .add_fault(DEMO, &FaultSpec::latency(StdDuration::from_millis(300)))
         .await
@@ -91,7 +102,13 @@ async fn faults_answer_delay_and_drop_then_disarm() {
         200
     );
     assert!(started.elapsed() >= StdDuration::from_millis(300));
+    assert!(control.faults(DEMO).await.unwrap().is_empty(), "used up");
+}
 
+#[tokio::test]
+async fn a_drop_connection_fault_drops_one_request_and_the_server_stays_up() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
     control
         .add_fault(DEMO, &FaultSpec::drop_connection())
         .await
@@ -114,7 +131,13 @@ async fn faults_answer_delay_and_drop_then_disarm() {
         200,
         "the server is still up"
     );
+    assert!(control.faults(DEMO).await.unwrap().is_empty(), "used up");
+}
 
+#[tokio::test]
+async fn faults_are_disarmed_one_by_one_or_all_at_once() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
     let armed = control
         .add_fault(DEMO, &FaultSpec::status(503).times(100))
         .await
@@ -130,8 +153,12 @@ async fn faults_answer_delay_and_drop_then_disarm() {
             .0,
         200
     );
+}
 
-    // Unauthenticated requests belong to no account: never faulted.
+#[tokio::test]
+async fn unauthenticated_requests_belong_to_no_account_and_are_never_faulted() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
     control.add_fault(DEMO, &answer(503)).await.unwrap();
     assert_eq!(
         call(&mock, "GET", "/api/profile_groups", "nope", None)
@@ -145,7 +172,12 @@ async fn faults_answer_delay_and_drop_then_disarm() {
             .0,
         503
     );
+}
 
+#[tokio::test]
+async fn a_fault_that_cannot_be_is_refused_and_not_armed() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
     for bad in [
         r#"{}"#,
         r#"{"status": 200}"#,

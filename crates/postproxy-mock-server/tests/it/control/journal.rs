@@ -7,31 +7,36 @@ use serde_json::json;
 use crate::common;
 use common::{call, control_http, DEMO, FULL_KEY as FULL};
 
-#[tokio::test]
-async fn the_journal_records_exactly_what_was_sent() {
-    let mock = MockServer::start().await;
-    let control = mock.control();
-    control.record_bodies(DEMO, true).await.unwrap();
+/// Records bodies, then sends four requests: a GET with a query and a DELETE with the full key,
+/// a refused POST with the scoped key, and a GET with no valid key.
+async fn four_requests(mock: &MockServer) {
+    mock.control().record_bodies(DEMO, true).await.unwrap();
     call(
-        &mock,
+        mock,
         "GET",
         "/api/profiles?profile_group_id=grp123abc",
         FULL,
         None,
     )
     .await;
-    call(&mock, "DELETE", "/api/profiles/prof_li_001", FULL, None).await;
+    call(mock, "DELETE", "/api/profiles/prof_li_001", FULL, None).await;
     call(
-        &mock,
+        mock,
         "POST",
         "/api/profile_groups",
         "pp_demo_scoped_0123456789abcdef",
         Some(json!({"name": "x"})),
     )
     .await;
-    call(&mock, "GET", "/api/profiles", "not-a-key", None).await;
+    call(mock, "GET", "/api/profiles", "not-a-key", None).await;
+}
 
-    let all = control
+#[tokio::test]
+async fn the_journal_records_each_of_the_account_s_requests_in_order() {
+    let mock = MockServer::start().await;
+    four_requests(&mock).await;
+    let all = mock
+        .control()
         .journal(DEMO, &JournalFilter::default())
         .await
         .unwrap();
@@ -49,6 +54,18 @@ async fn the_journal_records_exactly_what_was_sent() {
         ],
         "the unauthenticated call belongs to no account"
     );
+    assert_eq!(all.cap, 1000);
+}
+
+#[tokio::test]
+async fn a_journal_entry_keeps_the_query_the_body_and_the_key_id_but_never_the_key() {
+    let mock = MockServer::start().await;
+    four_requests(&mock).await;
+    let all = mock
+        .control()
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
     assert_eq!(
         all.entries[0].query.as_deref(),
         Some("profile_group_id=grp123abc")
@@ -62,9 +79,14 @@ async fn the_journal_records_exactly_what_was_sent() {
         !serde_json::to_string(&all).unwrap().contains(FULL),
         "never the key itself"
     );
-    assert_eq!(all.cap, 1000);
+}
 
-    let deletes = control
+#[tokio::test]
+async fn the_journal_is_filtered_by_method_path_and_status() {
+    let mock = MockServer::start().await;
+    four_requests(&mock).await;
+    let deletes = mock
+        .control()
         .journal(
             DEMO,
             &JournalFilter {
@@ -95,7 +117,13 @@ async fn the_journal_records_exactly_what_was_sent() {
     )
     .await;
     assert_eq!(status, 400);
+}
 
+#[tokio::test]
+async fn a_cleared_journal_is_empty() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    four_requests(&mock).await;
     control.clear_journal(DEMO).await.unwrap();
     assert!(control
         .journal(DEMO, &JournalFilter::default())
