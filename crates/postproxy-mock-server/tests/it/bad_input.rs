@@ -136,29 +136,52 @@ fn nested(open: &str, depth: usize) -> Vec<u8> {
     open.repeat(depth).into_bytes()
 }
 
+/// 60 KB of `x`: long, but under hyper's URI limit (64 KiB) and the header cap (64 KiB).
+fn big() -> String {
+    "x".repeat(60 * 1024)
+}
+
+/// A product API POST with the full key and a JSON body.
+fn post(target: &str, body: &[u8]) -> Vec<u8> {
+    request("POST", target, &[AUTH, JSON], body)
+}
+
+/// A product API GET with the full key.
+fn get(target: &str) -> Vec<u8> {
+    request("GET", target, &[AUTH], b"")
+}
+
+/// A control API request with a JSON body (the control API takes no key).
+fn control(target: &str, method: &str, body: &[u8]) -> Vec<u8> {
+    request(method, target, &[JSON], body)
+}
+
+/// Every hostile request, by part.
 fn corpus() -> Vec<Case> {
+    [
+        product_bodies(),
+        product_paths(),
+        product_queries(),
+        product_headers(),
+        control_api(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The product API: bodies that cannot be read, or read to something refused.
+#[rustfmt::skip]
+fn product_bodies() -> Vec<Case> {
     let groups = "/api/profile_groups";
-    // Long, but under hyper's URI limit (64 KiB) and the header cap (64 KiB).
-    let big = "x".repeat(60 * 1024);
-    let huge = "x".repeat(100 * 1024);
-    let kb = vec![b'h'; 1024];
-    let names: Vec<String> = (0..90).map(|i| format!("X-Pad-{i}")).collect();
-    let mut many_headers: Vec<(&str, &[u8])> =
-        names.iter().map(|n| (n.as_str(), kb.as_slice())).collect();
-    many_headers.push(AUTH);
+    let big = big();
     let over_limit = {
         let mut b = b"{\"name\": \"".to_vec();
         b.extend(std::iter::repeat_n(b'a', postproxy_mock_server::BODY_LIMIT));
         b.extend_from_slice(b"\"}");
         b
     };
-    let control_over_limit = vec![b' '; postproxy_mock_server::limits::CONTROL_BODY_LIMIT + 1];
-    let post = |target: &str, body: &[u8]| request("POST", target, &[AUTH, JSON], body);
-    let get = |target: &str| request("GET", target, &[AUTH], b"");
-    let c = |target: &str, method: &str, body: &[u8]| request(method, target, &[JSON], body);
-    let fixture = "/__mock/accounts/acct_demo/fixture";
     vec![
-        // ---- product API: bodies
         case("truncated JSON", 400, post(groups, b"{\"profile_group\": {\"name\": \"zzcanaryzz\"")),
         case("malformed JSON", 400, post(groups, b"{name: zzcanaryzz}")),
         case("trailing garbage", 400, post(groups, b"{\"name\": \"zzcanaryzz\"} zzcanaryzz")),
@@ -178,7 +201,14 @@ fn corpus() -> Vec<Case> {
         case("text body with a JSON Content-Type", 400, post(groups, b"zzcanaryzz")),
         case("initialize_connection with a wrong type", 400, post("/api/profile_groups/grp123abc/initialize_connection", b"{\"platform\": 1, \"redirect_url\": \"zzcanaryzz\"}")),
         case("initialize_connection with a 60 KB platform", 422, post("/api/profile_groups/grp123abc/initialize_connection", format!("{{\"platform\": \"{big}\", \"redirect_url\": \"https://e.x/zzcanaryzz\"}}").as_bytes())),
-        // ---- product API: paths
+    ]
+}
+
+/// The product API: paths that escape, smuggle or name nothing.
+#[rustfmt::skip]
+fn product_paths() -> Vec<Case> {
+    let big = big();
+    vec![
         case("encoded slashes in a profile id", 404, get("/api/profiles/..%2F..%2Fprofile_groups%2Fzzcanaryzz")),
         case("encoded dots as a profile id", 404, get("/api/profiles/%2e%2e")),
         case("raw dot segments", 404, get("/api/profiles/../profile_groups/zzcanaryzz")),
@@ -189,7 +219,14 @@ fn corpus() -> Vec<Case> {
         case("a 60 KB id", 404, get(&format!("/api/profiles/{big}zzcanaryzz"))),
         case("unknown method", 405, request("BREW", "/api/profiles", &[AUTH], b"")),
         case("unknown path", 404, get("/api/zzcanaryzz")),
-        // ---- product API: queries
+    ]
+}
+
+/// The product API: query parameters out of range, repeated or malformed.
+#[rustfmt::skip]
+fn product_queries() -> Vec<Case> {
+    let big = big();
+    vec![
         case("huge number as a timestamp", 400, get("/api/profiles/prof_yt_001/stats?from=99999999999999999999999zzcanaryzz")),
         case("60 KB timestamp", 400, get(&format!("/api/profiles/prof_yt_001/stats?to={big}"))),
         case("30 February", 400, get("/api/profiles/prof_yt_001/stats?from=2026-02-30T00:00:00Z")),
@@ -200,7 +237,21 @@ fn corpus() -> Vec<Case> {
         case("NUL profile_group_id", 404, get("/api/profiles/prof123abc?profile_group_id=%00zzcanaryzz")),
         case("invalid UTF-8 in a query", 404, get("/api/profiles?profile_group_id=%FF%FEzzcanaryzz")),
         case("60 KB placement_id", 404, get(&format!("/api/profiles/prof_fb_001/stats?placement_id={big}"))),
-        // ---- product API: headers
+    ]
+}
+
+/// The product API: headers repeated, malformed or too large.
+#[rustfmt::skip]
+fn product_headers() -> Vec<Case> {
+    let groups = "/api/profile_groups";
+    let big = big();
+    let huge = "x".repeat(100 * 1024);
+    let kb = vec![b'h'; 1024];
+    let names: Vec<String> = (0..90).map(|i| format!("X-Pad-{i}")).collect();
+    let mut many_headers: Vec<(&str, &[u8])> =
+        names.iter().map(|n| (n.as_str(), kb.as_slice())).collect();
+    many_headers.push(AUTH);
+    vec![
         case("two Authorization headers", 401, request("GET", groups, &[AUTH, ("Authorization", b"Bearer zzcanaryzz")], b"")),
         case("two identical Authorization headers", 401, request("GET", groups, &[AUTH, AUTH], b"")),
         case("Basic instead of Bearer", 401, request("GET", groups, &[("Authorization", b"Basic enpjYW5hcnl6eg==")], b"")),
@@ -211,39 +262,47 @@ fn corpus() -> Vec<Case> {
         case("60 KB Idempotency-Key", 400, request("DELETE", "/api/profile_groups/grp123abc", &[AUTH, ("Idempotency-Key", big.as_bytes())], b"")),
         case("100 KB header (over the 64 KiB cap)", 431, request("DELETE", "/api/profile_groups/grp123abc", &[AUTH, ("Idempotency-Key", huge.as_bytes())], b"")),
         case("90 headers of 1 KB", 431, request("GET", groups, &many_headers, b"")),
-        // ---- control API
-        case("control: truncated account", 400, c("/__mock/accounts", "POST", b"{\"profile_groups\": [{\"id\": \"zzcanaryzz\"")),
-        case("control: wrong type", 400, c("/__mock/accounts", "POST", b"{\"profile_groups\": \"zzcanaryzz\"}")),
-        case("control: 100 000 [", 400, c("/__mock/accounts", "POST", &nested("[", 100_000))),
-        case("control: non-UTF-8 key", 400, c("/__mock/accounts", "POST", b"{\"api_keys\": [{\"key\": \"\xffzzcanaryzz\"}]}")),
-        case("control: key with a control character", 422, c("/__mock/accounts", "POST", b"{\"api_keys\": [{\"key\": \"a\\u0001zzcanaryzz\"}]}")),
-        case("control: taken account id", 409, c("/__mock/accounts", "POST", b"{\"id\": \"acct_demo\"}")),
-        case("control: body over the control limit", 413, c("/__mock/accounts", "POST", &control_over_limit)),
-        case("control: invalid fixture import", 422, c(fixture, "PUT", b"{\"profile_groups\": [{\"id\": \"g\", \"name\": \" \"}], \"description\": \"zzcanaryzz\"}")),
-        case("control: nested fixture import", 400, c(fixture, "PUT", &nested("{\"a\":", 100_000))),
-        case("control: encoded slash in an account id", 404, c("/__mock/accounts/..%2Facct_demo/fixture", "GET", b"")),
-        case("control: NUL in an account id", 404, c("/__mock/accounts/acct_demo%00zzcanaryzz", "GET", b"")),
-        case("control: dot segments", 404, c("/__mock/accounts/acct_demo/../zzcanaryzz/fixture", "GET", b"")),
-        case("control: invalid clock time", 422, c("/__mock/accounts/acct_demo/clock", "PUT", b"{\"now\": \"zzcanaryzz\"}")),
-        case("control: clock time in year 99999", 422, c("/__mock/accounts/acct_demo/clock", "PUT", b"{\"now\": \"99999-01-01T00:00:00Z\"}")),
-        case("control: advance overflow", 422, c("/__mock/accounts/acct_demo/clock/advance", "POST", b"{\"days\": 9223372036854775807, \"hours\": 1}")),
-        case("control: advance by a float", 400, c("/__mock/accounts/acct_demo/clock/advance", "POST", b"{\"days\": 1e300}")),
-        case("control: negative advance", 422, c("/__mock/accounts/acct_demo/clock/advance", "POST", b"{\"seconds\": -1}")),
-        case("control: fault status overflow", 400, c("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 70000}")),
-        case("control: fault with unknown field", 400, c("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 500, \"zzcanaryzz\": 1}")),
-        case("control: fault times -1", 400, c("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 500, \"times\": -1}")),
-        case("control: fault method with a NUL", 422, c("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 500, \"method\": \"GE\\u0000T\"}")),
-        case("control: journal status overflow", 400, c("/__mock/accounts/acct_demo/journal?status=70000", "GET", b"")),
-        case("control: journal after -1", 400, c("/__mock/accounts/acct_demo/journal?after=-1", "GET", b"")),
-        case("control: duplicate journal method", 400, c("/__mock/accounts/acct_demo/journal?method=GET&method=zzcanaryzz", "GET", b"")),
-        case("control: snapshot with a bad time", 422, c("/__mock/accounts/acct_demo/profiles/prof_yt_001/stats", "POST", b"{\"stats\": {}, \"recorded_at\": \"zzcanaryzz\"}")),
-        case("control: snapshot on an encoded-slash id", 404, c("/__mock/accounts/acct_demo/profiles/prof_yt_001%2F..%2Fzzcanaryzz/stats", "POST", b"{\"stats\": {}, \"recorded_at\": \"2026-01-01T00:00:00Z\"}")),
-        case("control: profile with a negative post_count", 422, c("/__mock/accounts/acct_demo/profile_groups/grp123abc/profiles", "POST", b"{\"id\": \"zzcanaryzz\", \"name\": \"n\", \"platform\": \"bluesky\", \"status\": \"active\", \"post_count\": -1}")),
-        case("control: unknown platform", 400, c("/__mock/accounts/acct_demo/profile_groups/grp123abc/profiles", "POST", b"{\"id\": \"p\", \"name\": \"n\", \"platform\": \"zzcanaryzz\", \"status\": \"active\"}")),
-        case("control: wrong method", 405, c("/__mock/accounts", "PATCH", b"{}")),
-        case("control: wrong method on a fixture", 405, c(fixture, "DELETE", b"")),
-        case("control: unknown route", 404, c("/__mock/zzcanaryzz", "GET", b"")),
-        case("control: authorize an unknown token", 404, c("/__mock/accounts/acct_demo/connections/zzcanaryzz/authorize", "POST", b"")),
+    ]
+}
+
+/// The control API: bodies, paths, clock times, faults and journal queries it must refuse.
+#[rustfmt::skip]
+fn control_api() -> Vec<Case> {
+    let control_over_limit = vec![b' '; postproxy_mock_server::limits::CONTROL_BODY_LIMIT + 1];
+    let fixture = "/__mock/accounts/acct_demo/fixture";
+    vec![
+        case("control: truncated account", 400, control("/__mock/accounts", "POST", b"{\"profile_groups\": [{\"id\": \"zzcanaryzz\"")),
+        case("control: wrong type", 400, control("/__mock/accounts", "POST", b"{\"profile_groups\": \"zzcanaryzz\"}")),
+        case("control: 100 000 [", 400, control("/__mock/accounts", "POST", &nested("[", 100_000))),
+        case("control: non-UTF-8 key", 400, control("/__mock/accounts", "POST", b"{\"api_keys\": [{\"key\": \"\xffzzcanaryzz\"}]}")),
+        case("control: key with a control character", 422, control("/__mock/accounts", "POST", b"{\"api_keys\": [{\"key\": \"a\\u0001zzcanaryzz\"}]}")),
+        case("control: taken account id", 409, control("/__mock/accounts", "POST", b"{\"id\": \"acct_demo\"}")),
+        case("control: body over the control limit", 413, control("/__mock/accounts", "POST", &control_over_limit)),
+        case("control: invalid fixture import", 422, control(fixture, "PUT", b"{\"profile_groups\": [{\"id\": \"g\", \"name\": \" \"}], \"description\": \"zzcanaryzz\"}")),
+        case("control: nested fixture import", 400, control(fixture, "PUT", &nested("{\"a\":", 100_000))),
+        case("control: encoded slash in an account id", 404, control("/__mock/accounts/..%2Facct_demo/fixture", "GET", b"")),
+        case("control: NUL in an account id", 404, control("/__mock/accounts/acct_demo%00zzcanaryzz", "GET", b"")),
+        case("control: dot segments", 404, control("/__mock/accounts/acct_demo/../zzcanaryzz/fixture", "GET", b"")),
+        case("control: invalid clock time", 422, control("/__mock/accounts/acct_demo/clock", "PUT", b"{\"now\": \"zzcanaryzz\"}")),
+        case("control: clock time in year 99999", 422, control("/__mock/accounts/acct_demo/clock", "PUT", b"{\"now\": \"99999-01-01T00:00:00Z\"}")),
+        case("control: advance overflow", 422, control("/__mock/accounts/acct_demo/clock/advance", "POST", b"{\"days\": 9223372036854775807, \"hours\": 1}")),
+        case("control: advance by a float", 400, control("/__mock/accounts/acct_demo/clock/advance", "POST", b"{\"days\": 1e300}")),
+        case("control: negative advance", 422, control("/__mock/accounts/acct_demo/clock/advance", "POST", b"{\"seconds\": -1}")),
+        case("control: fault status overflow", 400, control("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 70000}")),
+        case("control: fault with unknown field", 400, control("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 500, \"zzcanaryzz\": 1}")),
+        case("control: fault times -1", 400, control("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 500, \"times\": -1}")),
+        case("control: fault method with a NUL", 422, control("/__mock/accounts/acct_demo/faults", "POST", b"{\"status\": 500, \"method\": \"GE\\u0000T\"}")),
+        case("control: journal status overflow", 400, control("/__mock/accounts/acct_demo/journal?status=70000", "GET", b"")),
+        case("control: journal after -1", 400, control("/__mock/accounts/acct_demo/journal?after=-1", "GET", b"")),
+        case("control: duplicate journal method", 400, control("/__mock/accounts/acct_demo/journal?method=GET&method=zzcanaryzz", "GET", b"")),
+        case("control: snapshot with a bad time", 422, control("/__mock/accounts/acct_demo/profiles/prof_yt_001/stats", "POST", b"{\"stats\": {}, \"recorded_at\": \"zzcanaryzz\"}")),
+        case("control: snapshot on an encoded-slash id", 404, control("/__mock/accounts/acct_demo/profiles/prof_yt_001%2F..%2Fzzcanaryzz/stats", "POST", b"{\"stats\": {}, \"recorded_at\": \"2026-01-01T00:00:00Z\"}")),
+        case("control: profile with a negative post_count", 422, control("/__mock/accounts/acct_demo/profile_groups/grp123abc/profiles", "POST", b"{\"id\": \"zzcanaryzz\", \"name\": \"n\", \"platform\": \"bluesky\", \"status\": \"active\", \"post_count\": -1}")),
+        case("control: unknown platform", 400, control("/__mock/accounts/acct_demo/profile_groups/grp123abc/profiles", "POST", b"{\"id\": \"p\", \"name\": \"n\", \"platform\": \"zzcanaryzz\", \"status\": \"active\"}")),
+        case("control: wrong method", 405, control("/__mock/accounts", "PATCH", b"{}")),
+        case("control: wrong method on a fixture", 405, control(fixture, "DELETE", b"")),
+        case("control: unknown route", 404, control("/__mock/zzcanaryzz", "GET", b"")),
+        case("control: authorize an unknown token", 404, control("/__mock/accounts/acct_demo/connections/zzcanaryzz/authorize", "POST", b"")),
     ]
 }
 

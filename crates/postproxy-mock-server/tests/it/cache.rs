@@ -121,88 +121,103 @@ impl Pair {
         self.call("GET", target, key, None).await;
     }
 
+    /// One random change, the same on both servers.
     async fn step(&mut self, rng: &mut Rng, n: usize) {
         match rng.below(10) {
-            0 => {
-                let body = json!({"profile_group": {"name": format!("Group {n}")}});
-                let group = self
-                    .call(
-                        "POST",
-                        "/api/profile_groups",
-                        DEMO_FULL_ACCESS_KEY,
-                        Some(body),
-                    )
-                    .await;
-                self.groups.push(group["id"].as_str().unwrap().to_string());
-            }
-            1 if !self.groups.is_empty() => {
-                let group = self.groups.remove(rng.below(self.groups.len()));
-                let target = format!("/api/profile_groups/{group}");
-                self.call("DELETE", &target, DEMO_FULL_ACCESS_KEY, None)
-                    .await;
-            }
-            2 => {
-                let by = ClockAdvance {
-                    hours: 1 + rng.below(60) as i64,
-                    ..Default::default()
-                };
-                for server in self.both() {
-                    server.control().advance_clock(DEMO, &by).await.unwrap();
-                }
-            }
-            3 => {
-                let back = ClockUpdate {
-                    now: Some(format!("2026-06-0{}T12:00:00Z", 1 + rng.below(5))),
-                    frozen: None,
-                };
-                for server in self.both() {
-                    server.control().set_clock(DEMO, &back).await.unwrap();
-                }
-            }
-            4 => {
-                let profile = *rng.pick(&["prof_li_001", "prof_yt_001", "prof_bs_002"]);
-                let patch = ProfilePatch {
-                    status: Some(
-                        serde_json::from_value(json!(rng.pick(&["active", "expired", "inactive"])))
-                            .unwrap(),
-                    ),
-                    expires_at: Some(Some(format!("2026-06-0{}T06:00:00Z", 1 + rng.below(9)))),
-                    ..Default::default()
-                };
-                for server in self.both() {
-                    server
-                        .control()
-                        .patch_profile(DEMO, profile, &patch)
-                        .await
-                        .unwrap();
-                }
-            }
-            5 => {
-                let snapshot = SnapshotFixture {
-                    placement_id: None,
-                    stats: json!({"subscriberCount": n, "viewCount": n * 10})
-                        .as_object()
-                        .unwrap()
-                        .clone(),
-                    recorded_at: format!("2026-06-0{}T0{}:00:00Z", 1 + rng.below(9), rng.below(10)),
-                };
-                for server in self.both() {
-                    server
-                        .control()
-                        .add_snapshot(DEMO, "prof_yt_001", &snapshot)
-                        .await
-                        .unwrap();
-                }
-            }
+            0 => self.create_group(n).await,
+            1 if !self.groups.is_empty() => self.delete_a_group(rng).await,
+            2 => self.advance_the_clocks(rng).await,
+            3 => self.set_the_clocks_back(rng).await,
+            4 => self.patch_a_profile(rng).await,
+            5 => self.add_a_snapshot(rng, n).await,
             6 => self.connect(rng).await,
-            7 if !self.profiles.is_empty() => {
-                let profile = self.profiles.remove(rng.below(self.profiles.len()));
-                let target = format!("/api/profiles/{profile}");
-                self.call("DELETE", &target, DEMO_FULL_ACCESS_KEY, None)
-                    .await;
-            }
+            7 if !self.profiles.is_empty() => self.delete_a_profile(rng).await,
             _ => {}
         }
+    }
+
+    async fn create_group(&mut self, n: usize) {
+        let body = json!({"profile_group": {"name": format!("Group {n}")}});
+        let group = self
+            .call(
+                "POST",
+                "/api/profile_groups",
+                DEMO_FULL_ACCESS_KEY,
+                Some(body),
+            )
+            .await;
+        self.groups.push(group["id"].as_str().unwrap().to_string());
+    }
+
+    async fn delete_a_group(&mut self, rng: &mut Rng) {
+        let group = self.groups.remove(rng.below(self.groups.len()));
+        let target = format!("/api/profile_groups/{group}");
+        self.call("DELETE", &target, DEMO_FULL_ACCESS_KEY, None)
+            .await;
+    }
+
+    async fn advance_the_clocks(&self, rng: &mut Rng) {
+        let by = ClockAdvance {
+            hours: 1 + rng.below(60) as i64,
+            ..Default::default()
+        };
+        for server in self.both() {
+            server.control().advance_clock(DEMO, &by).await.unwrap();
+        }
+    }
+
+    async fn set_the_clocks_back(&self, rng: &mut Rng) {
+        let back = ClockUpdate {
+            now: Some(format!("2026-06-0{}T12:00:00Z", 1 + rng.below(5))),
+            frozen: None,
+        };
+        for server in self.both() {
+            server.control().set_clock(DEMO, &back).await.unwrap();
+        }
+    }
+
+    async fn patch_a_profile(&self, rng: &mut Rng) {
+        let profile = *rng.pick(&["prof_li_001", "prof_yt_001", "prof_bs_002"]);
+        let patch = ProfilePatch {
+            status: Some(
+                serde_json::from_value(json!(rng.pick(&["active", "expired", "inactive"])))
+                    .unwrap(),
+            ),
+            expires_at: Some(Some(format!("2026-06-0{}T06:00:00Z", 1 + rng.below(9)))),
+            ..Default::default()
+        };
+        for server in self.both() {
+            server
+                .control()
+                .patch_profile(DEMO, profile, &patch)
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn add_a_snapshot(&self, rng: &mut Rng, n: usize) {
+        let snapshot = SnapshotFixture {
+            placement_id: None,
+            stats: json!({"subscriberCount": n, "viewCount": n * 10})
+                .as_object()
+                .unwrap()
+                .clone(),
+            recorded_at: format!("2026-06-0{}T0{}:00:00Z", 1 + rng.below(9), rng.below(10)),
+        };
+        for server in self.both() {
+            server
+                .control()
+                .add_snapshot(DEMO, "prof_yt_001", &snapshot)
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn delete_a_profile(&mut self, rng: &mut Rng) {
+        let profile = self.profiles.remove(rng.below(self.profiles.len()));
+        let target = format!("/api/profiles/{profile}");
+        self.call("DELETE", &target, DEMO_FULL_ACCESS_KEY, None)
+            .await;
     }
 
     /// initialize_connection, then the user authorises it: a new (or reconnected) profile.

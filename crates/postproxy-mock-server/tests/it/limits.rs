@@ -88,42 +88,57 @@ async fn groups_are_capped_per_account() {
     assert_eq!(status, 201);
 }
 
-#[tokio::test]
-async fn profiles_placements_and_snapshots_are_capped() {
-    let mock = MockServer::start().await;
-    let control = mock.control();
-    {
-        let mut store = mock.store();
-        let mut account = store.account_mut(DEMO).unwrap();
-        for i in account.counts().1..MAX_PROFILES {
-            account
-                .inject_profile("grp789ghi", &profile(&format!("p{i}"), Platform::Bluesky))
-                .unwrap();
-        }
-        for i in 2..MAX_PLACEMENTS {
-            let placement = Placement {
-                id: Some(format!("-100{i}")),
-                name: "channel".into(),
-            };
-            account.inject_placement("prof_tg_001", placement).unwrap();
-        }
-        let have = account.snapshot_count("prof_yt_001").unwrap();
-        for i in have..MAX_SNAPSHOTS {
-            let snapshot = SnapshotFixture {
-                placement_id: None,
-                stats: serde_json::Map::new(),
-                recorded_at: format!(
-                    "2020-01-01T{:02}:{:02}:{:02}Z",
-                    i / 3600,
-                    i / 60 % 60,
-                    i % 60
-                ),
-            };
-            account.inject_snapshot("prof_yt_001", &snapshot).unwrap();
-        }
+/// Fills the demo account with profiles up to the cap, in-process.
+fn fill_profiles(mock: &MockServer) {
+    let mut store = mock.store();
+    let mut account = store.account_mut(DEMO).unwrap();
+    for i in account.counts().1..MAX_PROFILES {
+        account
+            .inject_profile("grp789ghi", &profile(&format!("p{i}"), Platform::Bluesky))
+            .unwrap();
     }
+}
+
+/// Fills `prof_tg_001` with placements up to the cap, in-process.
+fn fill_placements(mock: &MockServer) {
+    let mut store = mock.store();
+    let mut account = store.account_mut(DEMO).unwrap();
+    for i in 2..MAX_PLACEMENTS {
+        let placement = Placement {
+            id: Some(format!("-100{i}")),
+            name: "channel".into(),
+        };
+        account.inject_placement("prof_tg_001", placement).unwrap();
+    }
+}
+
+/// Fills `prof_yt_001` with snapshots up to the cap, in-process, one a second from
+/// 2020-01-01T00:00:00Z on.
+fn fill_snapshots(mock: &MockServer) {
+    let mut store = mock.store();
+    let mut account = store.account_mut(DEMO).unwrap();
+    let have = account.snapshot_count("prof_yt_001").unwrap();
+    for i in have..MAX_SNAPSHOTS {
+        let snapshot = SnapshotFixture {
+            placement_id: None,
+            stats: serde_json::Map::new(),
+            recorded_at: format!(
+                "2020-01-01T{:02}:{:02}:{:02}Z",
+                i / 3600,
+                i / 60 % 60,
+                i % 60
+            ),
+        };
+        account.inject_snapshot("prof_yt_001", &snapshot).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn profiles_are_capped_per_account() {
+    let mock = MockServer::start().await;
+    fill_profiles(&mock);
     let (status, error) = refused(
-        control
+        mock.control()
             .add_profile(DEMO, "grp789ghi", &profile("one_more", Platform::Bluesky))
             .await,
     );
@@ -131,8 +146,14 @@ async fn profiles_placements_and_snapshots_are_capped() {
         (status, error.as_str()),
         (422, "This account holds 100000 profiles, the most it can")
     );
+}
+
+#[tokio::test]
+async fn placements_are_capped_per_profile() {
+    let mock = MockServer::start().await;
+    fill_placements(&mock);
     let (status, error) = refused(
-        control
+        mock.control()
             .add_placement(
                 DEMO,
                 "prof_tg_001",
@@ -147,12 +168,22 @@ async fn profiles_placements_and_snapshots_are_capped() {
         (status, error.as_str()),
         (422, "This profile has 1000 placements, the most it can")
     );
+}
+
+#[tokio::test]
+async fn snapshots_are_capped_per_profile() {
+    let mock = MockServer::start().await;
+    fill_snapshots(&mock);
     let snapshot = SnapshotFixture {
         placement_id: None,
         stats: serde_json::Map::new(),
         recorded_at: "2026-01-01T00:00:00Z".into(),
     };
-    let (status, error) = refused(control.add_snapshot(DEMO, "prof_yt_001", &snapshot).await);
+    let (status, error) = refused(
+        mock.control()
+            .add_snapshot(DEMO, "prof_yt_001", &snapshot)
+            .await,
+    );
     assert_eq!(
         (status, error.as_str()),
         (
@@ -160,8 +191,15 @@ async fn profiles_placements_and_snapshots_are_capped() {
             "This profile holds 10000 stats snapshots, the most it can"
         )
     );
-    // A connection cannot add a profile to a full account: the invitation is made, the
-    // authorisation refused.
+}
+
+/// A connection cannot add a profile to a full account: the invitation is made, the
+/// authorisation refused.
+#[tokio::test]
+async fn a_connection_cannot_add_a_profile_to_a_full_account() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    fill_profiles(&mock);
     let (status, body) = call(
         &mock,
         "POST",
@@ -178,7 +216,17 @@ async fn profiles_placements_and_snapshots_are_capped() {
         (422, "This account holds 100000 profiles, the most it can")
     );
     assert_eq!(control.account(DEMO).await.unwrap().profiles, MAX_PROFILES);
-    // Polling never fails: at the cap it drops the oldest snapshot for each new one.
+}
+
+/// Polling never fails, even with every cap reached: at the cap it drops the oldest snapshot
+/// for each new one.
+#[tokio::test]
+async fn polling_at_the_snapshot_cap_drops_the_oldest_for_each_new_one() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    fill_profiles(&mock);
+    fill_placements(&mock);
+    fill_snapshots(&mock);
     let update = ClockUpdate {
         now: Some("2026-06-01T00:00:00Z".into()),
         frozen: Some(true),
