@@ -290,6 +290,19 @@ async fn an_expired_profile_and_two_invitations(
     (account, key, pending)
 }
 
+/// [`an_expired_profile_and_two_invitations`], the first invitation authorised (the expired
+/// threads profile reconnected); the second is still pending.
+async fn reconnected_with_one_invitation_left(
+    mock: &MockServer,
+) -> (AccountInfo, String, Vec<Connection>) {
+    let (account, key, pending) = an_expired_profile_and_two_invitations(mock).await;
+    mock.control()
+        .authorize_connection(&account.id, &pending[0].token)
+        .await
+        .unwrap();
+    (account, key, pending)
+}
+
 /// The documented reconnect: an expired (or inactive) profile is not "already connected";
 /// authorising reconnects it (same id, active, `expires_at` renewed).
 #[tokio::test]
@@ -315,11 +328,7 @@ async fn an_expired_profile_is_reconnected_with_a_renewed_expiry() {
 async fn a_second_authorisation_after_a_reconnect_is_refused() {
     let mock = MockServer::start().await;
     let control = mock.control();
-    let (account, key, pending) = an_expired_profile_and_two_invitations(&mock).await;
-    control
-        .authorize_connection(&account.id, &pending[0].token)
-        .await
-        .unwrap();
+    let (account, key, pending) = reconnected_with_one_invitation_left(&mock).await;
     // The second invitation meets the same rule: threads is connected now.
     let (status, message) = refused(
         control
@@ -364,11 +373,7 @@ async fn a_second_authorisation_after_a_reconnect_is_refused() {
 async fn a_reconnected_profile_is_already_connected_and_an_inactive_one_can_be_reconnected() {
     let mock = MockServer::start().await;
     let control = mock.control();
-    let (account, key, pending) = an_expired_profile_and_two_invitations(&mock).await;
-    control
-        .authorize_connection(&account.id, &pending[0].token)
-        .await
-        .unwrap();
+    let (account, key, _) = reconnected_with_one_invitation_left(&mock).await;
     // Now active, it is already connected; an inactive one can be reconnected too.
     assert_eq!(
         invite_to_main_brand(&mock, &key, "threads").await,

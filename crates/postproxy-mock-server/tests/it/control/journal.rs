@@ -1,6 +1,6 @@
 //! The journal: what each account's requests were, filtered and cleared.
 
-use postproxy_mock_server::control::JournalFilter;
+use postproxy_mock_server::control::{JournalFilter, JournalPage};
 use postproxy_mock_server::MockServer;
 use serde_json::json;
 
@@ -31,15 +31,19 @@ async fn four_requests(mock: &MockServer) {
     call(mock, "GET", "/api/profiles", "not-a-key", None).await;
 }
 
+/// [`four_requests`], then the whole journal.
+async fn four_requests_journaled(mock: &MockServer) -> JournalPage {
+    four_requests(mock).await;
+    mock.control()
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_journal_records_each_of_the_account_s_requests_in_order() {
     let mock = MockServer::start().await;
-    four_requests(&mock).await;
-    let all = mock
-        .control()
-        .journal(DEMO, &JournalFilter::default())
-        .await
-        .unwrap();
+    let all = four_requests_journaled(&mock).await;
     let seen: Vec<(String, String, u16)> = all
         .entries
         .iter()
@@ -60,12 +64,7 @@ async fn the_journal_records_each_of_the_account_s_requests_in_order() {
 #[tokio::test]
 async fn a_journal_entry_keeps_the_query_the_body_and_the_key_id_but_never_the_key() {
     let mock = MockServer::start().await;
-    four_requests(&mock).await;
-    let all = mock
-        .control()
-        .journal(DEMO, &JournalFilter::default())
-        .await
-        .unwrap();
+    let all = four_requests_journaled(&mock).await;
     assert_eq!(
         all.entries[0].query.as_deref(),
         Some("profile_group_id=grp123abc")
