@@ -21,7 +21,12 @@ async fn invite(mock: &MockServer, platform: &str) -> String {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    body["url"]
+    token_of(&body)
+}
+
+/// The connect token at the end of an initialize_connection answer's `url`.
+fn token_of(answer: &Value) -> String {
+    answer["url"]
         .as_str()
         .unwrap()
         .rsplit('/')
@@ -206,13 +211,7 @@ async fn connections_die_with_their_group_and_their_hour() {
             let body = json!({"platform": "tiktok", "redirect_url": "https://app.example/cb"});
             let (status, body) = call(mock, "POST", &path, FULL, Some(body)).await;
             assert_eq!(status, 200, "{body}");
-            body["url"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
+            token_of(&body)
         }
     };
     // Deleting the group drops its pending invitation.
