@@ -4,11 +4,11 @@
 //! is journaled and yields to an armed fault, and requests the product API does not own (the
 //! control plane's) are neither journaled nor faulted.
 
-use postproxy_mock_server::control::{FaultSpec, JournalFilter};
+use postproxy_mock_server::control::{ClockUpdate, FaultSpec, JournalFilter};
 use postproxy_mock_server::MockServer;
 use reqwest::Method;
 
-use crate::common::{DEMO, FULL_KEY};
+use crate::common::{hours, DEMO, FULL_KEY};
 
 /// Status and body of a GET of `path` with `key` (or none).
 async fn get(mock: &MockServer, path: &str, key: Option<&str>) -> (u16, String) {
@@ -179,30 +179,48 @@ async fn a_request_locks_the_state_once_to_look_and_once_to_operate() {
     assert_eq!(statuses, [200, 200, 201, 201, 201]);
 }
 
+/// The account's clock is frozen, and moved on by an hour while a request waits out a fault's
+/// delay: its journal entry keeps the time it arrived at, not the time it was answered.
 #[tokio::test]
 async fn the_journal_keeps_when_a_request_arrived() {
     let mock = MockServer::start().await;
     let control = mock.control();
+    let frozen = ClockUpdate {
+        now: Some("2026-06-01T00:00:00Z".into()),
+        frozen: Some(true),
+    };
+    control.set_clock(DEMO, &frozen).await.unwrap();
     control
         .add_fault(
             DEMO,
-            &FaultSpec::latency(std::time::Duration::from_millis(400))
+            &FaultSpec::latency(std::time::Duration::from_millis(500))
                 .on(Method::GET, "/api/profiles"),
         )
         .await
         .unwrap();
-    let before = control.clock(DEMO).await.unwrap().now;
-    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await.0, 200);
+    let url = format!("{}/api/profiles", mock.base_url());
+    let delayed = tokio::spawn(async move {
+        let response = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(FULL_KEY)
+            .send()
+            .await
+            .unwrap();
+        response.status().as_u16()
+    });
+    // Well inside the delay (the request is looked at as soon as it arrives).
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    control.advance_clock(DEMO, &hours(1)).await.unwrap();
+    assert_eq!(delayed.await.unwrap(), 200);
+
     let journal = control
         .journal(DEMO, &JournalFilter::default())
         .await
         .unwrap();
-    let at = |text: &str| {
-        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
-    };
-    let waited = at(&journal.entries[0].at) - at(&before);
-    assert!(
-        waited < time::Duration::milliseconds(300),
-        "journaled {waited} after the request was sent: at its answer, not its arrival"
+    assert_eq!(journal.entries.len(), 1);
+    assert_eq!(journal.entries[0].at, "2026-06-01T00:00:00Z");
+    assert_eq!(
+        control.clock(DEMO).await.unwrap().now,
+        "2026-06-01T01:00:00Z"
     );
 }
