@@ -355,8 +355,9 @@ pub fn render(r: &Results) -> String {
             fmt_int(r.list_bytes as f64),
             if r.rounds > 1 {
                 format!(
-                    "The three take turns in each of {} rounds; each cell is the best round of \
-                     its server (other work on the machine only slows a run down).",
+                    "The three take turns in each of {} rounds (the mock's other reads below run \
+                     in the same rounds, beside the floor); each cell is the best round of its \
+                     server (other work on the machine only slows a run down).",
                     r.rounds
                 )
             } else {
@@ -400,6 +401,14 @@ pub fn render(r: &Results) -> String {
             let _ = writeln!(o, "\n{skipped}.");
         }
         let _ = writeln!(o, "\n### Every scenario on the mock\n");
+        if r.rounds > 1 {
+            let _ = writeln!(
+                o,
+                "The reads are each the best of {} rounds, as the list's; group churn runs once, \
+                 last, as it changes the state.\n",
+                r.rounds
+            );
+        }
         let _ = writeln!(
             o,
             "| scenario | request | conn | req/s | p50 | p90 | p99 | checks |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
