@@ -1,6 +1,8 @@
 //! [`AppState`]: what every handler shares, product and control alike: the [`State`] behind
 //! one lock (the domain's store, beside it each account's harness: faults and journal, and
-//! the cache of GET answers), and the base URL the mock is reached at.
+//! the cache of GET answers), and the base URL the mock is reached at. `crate::server` builds
+//! it; `crate::app` puts it behind the router; `crate::product` implements the generated trait
+//! on it; `crate::control` and the consent pages take it as their axum state.
 //!
 //! What a product request leaves to do once it is answered (journal it, keep its fresh GET
 //! answer, release its `Idempotency-Key`) is a [`Settle`], queued without the lock and applied
@@ -8,9 +10,7 @@
 //! locks the store only to look at itself and to run its operation, and nobody ever sees the
 //! state without the bookkeeping of every request answered before. The queue is bounded by
 //! the requests answered since the last lock: every request takes the lock to be looked at,
-//! and every control call takes it too. `crate::server` builds
-//! it; `crate::app` puts it behind the router; `crate::product` implements the generated trait
-//! on it; `crate::control` and the consent pages take it as their axum state.
+//! and every control call takes it too.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::mpsc;
@@ -154,7 +154,7 @@ impl State {
 
     /// Journals `entry` in `who`'s account and keeps a GET's fresh answer made at `version` if
     /// the account is still there (see [`Settle::Record`]).
-    pub(crate) fn record(&mut self, who: &Principal, entry: Recorded, keep: Option<(u64, Bytes)>) {
+    fn record(&mut self, who: &Principal, entry: Recorded, keep: Option<(u64, Bytes)>) {
         // The account may have been deleted meanwhile; then there is nothing to record into.
         let Ok(version) = self.store.account(&who.account_id).map(|a| a.version()) else {
             return;
