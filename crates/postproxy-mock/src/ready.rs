@@ -78,8 +78,10 @@ pub fn report(server: &MockServer, json: bool) {
         };
         // Serialising plain strings and numbers cannot fail.
         let line = serde_json::to_string(&ready).unwrap_or_default();
-        write_line(&mut std::io::stdout().lock(), &line);
+        // The summary first: whoever reads the ready line may act on it at once (a test that
+        // kills the server expects its summary among the last stderr lines).
         write_line(&mut std::io::stderr().lock(), &human);
+        write_line(&mut std::io::stdout().lock(), &line);
     } else {
         write_line(&mut std::io::stdout().lock(), &human);
     }
