@@ -224,3 +224,56 @@ async fn the_journal_keeps_when_a_request_arrived() {
         "2026-06-01T01:00:00Z"
     );
 }
+
+/// The bookkeeping a request leaves is applied after it is answered; if its account was
+/// deleted meanwhile (here during a fault's delay), there is nothing to journal into or to
+/// release, and the server goes on serving everyone else.
+#[tokio::test]
+async fn a_request_whose_account_goes_while_it_waits_settles_without_harm() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control
+        .create_account(&crate::common::fresh_demo())
+        .await
+        .unwrap();
+    let key = account.api_keys[0].key.clone();
+    control
+        .add_fault(
+            &account.id,
+            &FaultSpec::latency(std::time::Duration::from_millis(400))
+                .on(Method::DELETE, "/api/profile_groups/*"),
+        )
+        .await
+        .unwrap();
+    let url = format!("{}/api/profile_groups/grp123abc", mock.base_url());
+    let doomed = tokio::spawn(async move {
+        reqwest::Client::new()
+            .delete(url)
+            .bearer_auth(key)
+            .header("Idempotency-Key", "gone-1")
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    control.delete_account(&account.id).await.unwrap();
+    // Its account is gone by the time the operation runs: not found.
+    assert_eq!(doomed.await.unwrap(), 404);
+
+    assert_eq!(get(&mock, "/api/profiles", Some(FULL_KEY)).await.0, 200);
+    let journal = control
+        .journal(DEMO, &JournalFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        journal.entries.len(),
+        1,
+        "only the demo account's own request"
+    );
+    assert!(control
+        .journal(&account.id, &JournalFilter::default())
+        .await
+        .is_err());
+}
