@@ -78,6 +78,11 @@ async fn inject_everything(control: &ControlClient) {
         .patch_profile(DEMO, "prof_ig_x", &patch)
         .await
         .unwrap();
+    add_the_new_channel(control).await;
+}
+
+/// A Telegram channel placement on `prof_tg_001`, with one snapshot.
+async fn add_the_new_channel(control: &ControlClient) {
     control
         .add_placement(DEMO, "prof_tg_001", &new_channel())
         .await
@@ -105,21 +110,11 @@ async fn an_injected_group_is_served_and_its_id_cannot_be_taken_twice() {
         (group.id.as_str(), group.profiles_count),
         ("grp_injected", 0)
     );
-    assert_eq!(
-        refused(
-            control
-                .add_group(
-                    DEMO,
-                    &GroupInject {
-                        id: Some("grp_injected".into()),
-                        name: "Again".into()
-                    }
-                )
-                .await
-        )
-        .0,
-        409
-    );
+    let again = GroupInject {
+        id: Some("grp_injected".into()),
+        name: "Again".into(),
+    };
+    assert_eq!(refused(control.add_group(DEMO, &again).await).0, 409);
 }
 
 #[tokio::test]
@@ -180,22 +175,12 @@ async fn a_patched_profile_takes_the_patch_and_a_negative_post_count_is_refused(
         (patched.status, patched.post_count),
         (ProfileStatus::Active, 9)
     );
-    assert_eq!(
-        refused(
-            control
-                .patch_profile(
-                    DEMO,
-                    "prof_ig_x",
-                    &ProfilePatch {
-                        post_count: Some(-1),
-                        ..Default::default()
-                    }
-                )
-                .await
-        )
-        .0,
-        422
-    );
+    let negative = ProfilePatch {
+        post_count: Some(-1),
+        ..Default::default()
+    };
+    let refusal = refused(control.patch_profile(DEMO, "prof_ig_x", &negative).await);
+    assert_eq!(refusal.0, 422);
 }
 
 #[tokio::test]
@@ -235,14 +220,7 @@ async fn an_injected_placement_is_listed_and_refused_where_the_network_has_none(
 async fn an_injected_snapshot_is_the_placement_s_latest_and_joins_the_summary() {
     let mock = MockServer::start().await;
     let control = mock.control();
-    control
-        .add_placement(DEMO, "prof_tg_001", &new_channel())
-        .await
-        .unwrap();
-    control
-        .add_snapshot(DEMO, "prof_tg_001", &new_channel_snapshot())
-        .await
-        .unwrap();
+    add_the_new_channel(&control).await;
     let (_, p) = call(&mock, "GET", "/api/profiles/prof_tg_001", FULL, None).await;
     assert_eq!(p["latest_stats"][2]["stats"]["followers_count"], 12);
     assert_eq!(
