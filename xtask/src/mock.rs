@@ -58,6 +58,17 @@ struct ResponseVariant {
     headers: Vec<(String, syn::Ident, TokenStream)>,
 }
 
+impl ResponseVariant {
+    /// The `…Prepared` variant of a success with a body and no headers: the same status and
+    /// model, the body serialised by the implementation (`crate::http::rt::Prepared`), so it
+    /// can serialise what it borrows under its own lock instead of cloning it out.
+    fn prepared(&self) -> Option<syn::Ident> {
+        let success = (200..300).contains(&self.status);
+        (success && self.body.is_some() && self.headers.is_empty())
+            .then(|| format_ident!("{}Prepared", self.variant))
+    }
+}
+
 struct Op {
     id: String,
     method: String,
@@ -484,7 +495,8 @@ fn emit_response_enum(op: &Op) -> TokenStream {
             (None, true) => quote! { Self::#v },
             _ => quote! { Self::#v { .. } },
         };
-        quote! { #pattern => #code, }
+        let prepared = r.prepared().map(|p| quote! { Self::#p(..) => #code, });
+        quote! { #pattern => #code, #prepared }
     });
     let into_arms = op.responses.iter().map(into_response_arm);
     let enum_doc = doc_attr(&format!(
@@ -513,12 +525,23 @@ fn emit_response_enum(op: &Op) -> TokenStream {
     }
 }
 
-/// A response variant: a tuple of the body, a unit, or a struct when it has headers.
+/// A response variant: a tuple of the body, a unit, or a struct when it has headers; and for
+/// a success with a body, its `…Prepared` twin.
 fn response_variant(r: &ResponseVariant) -> TokenStream {
     let doc = doc_attr(&format!("{}: {}", r.status, r.description));
     let v = &r.variant;
     match (&r.body, r.headers.is_empty()) {
-        (Some(body), true) => quote! { #doc #v(::postproxy_models::#body), },
+        (Some(body), true) => {
+            let prepared = r.prepared().map(|p| {
+                let doc = doc_attr(&format!(
+                    "{}, its body already serialised (see `Prepared`).",
+                    r.status
+                ));
+                let ty = rt("Prepared");
+                quote! { #doc #p(#ty<::postproxy_models::#body>), }
+            });
+            quote! { #doc #v(::postproxy_models::#body), #prepared }
+        }
         (None, true) => quote! { #doc #v, },
         (body, false) => {
             let body = body
@@ -540,7 +563,13 @@ fn into_response_arm(r: &ResponseVariant) -> TokenStream {
     let status = quote! { ::axum::http::StatusCode::from_u16(#code).expect("documented status") };
     let json = rt("json");
     match (&r.body, r.headers.is_empty()) {
-        (Some(_), true) => quote! { Self::#v(body) => #json(#status, &body), },
+        (Some(_), true) => {
+            let prepared = r.prepared().map(|p| {
+                let respond = rt("prepared");
+                quote! { Self::#p(body) => #respond(#status, body), }
+            });
+            quote! { Self::#v(body) => #json(#status, &body), #prepared }
+        }
         (None, true) => quote! { Self::#v => #status.into_response(), },
         (body, false) => {
             let bind_body = body.as_ref().map(|_| quote! { body, });

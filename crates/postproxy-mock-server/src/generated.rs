@@ -119,6 +119,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for ListProfilesResponse {
 pub enum ListProfilesResponse {
     /// 200: The profiles.
     Ok(::postproxy_models::ProfileList),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileList>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -141,6 +143,7 @@ impl ListProfilesResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -159,6 +162,12 @@ impl ::axum::response::IntoResponse for ListProfilesResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -244,6 +253,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileResponse {
 pub enum GetProfileResponse {
     /// 200: The profile with its latest stats.
     Ok(::postproxy_models::ProfileDetail),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileDetail>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -266,6 +277,7 @@ impl GetProfileResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -284,6 +296,12 @@ impl ::axum::response::IntoResponse for GetProfileResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -399,6 +417,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for DeleteProfileResponse {
 pub enum DeleteProfileResponse {
     /// 200: The profile was deleted.
     Ok(::postproxy_models::DeleteProfileResponse),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::DeleteProfileResponse>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -425,6 +445,7 @@ impl DeleteProfileResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -445,6 +466,12 @@ impl ::axum::response::IntoResponse for DeleteProfileResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -543,6 +570,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for ListProfilePlacementsRe
 pub enum ListProfilePlacementsResponse {
     /// 200: The placements.
     Ok(::postproxy_models::PlacementList),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::PlacementList>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -567,6 +596,7 @@ impl ListProfilePlacementsResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -586,6 +616,12 @@ impl ::axum::response::IntoResponse for ListProfilePlacementsResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -687,6 +723,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileStatsResponse
 pub enum GetProfileStatsResponse {
     /// 200: The stats timeseries.
     Ok(::postproxy_models::ProfileStatsResponse),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileStatsResponse>),
     /// 400: Bad request: `placement_id` missing for a placement network, or a malformed
     /// parameter.
     BadRequest(::postproxy_models::Error),
@@ -710,6 +748,7 @@ impl GetProfileStatsResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -728,6 +767,12 @@ impl ::axum::response::IntoResponse for GetProfileStatsResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -800,6 +845,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for ListProfileGroupsRespon
 pub enum ListProfileGroupsResponse {
     /// 200: The profile groups.
     Ok(::postproxy_models::ProfileGroupList),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileGroupList>),
     /// 401: The API key is missing or unknown.
     Unauthorized(::postproxy_models::Error),
     /// 429: Rate limited. Retry after the number of seconds in `Retry-After`.
@@ -818,6 +865,7 @@ impl ListProfileGroupsResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::Unauthorized(..) => 401,
             Self::TooManyRequests { .. } => 429,
             Self::InternalServerError(..) => 500,
@@ -834,6 +882,12 @@ impl ::axum::response::IntoResponse for ListProfileGroupsResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::Unauthorized(body) => {
@@ -926,6 +980,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for CreateProfileGroupRespo
 pub enum CreateProfileGroupResponse {
     /// 201: The group was created.
     Created(::postproxy_models::ProfileGroup),
+    /// 201, its body already serialised (see `Prepared`).
+    CreatedPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileGroup>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -952,6 +1008,7 @@ impl CreateProfileGroupResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Created(..) => 201,
+            Self::CreatedPrepared(..) => 201,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::Conflict(..) => 409,
@@ -972,6 +1029,12 @@ impl ::axum::response::IntoResponse for CreateProfileGroupResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(201).expect("documented status"),
                     &body,
+                )
+            }
+            Self::CreatedPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(201).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -1064,6 +1127,8 @@ impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileGroupResponse
 pub enum GetProfileGroupResponse {
     /// 200: The profile group.
     Ok(::postproxy_models::ProfileGroup),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileGroup>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -1086,6 +1151,7 @@ impl GetProfileGroupResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -1104,6 +1170,12 @@ impl ::axum::response::IntoResponse for GetProfileGroupResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -1214,6 +1286,10 @@ impl ::std::convert::From<crate::http::rt::ApiError> for DeleteProfileGroupRespo
 pub enum DeleteProfileGroupResponse {
     /// 200: The group was deleted.
     Ok(::postproxy_models::DeleteProfileGroupResponse),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(
+        crate::http::rt::Prepared<::postproxy_models::DeleteProfileGroupResponse>,
+    ),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -1240,6 +1316,7 @@ impl DeleteProfileGroupResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -1260,6 +1337,12 @@ impl ::axum::response::IntoResponse for DeleteProfileGroupResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {
@@ -1354,6 +1437,10 @@ impl ::std::convert::From<crate::http::rt::ApiError> for InitializeConnectionRes
 pub enum InitializeConnectionResponse {
     /// 200: The connection URL (OAuth platforms) or the connected profile (bluesky, telegram).
     Ok(::postproxy_models::InitializeConnectionResponse),
+    /// 200, its body already serialised (see `Prepared`).
+    OkPrepared(
+        crate::http::rt::Prepared<::postproxy_models::InitializeConnectionResponse>,
+    ),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
     /// 401: The API key is missing or unknown.
@@ -1380,6 +1467,7 @@ impl InitializeConnectionResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(..) => 200,
+            Self::OkPrepared(..) => 200,
             Self::BadRequest(..) => 400,
             Self::Unauthorized(..) => 401,
             Self::NotFound(..) => 404,
@@ -1400,6 +1488,12 @@ impl ::axum::response::IntoResponse for InitializeConnectionResponse {
                 crate::http::rt::json(
                     ::axum::http::StatusCode::from_u16(200).expect("documented status"),
                     &body,
+                )
+            }
+            Self::OkPrepared(body) => {
+                crate::http::rt::prepared(
+                    ::axum::http::StatusCode::from_u16(200).expect("documented status"),
+                    body,
                 )
             }
             Self::BadRequest(body) => {

@@ -42,7 +42,8 @@
 //!
 //! The public facade is this file: [`MockServer`] and its builder, [`fixtures`], the
 //! [`control`] client and its types, [`limits`], and the generated [`PostproxyApi`] trait and
-//! [`router`] for those who implement their own. Everything else is private:
+//! [`router`] (with [`Prepared`]) for those who implement their own. Everything else is
+//! private:
 //!
 //! | folder | holds | imports |
 //! | --- | --- | --- |
@@ -66,7 +67,10 @@
 //! per operation whose variants are exactly the statuses the spec documents, so an
 //! implementation cannot drift from the spec without a compile error. [`router`] extracts each
 //! request, calls the trait and serialises its answer; malformed input is answered with the
-//! spec's JSON error body before it reaches the trait.
+//! spec's JSON error body before it reaches the trait. Each success with a body also has a
+//! `…Prepared` variant, whose body the implementation serialised itself ([`Prepared`]): the
+//! mock's own reads of stored profiles serialise them borrowed, under the lock, instead of
+//! cloning them into models.
 //!
 //! ```
 //! use postproxy_mock_server::{
@@ -139,6 +143,7 @@ pub use domain::fixtures;
 pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
 pub use http::error::ApiError;
 pub use http::extract::RequestContext;
+pub use http::respond::Prepared;
 pub use http::spec::{openapi_json, OPENAPI_YAML};
 pub use limits::BODY_LIMIT;
 pub use server::{

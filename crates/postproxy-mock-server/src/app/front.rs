@@ -128,10 +128,9 @@ impl Future for FrontFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             // Polled again after it completed (hyper never does): an error, not a panic.
-            Self::Ready(answer) => Poll::Ready(Ok(answer.take().unwrap_or_else(|| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
-                    .into_response()
-            }))),
+            Self::Ready(answer) => Poll::Ready(Ok(answer
+                .take()
+                .unwrap_or_else(|| ApiError::internal().into_response()))),
             Self::Routed(routed) => Pin::new(routed).poll(cx),
             Self::Boxed(boxed) => boxed.as_mut().poll(cx),
         }

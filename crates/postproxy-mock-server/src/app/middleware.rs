@@ -309,7 +309,7 @@ async fn apply(action: FaultAction) -> Option<Response> {
 }
 
 fn internal_error() -> Response {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error").into_response()
+    ApiError::internal().into_response()
 }
 
 /// A journal entry for a request of `who` that arrived `at` (by its account's clock).

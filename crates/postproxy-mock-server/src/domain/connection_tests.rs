@@ -83,7 +83,14 @@ fn bluesky_is_connected_at_once_and_named_by_its_handle() {
     assert_eq!(account.counts(), (before.0, before.1 + 1));
     assert_eq!(account.pending_connections(), 0, "no invitation is made");
     let who = full(&account);
-    assert_eq!(account.get_profile(&who, &p.id, None).unwrap().name, p.name);
+    assert_eq!(
+        account
+            .get_profile(&who, &p.id, None)
+            .unwrap()
+            .detail()
+            .name,
+        p.name
+    );
 }
 
 #[test]

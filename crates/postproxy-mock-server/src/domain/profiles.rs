@@ -1,24 +1,23 @@
 //! Profiles: listing, resolution (by id, within a group, as the key may see), the detail
 //! with its latest stats, placements and deletion.
 
-use postproxy_models::{
-    LatestStats, Placement, Platform, Profile, ProfileDetail, ProfileStatus, Stats,
-};
+use postproxy_models::{Placement, Platform, Profile, ProfileStatus, SummaryStats};
 
 use super::account::Account;
 use super::auth::Principal;
 use super::error::DomainError;
 use super::platform;
-use super::rows::{ProfileIndex, ProfileRow};
+use super::rows::{ProfileIndex, ProfileRow, Snapshot};
 use super::stats::{latest_stats, summary_stats};
 
 impl Account {
-    /// list_profiles, restricted to `profile_group_id` when given (404 if not accessible).
+    /// list_profiles, restricted to `profile_group_id` when given (404 if not accessible):
+    /// the stored profiles, borrowed (the answer serialises them as they are).
     pub fn list_profiles(
         &self,
         who: &Principal,
         profile_group_id: Option<&str>,
-    ) -> Result<Vec<Profile>, DomainError> {
+    ) -> Result<Vec<&Profile>, DomainError> {
         let only = match given(profile_group_id) {
             Some(group) => Some(self.accessible_group(who, group)?.id.as_str()),
             None => None,
@@ -35,7 +34,7 @@ impl Account {
                 .iter()
                 .map(|&i| &self.rows.get().profiles[i])
                 .filter(visible)
-                .map(|p| p.profile.clone())
+                .map(|p| &p.profile)
                 .collect(),
             None => self
                 .rows
@@ -43,7 +42,7 @@ impl Account {
                 .profiles
                 .iter()
                 .filter(visible)
-                .map(|p| p.profile.clone())
+                .map(|p| &p.profile)
                 .collect(),
         })
     }
@@ -102,13 +101,13 @@ impl Account {
             .ok_or(DomainError::NotFound)
     }
 
-    /// get_profile: the profile with `latest_stats` and `summary_stats`.
-    pub fn get_profile(
+    /// get_profile: the profile with `latest_stats` and `summary_stats`, borrowed.
+    pub(crate) fn get_profile(
         &self,
         who: &Principal,
         id: &str,
         profile_group_id: Option<&str>,
-    ) -> Result<ProfileDetail, DomainError> {
+    ) -> Result<ProfileRead<'_>, DomainError> {
         let row = &self.rows.get().profiles[self.resolve(who, id, profile_group_id)?];
         let latest = latest_stats(row);
         let summary = if platform::facts(row.profile.platform).stats_per_placement {
@@ -116,25 +115,10 @@ impl Account {
         } else {
             None
         };
-        let p = &row.profile;
-        Ok(ProfileDetail {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            status: p.status,
-            platform: p.platform,
-            profile_group_id: p.profile_group_id.clone(),
-            expires_at: p.expires_at.clone(),
-            post_count: p.post_count,
-            avatar_url: p.avatar_url.clone(),
-            latest_stats: latest
-                .into_iter()
-                .map(|s| LatestStats {
-                    placement_id: s.placement_id.clone(),
-                    stats: Stats(s.stats.clone()),
-                    recorded_at: s.recorded_at.clone(),
-                })
-                .collect(),
-            summary_stats: summary,
+        Ok(ProfileRead {
+            profile: &row.profile,
+            latest,
+            summary,
         })
     }
 
@@ -144,7 +128,7 @@ impl Account {
         who: &Principal,
         id: &str,
         profile_group_id: Option<&str>,
-    ) -> Result<Vec<Placement>, DomainError> {
+    ) -> Result<&[Placement], DomainError> {
         let row = &self.rows.get().profiles[self.resolve(who, id, profile_group_id)?];
         let platform = row.profile.platform;
         if !platform::facts(platform).has_placements {
@@ -154,7 +138,7 @@ impl Account {
                 platform::list(platform::where_(|f| f.has_placements), true)
             )));
         }
-        Ok(row.placements.clone())
+        Ok(&row.placements)
     }
 
     /// delete_profile; returns the group the profile was in.
@@ -168,6 +152,47 @@ impl Account {
         let removed = self.rows.get_mut().profiles.remove(index);
         self.rows.get_mut().index = ProfileIndex::build(&self.rows.get().profiles);
         Ok(removed.profile.profile_group_id)
+    }
+}
+
+/// get_profile's answer, borrowed from the account: the stored profile, its latest snapshot
+/// per placement (one, without placement, for other networks) and their summary.
+#[derive(Debug)]
+pub(crate) struct ProfileRead<'a> {
+    /// The stored profile.
+    pub(crate) profile: &'a Profile,
+    /// The newest snapshot of each placement, in the placements' order.
+    pub(crate) latest: Vec<&'a Snapshot>,
+    /// `latest` summed, for networks with stats per placement.
+    pub(crate) summary: Option<SummaryStats>,
+}
+
+impl ProfileRead<'_> {
+    /// The answer as the model: what its serialised form must equal, and what tests compare.
+    #[cfg(test)]
+    pub(crate) fn detail(&self) -> postproxy_models::ProfileDetail {
+        use postproxy_models::{LatestStats, ProfileDetail, Stats};
+        let p = self.profile;
+        ProfileDetail {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: p.status,
+            platform: p.platform,
+            profile_group_id: p.profile_group_id.clone(),
+            expires_at: p.expires_at.clone(),
+            post_count: p.post_count,
+            avatar_url: p.avatar_url.clone(),
+            latest_stats: self
+                .latest
+                .iter()
+                .map(|s| LatestStats {
+                    placement_id: s.placement_id.clone(),
+                    stats: Stats(s.stats.clone()),
+                    recorded_at: s.recorded_at.clone(),
+                })
+                .collect(),
+            summary_stats: self.summary.clone(),
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! The stats timeseries: a window of a profile's series, the latest snapshot per placement,
 //! and the summary summed across placements.
 
-use postproxy_models::{ProfileStats, Stats, StatsRecord, SummaryStats};
+#[cfg(test)]
+use postproxy_models::ProfileStats;
+use postproxy_models::{Profile, Stats, SummaryStats};
 use serde_json::{Map, Number, Value};
 use time::OffsetDateTime;
 
@@ -28,13 +30,14 @@ pub struct StatsQuery<'a> {
 }
 
 impl Account {
-    /// get_profile_stats: the timeseries, ascending, within the inclusive `from`/`to` bounds.
-    pub fn stats(
+    /// get_profile_stats: the timeseries, ascending, within the inclusive `from`/`to` bounds,
+    /// borrowed.
+    pub(crate) fn stats(
         &self,
         who: &Principal,
         id: &str,
         query: &StatsQuery<'_>,
-    ) -> Result<ProfileStats, DomainError> {
+    ) -> Result<StatsRead<'_>, DomainError> {
         let row = &self.rows.get().profiles[self.resolve(who, id, query.profile_group_id)?];
         // Unlike `profile_group_id` (which Python sends empty), an empty `from=` or `to=` is
         // not "no bound": it is not the date-time the spec says, so it is malformed.
@@ -56,14 +59,10 @@ impl Account {
             let wanted = given(query.placement_id).ok_or_else(|| {
                 DomainError::Malformed(format!("placement_id is required for {platform} profiles"))
             })?;
-            if !row
-                .placements
-                .iter()
-                .any(|p| p.id.as_deref() == Some(wanted))
-            {
-                return Err(DomainError::PlacementNotFound);
-            }
-            Some(wanted.to_string())
+            // The placement's own id, borrowed from the row with the rest of the answer.
+            let mut placements = row.placements.iter().filter_map(|p| p.id.as_deref());
+            let stored = placements.find(|id| *id == wanted);
+            Some(stored.ok_or(DomainError::PlacementNotFound)?)
         } else {
             None
         };
@@ -72,23 +71,46 @@ impl Account {
         let series = &row.snapshots;
         let start = from.map_or(0, |f| series.partition_point(|s| s.at < f));
         let end = to.map_or(series.len(), |t| series.partition_point(|s| s.at <= t));
-        let records: Vec<&Snapshot> = series[start..end.max(start)]
+        let records = series[start..end.max(start)]
             .iter()
-            .filter(|s| placement_id.is_none() || s.placement_id == placement_id)
+            .filter(|s| placement_id.is_none() || s.placement_id.as_deref() == placement_id)
             .collect();
-        Ok(ProfileStats {
-            profile_id: row.profile.id.clone(),
-            platform,
+        Ok(StatsRead {
+            profile: &row.profile,
             placement_id,
-            records: records
-                .into_iter()
+            records,
+        })
+    }
+}
+
+/// get_profile_stats's answer, borrowed from the account: the profile, the placement whose
+/// series it is, and the window's snapshots, ascending.
+#[derive(Debug)]
+pub(crate) struct StatsRead<'a> {
+    pub(crate) profile: &'a Profile,
+    pub(crate) placement_id: Option<&'a str>,
+    pub(crate) records: Vec<&'a Snapshot>,
+}
+
+impl StatsRead<'_> {
+    /// The answer as the model: what its serialised form must equal, and what tests read.
+    #[cfg(test)]
+    pub(crate) fn model(&self) -> ProfileStats {
+        use postproxy_models::StatsRecord;
+        ProfileStats {
+            profile_id: self.profile.id.clone(),
+            platform: self.profile.platform,
+            placement_id: self.placement_id.map(str::to_string),
+            records: self
+                .records
+                .iter()
                 .map(|s| StatsRecord {
                     raw_stats: Map::new(),
                     recorded_at: s.recorded_at.clone(),
                     stats: Stats(s.stats.clone()),
                 })
                 .collect(),
-        })
+        }
     }
 }
 

@@ -136,7 +136,10 @@ fn polling_rounds_record_snapshots_once_and_expiry_follows_the_clock() {
     let start = parse_timestamp("2026-06-09T10:00:00Z").unwrap();
     let mut account = demo_account(Clock::frozen_at(start));
     let who = full(&account);
-    let before = account.get_profile(&who, "prof_yt_001", None).unwrap();
+    let before = account
+        .get_profile(&who, "prof_yt_001", None)
+        .unwrap()
+        .detail();
     assert_eq!(account.tick(), TickReport::default(), "no time has passed");
 
     account.clock.advance(Duration::hours(21));
@@ -156,7 +159,10 @@ fn polling_rounds_record_snapshots_once_and_expiry_follows_the_clock() {
         report.profiles_expired, 1,
         "prof_tt_001 expired 2026-06-10T08:00Z"
     );
-    let after = account.get_profile(&who, "prof_yt_001", None).unwrap();
+    let after = account
+        .get_profile(&who, "prof_yt_001", None)
+        .unwrap()
+        .detail();
     assert_eq!(after.latest_stats[0].recorded_at, "2026-06-10T09:00:00Z");
     let grew = |k: &str| {
         (
@@ -166,7 +172,10 @@ fn polling_rounds_record_snapshots_once_and_expiry_follows_the_clock() {
     };
     let (old, new) = grew("subscriberCount");
     assert!(new >= old && new <= old + old / 50 + 2, "{old} → {new}");
-    let tiktok = account.get_profile(&who, "prof_tt_001", None).unwrap();
+    let tiktok = account
+        .get_profile(&who, "prof_tt_001", None)
+        .unwrap()
+        .detail();
     assert_eq!(tiktok.status, ProfileStatus::Expired);
 
     // Back and forth: the same round is not recorded twice.
@@ -179,7 +188,12 @@ fn polling_rounds_record_snapshots_once_and_expiry_follows_the_clock() {
     let mut twin = demo_account(Clock::frozen_at(start));
     twin.clock.advance(Duration::hours(23));
     twin.tick();
-    assert_eq!(twin.get_profile(&who, "prof_yt_001", None).unwrap(), after);
+    assert_eq!(
+        twin.get_profile(&who, "prof_yt_001", None)
+            .unwrap()
+            .detail(),
+        after
+    );
 }
 
 #[test]
@@ -188,7 +202,7 @@ fn status_follows_the_clock_from_the_start() {
     let at = parse_timestamp("2026-06-20T00:00:00Z").unwrap();
     let mut account = demo_account(Clock::frozen_at(at));
     let who = full(&account);
-    let status = |a: &Account, id: &str| a.get_profile(&who, id, None).unwrap().status;
+    let status = |a: &Account, id: &str| a.get_profile(&who, id, None).unwrap().detail().status;
     assert_eq!(
         status(&account, "prof_tt_001"),
         ProfileStatus::Expired,
@@ -249,7 +263,11 @@ fn polling_omits_keys_now_and_then_and_grows_them_back() {
     };
     let stats = account.stats(&who, "prof_tw_x", &query);
     assert!(stats.is_err(), "no such profile");
-    let records = account.stats(&who, "prof654jkl", &query).unwrap().records;
+    let records = account
+        .stats(&who, "prof654jkl", &query)
+        .unwrap()
+        .model()
+        .records;
     assert_eq!(records.len(), 60);
     let keys = |r: &StatsRecord| r.stats.0.keys().cloned().collect::<Vec<_>>();
     let all = keys(&records[0]).len().max(keys(&records[1]).len());
@@ -276,7 +294,8 @@ fn a_long_jump_is_capped() {
     account.tick();
     let stats = account
         .stats(&who, "prof_yt_001", &StatsQuery::default())
-        .unwrap();
+        .unwrap()
+        .model();
     assert_eq!(stats.records.len(), 3 + polling::MAX_ROUNDS as usize);
 }
 
@@ -292,7 +311,10 @@ fn the_index_follows_removals_and_additions() {
     account.inject_profile("grp_new", &fixture).unwrap();
     // Every remaining profile resolves to itself, and group counts are true counts.
     for p in account.list_profiles(&who, None).unwrap() {
-        assert_eq!(account.get_profile(&who, &p.id, None).unwrap().id, p.id);
+        assert_eq!(
+            account.get_profile(&who, &p.id, None).unwrap().detail().id,
+            p.id
+        );
     }
     for g in account.list_groups(&who) {
         let listed = account.list_profiles(&who, Some(&g.id)).unwrap();
@@ -324,7 +346,7 @@ fn stats_windows_of_an_unordered_series_are_ascending_and_inclusive() {
             to,
             ..StatsQuery::default()
         };
-        let stats = account.stats(&who, "prof_bs_002", &query).unwrap();
+        let stats = account.stats(&who, "prof_bs_002", &query).unwrap().model();
         stats
             .records
             .iter()
@@ -346,7 +368,10 @@ fn stats_windows_of_an_unordered_series_are_ascending_and_inclusive() {
         [39]
     );
     // The fixture's own snapshot (2026-04-02) is still the newest.
-    let latest = account.get_profile(&who, "prof_bs_002", None).unwrap();
+    let latest = account
+        .get_profile(&who, "prof_bs_002", None)
+        .unwrap()
+        .detail();
     assert_eq!(latest.latest_stats[0].recorded_at, "2026-04-02T10:15:00Z");
 }
 

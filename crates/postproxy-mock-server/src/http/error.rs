@@ -54,6 +54,11 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
+    /// 500 `Internal server error`: the mock failed, not the request.
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

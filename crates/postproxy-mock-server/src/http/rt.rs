@@ -2,4 +2,4 @@
 
 pub use super::error::{method_not_allowed, not_found, ApiError};
 pub use super::extract::{header_param, ApiJson, ApiPath, ApiQuery, RequestContext};
-pub use super::respond::{json, set_header};
+pub use super::respond::{json, prepared, set_header, Prepared};

@@ -1,13 +1,13 @@
 //! The product API: the generated [`PostproxyApi`] trait implemented on [`AppState`]. Each
 //! method only translates: it takes the principal the middleware authenticated, runs one
 //! domain operation on the account under one lock, and maps a [`DomainError`] to the spec's
-//! answer (`crate::http::error`).
+//! answer (`crate::http::error`). The reads of stored profiles serialise them under that lock
+//! through borrowed views (`super::views`) and answer `…Prepared`, so they clone nothing.
 
 use postproxy_models::{
     ConnectedProfile, CreateProfileGroupRequest, CredentialConnection,
     DeleteProfileGroupResponse as DeletedGroup, DeleteProfileResponse as DeletedProfile,
-    InitializeConnectionRequest, OAuthConnection, PlacementList, ProfileGroupList, ProfileList,
-    ProfileStatsResponse,
+    InitializeConnectionRequest, OAuthConnection, ProfileGroupList,
 };
 
 use crate::domain::account::Account;
@@ -17,17 +17,20 @@ use crate::domain::error::DomainError;
 use crate::domain::stats::StatsQuery;
 use crate::http::error::ApiError;
 use crate::http::extract::RequestContext;
+use crate::http::rt::Prepared;
 use crate::state::AppState;
 use crate::*;
+
+use super::views::{DataOf, DetailView, StatsView};
 
 impl AppState {
     /// Runs `operation` on the account of the request's key, brought up to its clock
     /// (polling, expiry). The key was looked up once, by the middleware; a context it did not
     /// see (the router served without it) is authenticated here.
-    fn with_account<T>(
+    fn with_account<T, E: Into<ApiError>>(
         &self,
         ctx: &RequestContext,
-        operation: impl FnOnce(&mut Account, &Principal) -> Result<T, DomainError>,
+        operation: impl FnOnce(&mut Account, &Principal) -> Result<T, E>,
     ) -> Result<T, ApiError> {
         // A request the middleware found no key for is answered without the lock.
         let known = match ctx.principal() {
@@ -40,7 +43,7 @@ impl AppState {
             None => store.authenticate(ctx.bearer_token())?,
         };
         let mut account = store.account_now(&who.account_id)?;
-        Ok(operation(&mut account, &who)?)
+        operation(&mut account, &who).map_err(Into::into)
     }
 }
 
@@ -50,11 +53,13 @@ impl PostproxyApi for AppState {
         ctx: RequestContext,
         query: ListProfilesQuery,
     ) -> ListProfilesResponse {
+        // Serialised under the lock, borrowed: the stored profiles are not cloned.
         let result = self.with_account(&ctx, |account, who| {
-            account.list_profiles(who, query.profile_group_id.as_deref())
+            let data = account.list_profiles(who, query.profile_group_id.as_deref())?;
+            Prepared::of_view(&DataOf { data: &data })
         });
         match result {
-            Ok(data) => ListProfilesResponse::Ok(ProfileList { data }),
+            Ok(body) => ListProfilesResponse::OkPrepared(body),
             Err(e) => e.into(),
         }
     }
@@ -66,10 +71,11 @@ impl PostproxyApi for AppState {
         query: GetProfileQuery,
     ) -> GetProfileResponse {
         let result = self.with_account(&ctx, |account, who| {
-            account.get_profile(who, &path.id, query.profile_group_id.as_deref())
+            let read = account.get_profile(who, &path.id, query.profile_group_id.as_deref())?;
+            Prepared::of_view(&DetailView::of(&read))
         });
         match result {
-            Ok(profile) => GetProfileResponse::Ok(profile),
+            Ok(body) => GetProfileResponse::OkPrepared(body),
             Err(e) => e.into(),
         }
     }
@@ -109,10 +115,11 @@ impl PostproxyApi for AppState {
         query: ListProfilePlacementsQuery,
     ) -> ListProfilePlacementsResponse {
         let result = self.with_account(&ctx, |account, who| {
-            account.placements(who, &path.id, query.profile_group_id.as_deref())
+            let data = account.placements(who, &path.id, query.profile_group_id.as_deref())?;
+            Prepared::of_view(&DataOf { data })
         });
         match result {
-            Ok(data) => ListProfilePlacementsResponse::Ok(PlacementList { data }),
+            Ok(body) => ListProfilePlacementsResponse::OkPrepared(body),
             Err(e) => e.into(),
         }
     }
@@ -129,9 +136,12 @@ impl PostproxyApi for AppState {
             from: query.from.as_deref(),
             to: query.to.as_deref(),
         };
-        let result = self.with_account(&ctx, |account, who| account.stats(who, &path.id, &query));
+        let result = self.with_account(&ctx, |account, who| {
+            let read = account.stats(who, &path.id, &query)?;
+            Prepared::of_view(&StatsView::of(&read))
+        });
         match result {
-            Ok(data) => GetProfileStatsResponse::Ok(ProfileStatsResponse { data }),
+            Ok(body) => GetProfileStatsResponse::OkPrepared(body),
             Err(e) => e.into(),
         }
     }
@@ -141,7 +151,9 @@ impl PostproxyApi for AppState {
         ctx: RequestContext,
         _query: ListProfileGroupsQuery,
     ) -> ListProfileGroupsResponse {
-        match self.with_account(&ctx, |account, who| Ok(account.list_groups(who))) {
+        match self.with_account(&ctx, |account, who| {
+            Ok::<_, DomainError>(account.list_groups(who))
+        }) {
             Ok(data) => ListProfileGroupsResponse::Ok(ProfileGroupList { data }),
             Err(e) => e.into(),
         }
