@@ -270,7 +270,7 @@ impl MockServer {
     /// fill accounts to their caps with it).
     #[cfg(feature = "test-support")]
     #[doc(hidden)]
-    pub fn store(&self) -> std::sync::MutexGuard<'_, crate::state::State> {
+    pub fn store(&self) -> crate::state::StateGuard {
         self.api.store()
     }
 

@@ -6,15 +6,23 @@
 //!
 //! What a product request leaves to do once it is answered (journal it, keep its fresh GET
 //! answer, release its `Idempotency-Key`) is a [`Settle`], queued without the lock and applied
-//! by whoever takes the lock next, before anything else ([`AppState::store`]): so a request
-//! locks the store only to look at itself and to run its operation, and nobody ever sees the
-//! state without the bookkeeping of every request answered before. The queue is bounded by
-//! the requests answered since the last lock: every request takes the lock to be looked at,
-//! and every control call takes it too.
+//! by whoever takes the lock next, before anything else ([`AppState::store`]): so nobody ever
+//! sees the state without the bookkeeping of every request answered before. The queue is
+//! bounded by the requests answered since the last lock: every request takes the lock to be
+//! looked at, and every control call takes it too.
+//!
+//! A product request takes the lock once to be looked at (`crate::app::front`), and the front
+//! lends that lock ([`AppState::lend`]) to the request's operation while it polls the request
+//! for the first time: a request with nothing to wait for is answered under that one lock. A
+//! request that waits (for its body, for a fault's latency) releases it first, and its
+//! operation locks again: nothing waits on a client while holding the lock.
 
+use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
 
 use axum::body::Bytes;
 use axum::http::{StatusCode, Uri};
@@ -32,10 +40,19 @@ use crate::http::cache::{CacheKey, ResponseCache};
 /// The seed used when none is given: new ids are the same on every run.
 pub const DEFAULT_SEED: u64 = 0;
 
+/// [`AppState`]'s lock, held.
+pub(crate) type StateGuard = ArcMutexGuard<RawMutex, State>;
+
+thread_local! {
+    /// The lock [`AppState::lend`] lends, with the server it belongs to: at most one at a
+    /// time on a thread, for the length of one synchronous call.
+    static LENT: RefCell<Option<(usize, StateGuard)>> = const { RefCell::new(None) };
+}
+
 /// The state of one mock server.
 #[derive(Debug)]
 pub(crate) struct AppState {
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
     /// Where answered requests leave their [`Settle`]; [`State::pending`] receives.
     settle: mpsc::Sender<Settle>,
     base_url: String,
@@ -203,12 +220,12 @@ impl AppState {
     ) -> Self {
         let (settle, pending) = mpsc::channel();
         Self {
-            state: Mutex::new(State {
+            state: Arc::new(Mutex::new(State {
                 store: Store::new(fixtures, seed),
                 harness: FastMap::default(),
                 cache: ResponseCache::new(cache),
                 pending,
-            }),
+            })),
             settle,
             base_url: base_url.into().trim_end_matches('/').to_string(),
             #[cfg(feature = "test-support")]
@@ -221,16 +238,47 @@ impl AppState {
         &self.base_url
     }
 
-    /// The locked state, every queued [`Settle`] applied.
-    pub(crate) fn store(&self) -> MutexGuard<'_, State> {
-        // No operation panics while holding the lock; should one ever, the data is still whole
-        // (operations check before they change), so keep serving.
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+    /// The locked state, every queued [`Settle`] applied: the guard [`Self::lend`] lent on this
+    /// thread if there is one, else a new lock.
+    pub(crate) fn store(&self) -> StateGuard {
+        if let Some(mut lent) =
+            LENT.with(|slot| slot.borrow_mut().take_if(|(of, _)| *of == self.id()))
+        {
+            lent.1.settle_pending();
+            return lent.1;
+        }
+        // parking_lot's lock is never poisoned: no operation panics while holding it, and
+        // should one ever, the data is still whole (operations check before they change).
+        let mut state = Mutex::lock_arc(&self.state);
         #[cfg(feature = "test-support")]
         self.locks
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         state.settle_pending();
         state
+    }
+
+    /// Runs `during` with `guard` lent to the first [`Self::store`] on this thread: the front
+    /// service lends the lock it looked at a request under while it first polls the request,
+    /// so an operation that runs then (its body, if any, already read) takes no second lock.
+    /// Whatever has to wait (a body still arriving, a fault's latency) makes the poll return
+    /// first, and the guard is released before the wait: nothing waits holding the lock.
+    pub(crate) fn lend<R>(&self, guard: StateGuard, during: impl FnOnce() -> R) -> R {
+        /// Takes back what nobody took, on return and on unwind alike.
+        struct Reclaim;
+        impl Drop for Reclaim {
+            fn drop(&mut self) {
+                let unclaimed = LENT.with(|slot| slot.borrow_mut().take());
+                drop(unclaimed);
+            }
+        }
+        LENT.with(|slot| *slot.borrow_mut() = Some((self.id(), guard)));
+        let _reclaim = Reclaim;
+        during()
+    }
+
+    /// What [`LENT`] tells servers apart by: several may run on one thread.
+    fn id(&self) -> usize {
+        std::ptr::from_ref(self) as usize
     }
 
     /// How many times [`Self::store`] locked the state so far.

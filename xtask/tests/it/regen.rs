@@ -221,11 +221,13 @@ fn the_mock_layer_names_one_runtime_module_of_its_crate() {
             "ApiJson",
             "ApiPath",
             "ApiQuery",
+            "Prepared",
             "RequestContext",
             "header_param",
             "json",
             "method_not_allowed",
             "not_found",
+            "prepared",
             "set_header"
         ]
     );

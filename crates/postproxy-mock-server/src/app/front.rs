@@ -6,6 +6,9 @@
 //! without routing. Otherwise the look travels with the request (an [`Authenticated`]
 //! extension, from which the handler takes the key's holder) and [`middleware::around`] serves
 //! it through the router ([`middleware::refused`] a GET without a valid key, keeping its 401).
+//! The front polls that once at once, with the look's lock lent to the operation
+//! (`crate::state::AppState::lend`): a request with nothing to wait for is answered under the
+//! one lock it was looked at under.
 //!
 //! A plain [`tower::Service`] rather than `axum::middleware::from_fn` layers: a cached answer
 //! then costs no boxed future, no clone of the inner service and no second lookup.
@@ -14,7 +17,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use axum::extract::Request;
@@ -46,12 +49,14 @@ impl Front {
         if !is_product(request.uri().path()) {
             return FrontFuture::Routed(self.router.call(request));
         }
-        let look = middleware::first_look(&mut self.api.store(), &request);
+        let mut state = self.api.store();
+        let look = middleware::first_look(&mut state, &request);
         match look {
             Look::Answered(answer) => FrontFuture::Ready(Some(answer)),
             // The handler answers 401 (after routing: an unknown path is still 404), which is
             // then kept for the next GET of the target.
             Look::NoKey => {
+                drop(state);
                 request.extensions_mut().insert(Authenticated(None));
                 if request.method() != Method::GET {
                     return FrontFuture::Routed(self.router.call(request));
@@ -67,13 +72,22 @@ impl Front {
             }
             Look::Seen(seen) => {
                 let (api, mut router) = (self.api.clone(), self.router.clone());
-                FrontFuture::Boxed(Box::pin(async move {
+                let mut served: BoxedAnswer = Box::pin(async move {
                     let run = |request| async move {
                         let Ok(response) = router.call(request).await;
                         response
                     };
                     Ok(middleware::around(api, seen, request, run).await)
-                }))
+                });
+                // Polled once at once, with the look's lock lent to the operation: a request
+                // with nothing to wait for (a GET, a body already read, no fault latency) is
+                // answered under that one lock. One that must wait returns first, and waits
+                // without the lock; its operation then takes the lock itself.
+                let mut cx = Context::from_waker(Waker::noop());
+                match self.api.lend(state, || served.as_mut().poll(&mut cx)) {
+                    Poll::Ready(Ok(answer)) => FrontFuture::Ready(Some(answer)),
+                    Poll::Pending => FrontFuture::Boxed(served),
+                }
             }
         }
     }
@@ -119,8 +133,10 @@ impl Service<Request> for Front {
 pub(crate) enum FrontFuture {
     Ready(Option<Response>),
     Routed(RouteFuture<Infallible>),
-    Boxed(Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>),
+    Boxed(BoxedAnswer),
 }
+
+type BoxedAnswer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 impl Future for FrontFuture {
     type Output = Result<Response, Infallible>;
