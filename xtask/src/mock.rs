@@ -534,7 +534,7 @@ fn response_variant(r: &ResponseVariant) -> TokenStream {
         (Some(body), true) => {
             let prepared = r.prepared().map(|p| {
                 let doc = doc_attr(&format!(
-                    "{}, its body already serialised (see [`crate::Prepared`]).",
+                    "{}, its body already serialised (see `Prepared`).",
                     r.status
                 ));
                 let ty = rt("Prepared");

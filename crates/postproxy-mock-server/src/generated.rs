@@ -119,7 +119,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for ListProfilesResponse {
 pub enum ListProfilesResponse {
     /// 200: The profiles.
     Ok(::postproxy_models::ProfileList),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileList>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
@@ -253,7 +253,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileResponse {
 pub enum GetProfileResponse {
     /// 200: The profile with its latest stats.
     Ok(::postproxy_models::ProfileDetail),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileDetail>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
@@ -417,7 +417,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for DeleteProfileResponse {
 pub enum DeleteProfileResponse {
     /// 200: The profile was deleted.
     Ok(::postproxy_models::DeleteProfileResponse),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::DeleteProfileResponse>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
@@ -570,7 +570,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for ListProfilePlacementsRe
 pub enum ListProfilePlacementsResponse {
     /// 200: The placements.
     Ok(::postproxy_models::PlacementList),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::PlacementList>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
@@ -723,7 +723,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileStatsResponse
 pub enum GetProfileStatsResponse {
     /// 200: The stats timeseries.
     Ok(::postproxy_models::ProfileStatsResponse),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileStatsResponse>),
     /// 400: Bad request: `placement_id` missing for a placement network, or a malformed
     /// parameter.
@@ -845,7 +845,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for ListProfileGroupsRespon
 pub enum ListProfileGroupsResponse {
     /// 200: The profile groups.
     Ok(::postproxy_models::ProfileGroupList),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileGroupList>),
     /// 401: The API key is missing or unknown.
     Unauthorized(::postproxy_models::Error),
@@ -980,7 +980,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for CreateProfileGroupRespo
 pub enum CreateProfileGroupResponse {
     /// 201: The group was created.
     Created(::postproxy_models::ProfileGroup),
-    /// 201, its body already serialised (see [`crate::Prepared`]).
+    /// 201, its body already serialised (see `Prepared`).
     CreatedPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileGroup>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
@@ -1127,7 +1127,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for GetProfileGroupResponse
 pub enum GetProfileGroupResponse {
     /// 200: The profile group.
     Ok(::postproxy_models::ProfileGroup),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(crate::http::rt::Prepared<::postproxy_models::ProfileGroup>),
     /// 400: The request is malformed (bad JSON, wrong types, invalid parameter).
     BadRequest(::postproxy_models::Error),
@@ -1286,7 +1286,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for DeleteProfileGroupRespo
 pub enum DeleteProfileGroupResponse {
     /// 200: The group was deleted.
     Ok(::postproxy_models::DeleteProfileGroupResponse),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(
         crate::http::rt::Prepared<::postproxy_models::DeleteProfileGroupResponse>,
     ),
@@ -1437,7 +1437,7 @@ impl ::std::convert::From<crate::http::rt::ApiError> for InitializeConnectionRes
 pub enum InitializeConnectionResponse {
     /// 200: The connection URL (OAuth platforms) or the connected profile (bluesky, telegram).
     Ok(::postproxy_models::InitializeConnectionResponse),
-    /// 200, its body already serialised (see [`crate::Prepared`]).
+    /// 200, its body already serialised (see `Prepared`).
     OkPrepared(
         crate::http::rt::Prepared<::postproxy_models::InitializeConnectionResponse>,
     ),
