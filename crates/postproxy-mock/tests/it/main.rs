@@ -11,6 +11,8 @@
 //!   second mock with the same answers.
 //! - `proxy`: `postproxy-mock proxy` in front of the mock and of the drifting stub, its control
 //!   API, `--record`, and the program.
+//! - `tls`: `verify` and `proxy` against the mock behind HTTPS, with a certificate authority
+//!   made for the test (the `tls` feature).
 
 mod cli;
 mod connections;
@@ -18,5 +20,7 @@ mod contract;
 mod proxy;
 mod record;
 mod support;
+#[cfg(feature = "tls")]
+mod tls;
 mod verify;
 mod verify_cli;
