@@ -9,12 +9,14 @@
 //! module: `throughput.rs` (the mock, the floor and Prism in rounds, the mock's other reads,
 //! group churn), `startup.rs` and `scale.rs`. They start their servers with `servers.rs` and
 //! measure with `load.rs` (one wrk run, its output read by [`wrk`]); [`fixtures`] writes the
-//! data they load and `report.rs` writes `RESULTS.md`. [`http`] is the small client that checks
+//! data they load, `report.rs` holds the results and their targets, and `render.rs` writes
+//! `RESULTS.md`. [`http`] is the small client that checks
 //! a server answers before it is measured.
 
 pub mod fixtures;
 pub mod http;
 mod load;
+mod render;
 mod report;
 mod scale;
 mod servers;
@@ -305,7 +307,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         None if all => ctx.root.join("bench/RESULTS.md"),
         None => ctx.work.join("RESULTS.partial.md"),
     };
-    let text = report::render(&results);
+    let text = render::render(&results);
     std::fs::write(&out, &text).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("\n{}", report::targets_table(&results));
     println!(
