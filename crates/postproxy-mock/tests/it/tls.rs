@@ -3,7 +3,6 @@
 //! authority made for the test and trusted through `SSL_CERT_FILE`. With another authority in
 //! that file the handshake is refused: the certificate is checked, not waved through.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
@@ -140,18 +139,7 @@ async fn proxy_forwards_to_an_https_upstream() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start postproxy-mock proxy");
-    let stdout = child.stdout.take().expect("piped");
-    let ready = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the ready line");
-        line
-    })
-    .await
-    .unwrap();
-    let ready: Value = serde_json::from_str(&ready).expect("one JSON line");
-    let base = ready["base_url"].as_str().expect("base_url");
+    let base = crate::support::ready_base_url(&mut child).await;
 
     let get = |url: String| reqwest::Client::new().get(url).bearer_auth(KEY).send();
     let through = get(format!("{base}/api/profiles")).await.unwrap();

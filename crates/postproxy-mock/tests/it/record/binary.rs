@@ -1,7 +1,6 @@
 //! `postproxy-mock record` as a program: its help, its report and exit codes, and the program
 //! serving what it wrote.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use postproxy_mock_server::control::{FaultSpec, Method};
@@ -56,16 +55,7 @@ async fn serve(fixture: &std::path::Path) -> (Child, String) {
         .stdout(Stdio::piped())
         .spawn()
         .expect("serve the recording");
-    let stdout = served.stdout.take().expect("piped");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).map(|_| line)
-    })
-    .await
-    .unwrap()
-    .expect("the ready line");
-    let ready: Value = serde_json::from_str(&line).expect("JSON");
-    let base = ready["base_url"].as_str().expect("base_url").to_string();
+    let base = crate::support::ready_base_url(&mut served).await;
     (served, base)
 }
 
