@@ -12,7 +12,8 @@
 //! ```text
 //! spec.rs ─┬─> lint.rs    the rules the generators rely on
 //!          ├─> progen.rs  the models (typify) and the client (progenitor)
-//!          └─> mock.rs    the mock server's axum layer, one emitter per artefact
+//!          └─> mock/      the mock server's axum layer: collect.rs reads the spec, one emitter
+//!                         per artefact in params.rs, responses.rs, service.rs
 //! ```
 //!
 //! - [`spec`]: reading the spec (loading it, its paths in file order, walking operations and

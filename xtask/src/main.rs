@@ -1,6 +1,6 @@
 //! `cargo xtask <task>`: the command line, see `cargo xtask help`. It parses the arguments and
 //! prints; the work is in the library: `regen` and `lint` call `xtask::generate` and
-//! `xtask::lint` (lib.rs, over spec.rs, lint.rs, progen.rs and mock.rs), `bench` and `dist`
+//! `xtask::lint` (lib.rs, over spec.rs, lint.rs, progen.rs and mock/), `bench` and `dist`
 //! their own modules.
 
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! The models and client crates, generated with typify (through progenitor) and progenitor:
 //! `crates/postproxy-models/src/generated.rs` and `crates/postproxy-client/src/generated.rs`.
 //!
-//! Unlike `mock.rs`, it works on `openapiv3` types: [`crate::generate`] builds them from the
+//! Unlike `mock/`, it works on `openapiv3` types: [`crate::generate`] builds them from the
 //! spec as typify should see it ([`crate::spec::typify_nullable_refs`]), once the lint has
 //! passed. It reads nothing from the lint, and renders nothing itself: lib.rs formats the token
 //! streams under the "do not edit" header.
