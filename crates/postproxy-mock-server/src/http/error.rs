@@ -54,9 +54,10 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
-    /// 500 `Internal server error`: the mock failed, not the request.
+    /// 500 `Internal server error`: the mock failed, not the request (the domain's
+    /// [`DomainError::Internal`], so the message is written once).
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        DomainError::Internal.into()
     }
 
     /// The HTTP status.
@@ -134,5 +135,20 @@ impl From<DomainError> for ApiError {
             DomainError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError::new(status, e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the mock answers when it fails itself (a serialisation that cannot fail did, a
+    /// future polled after it completed): the spec's 500 body, its message written once.
+    #[test]
+    fn the_internal_error_is_the_spec_s_500() {
+        let internal = ApiError::internal();
+        assert_eq!(internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(internal.message(), "Internal server error");
+        assert_eq!(internal, ApiError::from(DomainError::Internal));
     }
 }

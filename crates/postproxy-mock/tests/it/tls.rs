@@ -3,7 +3,7 @@
 //! authority made for the test and trusted through `SSL_CERT_FILE`. With another authority in
 //! that file the handshake is refused: the certificate is checked, not waved through.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
@@ -72,7 +72,7 @@ async fn https_front(mock: &MockServer, issuer: &CertifiedIssuer<'static, KeyPai
 }
 
 /// The program with `args`, trusting the authorities in `roots` only.
-fn program(args: &[&str], roots: &PathBuf) -> Command {
+fn program(args: &[&str], roots: &Path) -> Command {
     let mut command = Command::new(BIN);
     command
         .args(args)
@@ -84,7 +84,7 @@ fn program(args: &[&str], roots: &PathBuf) -> Command {
 }
 
 /// `postproxy-mock verify` against `upstream`, off the runtime's threads.
-async fn verify(upstream: &str, roots: &PathBuf) -> Output {
+async fn verify(upstream: &str, roots: &Path) -> Output {
     let mut command = program(
         &["verify", "--upstream", upstream, "--key", KEY, "--json"],
         roots,
