@@ -42,43 +42,45 @@
 //!
 //! The public facade is this file: [`MockServer`] and its builder, [`fixtures`], the
 //! [`control`] client and its types, [`limits`], and the generated [`PostproxyApi`] trait and
-//! [`router`] (with [`Prepared`]) for those who implement their own. Everything else is
-//! private:
+//! [`router`] (with the small runtime they name: [`ApiError`], [`RequestContext`],
+//! [`Prepared`]) for those who implement their own. Everything else is private:
 //!
 //! | folder | holds | imports |
 //! | --- | --- | --- |
-//! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | everything below |
-//! | `app/` | the router, and `app/front.rs`, the one service in front of it (header cap, trailing slashes, request log, and the first look at a product request, which answers a cached GET without routing); `app/middleware.rs`, what the control plane does around each product request (the first look under one lock: authenticate, tick, claim, fault, answer from the GET cache and journal; then the fault, and the journal entry and the answer to keep, queued for the next lock). The front polls a request once with the look's lock lent to its operation, so one that waits for nothing takes one lock | everything below |
-//! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain, map its error | `state`, `http`, `domain` |
-//! | `control/` | the control API (a file per OpenAPI tag), the consent pages, the typed client | `state`, `http`, `harness`, `domain` |
-//! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock (lent by the front to the operation it looked at), and the queue of what answered requests leave to do (journal, keep, release), applied by the next lock | `http`, `harness`, `domain` |
-//! | `http/` | the spec's error body (mapped from domain errors in one place), extractors, responses, the GET cache, the specs, the accept loop; `http/rt.rs` is the only module the generated code names | `domain`, `limits` |
-//! | `harness/` | the control plane's per-account tools: faults and the request journal, one path-pattern dialect | `limits` |
+//! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | `service`, `state`, `domain`, `http` |
+//! | `service/` | the HTTP service: `front.rs`, the one service every request enters (header cap, trailing slashes, request log), and `path.rs`, a product request's whole way through the mock in one function, top to bottom: authenticate, account clock, fault, cache, `Idempotency-Key`, operation, record | everything below |
+//! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain and convert its error with `?` | `state`, `rt`, `domain` |
+//! | `control/` | the control API (a file per OpenAPI tag, with its wire types), the consent pages, the typed client | `state`, `http`, `rt`, `harness`, `domain` |
+//! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock, taken in short synchronous steps | `http`, `harness`, `domain` |
+//! | `http/` | domain errors mapped to the spec's error body (one place), the control API's JSON extractors, the GET cache, the specs, the accept loop | `rt`, `domain`, `limits` |
+//! | `harness/` | the control plane's per-account tools: faults, the request journal, `Idempotency-Key`s (every rule of them), one path-pattern dialect | `generated` (the operation table), `domain`, `limits` |
 //! | `domain/` | the simulated service: the store, accounts and every product rule, one platform table, one `DomainError`; no `axum`, `http`, `utoipa` or generated types | `limits` |
+//! | `rt/` | the runtime the generated layer names, and the only module it names: `ApiError`, extractors, `RequestContext`, response helpers | `limits` |
 //! | `limits.rs` | every cap, in one place | nothing |
 //!
 //! Imports run one way, down this table: the domain knows nothing of HTTP, so a new product
 //! rule touches one small domain file and one short handler.
-//!
+
 //! ## The generated layer
 //!
 //! The routing layer is generated from `openapi/postproxy.yaml` (`src/generated.rs`): the
 //! [`PostproxyApi`] trait has one method per operation, with typed inputs and one response enum
 //! per operation whose variants are exactly the statuses the spec documents, so an
-//! implementation cannot drift from the spec without a compile error. [`router`] extracts each
-//! request, calls the trait and serialises its answer; malformed input is answered with the
-//! spec's JSON error body before it reaches the trait. Each success with a body also has a
+//! implementation cannot drift from the spec without a compile error. A method may also
+//! return an [`ApiError`], answered with the variant documented for its status. [`router`]
+//! extracts each request, calls the trait and serialises its answer; malformed input is
+//! answered with the spec's JSON error body before it reaches the trait. Each success with a body also has a
 //! `…Prepared` variant, whose body the implementation serialised itself ([`Prepared`]): the
 //! mock's own reads of stored profiles serialise them borrowed, under the lock, instead of
 //! cloning them into models.
 //!
 //! ```
 //! use postproxy_mock_server::{
-//!     router, GetProfileGroupPath, GetProfileGroupQuery, RequestContext,
-//!     GetProfileGroupResponse,
+//!     router, ApiError, GetProfileGroupPath, GetProfileGroupQuery, GetProfileGroupResponse,
+//!     RequestContext,
 //! };
 //! # use postproxy_mock_server::*;
-//! use postproxy_models::{Error, ProfileGroup};
+//! use postproxy_models::ProfileGroup;
 //!
 //! struct OneGroup;
 //!
@@ -88,27 +90,26 @@
 //!         _ctx: RequestContext,
 //!         path: GetProfileGroupPath,
 //!         _query: GetProfileGroupQuery,
-//!     ) -> GetProfileGroupResponse {
-//!         if path.id == "grp123abc" {
-//!             GetProfileGroupResponse::Ok(ProfileGroup {
-//!                 id: path.id,
-//!                 name: "Main Brand".into(),
-//!                 profiles_count: 0,
-//!             })
-//!         } else {
-//!             GetProfileGroupResponse::NotFound(Error { error: "Not found".into() })
+//!     ) -> Result<GetProfileGroupResponse, ApiError> {
+//!         if path.id != "grp123abc" {
+//!             return Err(ApiError::not_found());
 //!         }
+//!         Ok(GetProfileGroupResponse::Ok(ProfileGroup {
+//!             id: path.id,
+//!             name: "Main Brand".into(),
+//!             profiles_count: 0,
+//!         }))
 //!     }
 //!     // ... one method per operation
-//! #   async fn list_profiles(&self, _: RequestContext, _: ListProfilesQuery) -> ListProfilesResponse { unimplemented!() }
-//! #   async fn get_profile(&self, _: RequestContext, _: GetProfilePath, _: GetProfileQuery) -> GetProfileResponse { unimplemented!() }
-//! #   async fn delete_profile(&self, _: RequestContext, _: DeleteProfilePath, _: DeleteProfileQuery, _: DeleteProfileHeaders) -> DeleteProfileResponse { unimplemented!() }
-//! #   async fn list_profile_placements(&self, _: RequestContext, _: ListProfilePlacementsPath, _: ListProfilePlacementsQuery) -> ListProfilePlacementsResponse { unimplemented!() }
-//! #   async fn get_profile_stats(&self, _: RequestContext, _: GetProfileStatsPath, _: GetProfileStatsQuery) -> GetProfileStatsResponse { unimplemented!() }
-//! #   async fn list_profile_groups(&self, _: RequestContext, _: ListProfileGroupsQuery) -> ListProfileGroupsResponse { unimplemented!() }
-//! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupQuery, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> CreateProfileGroupResponse { unimplemented!() }
-//! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupQuery, _: DeleteProfileGroupHeaders) -> DeleteProfileGroupResponse { unimplemented!() }
-//! #   async fn initialize_connection(&self, _: RequestContext, _: InitializeConnectionPath, _: InitializeConnectionQuery, _: postproxy_models::InitializeConnectionRequest) -> InitializeConnectionResponse { unimplemented!() }
+//! #   async fn list_profiles(&self, _: RequestContext, _: ListProfilesQuery) -> Result<ListProfilesResponse, ApiError> { unimplemented!() }
+//! #   async fn get_profile(&self, _: RequestContext, _: GetProfilePath, _: GetProfileQuery) -> Result<GetProfileResponse, ApiError> { unimplemented!() }
+//! #   async fn delete_profile(&self, _: RequestContext, _: DeleteProfilePath, _: DeleteProfileQuery, _: DeleteProfileHeaders) -> Result<DeleteProfileResponse, ApiError> { unimplemented!() }
+//! #   async fn list_profile_placements(&self, _: RequestContext, _: ListProfilePlacementsPath, _: ListProfilePlacementsQuery) -> Result<ListProfilePlacementsResponse, ApiError> { unimplemented!() }
+//! #   async fn get_profile_stats(&self, _: RequestContext, _: GetProfileStatsPath, _: GetProfileStatsQuery) -> Result<GetProfileStatsResponse, ApiError> { unimplemented!() }
+//! #   async fn list_profile_groups(&self, _: RequestContext, _: ListProfileGroupsQuery) -> Result<ListProfileGroupsResponse, ApiError> { unimplemented!() }
+//! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupQuery, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> Result<CreateProfileGroupResponse, ApiError> { unimplemented!() }
+//! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupQuery, _: DeleteProfileGroupHeaders) -> Result<DeleteProfileGroupResponse, ApiError> { unimplemented!() }
+//! #   async fn initialize_connection(&self, _: RequestContext, _: InitializeConnectionPath, _: InitializeConnectionQuery, _: postproxy_models::InitializeConnectionRequest) -> Result<InitializeConnectionResponse, ApiError> { unimplemented!() }
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -122,14 +123,15 @@
 //! # }
 //! ```
 
-mod app;
 pub mod control;
 pub(crate) mod domain;
 pub(crate) mod harness;
 pub(crate) mod http;
 pub mod limits;
 pub(crate) mod product;
+pub(crate) mod rt;
 mod server;
+mod service;
 mod state;
 
 /// The routing layer generated from the spec: see [`PostproxyApi`] and [`router`].
@@ -141,11 +143,9 @@ pub use generated::*;
 
 pub use domain::fixtures;
 pub use domain::fixtures::{Fixtures, DEMO_FULL_ACCESS_KEY, DEMO_SCOPED_KEY};
-pub use http::error::ApiError;
-pub use http::extract::RequestContext;
-pub use http::respond::Prepared;
 pub use http::spec::{openapi_json, OPENAPI_YAML};
 pub use limits::BODY_LIMIT;
+pub use rt::{ApiError, Prepared, RequestContext};
 pub use server::{
     ApiKey, MockServer, MockServerBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 };

@@ -132,7 +132,7 @@ impl MockServerBuilder {
             format!("http://{visible}")
         });
         let api = Arc::new(AppState::new(&fixtures, self.seed, base_url, self.cache));
-        let service = crate::app::service(api.clone());
+        let service = crate::service::service(api.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let limits = crate::http::serve::ConnectionLimits {
             header_read: self.header_read_timeout,
@@ -258,19 +258,11 @@ impl MockServer {
         self.api.store().cache.hits()
     }
 
-    /// How many times the server's state was locked so far (the `test-support` feature: the
-    /// crate's tests count the locks a request takes). Reading it does not lock.
-    #[cfg(feature = "test-support")]
-    #[doc(hidden)]
-    pub fn store_locks(&self) -> u64 {
-        self.api.locks()
-    }
-
     /// The store behind the server, locked (the `test-support` feature: the crate's own tests
     /// fill accounts to their caps with it).
     #[cfg(feature = "test-support")]
     #[doc(hidden)]
-    pub fn store(&self) -> crate::state::StateGuard {
+    pub fn store(&self) -> parking_lot::MutexGuard<'_, crate::state::State> {
         self.api.store()
     }
 

@@ -49,29 +49,28 @@ impl PostproxyApi for Canned {
         &self,
         ctx: RequestContext,
         q: ListProfilesQuery,
-    ) -> ListProfilesResponse {
+    ) -> Result<ListProfilesResponse, ApiError> {
         self.record(
             &ctx,
             format!("list_profiles group={:?}", q.profile_group_id),
         );
-        ListProfilesResponse::Ok(example("list_profiles"))
+        Ok(ListProfilesResponse::Ok(example("list_profiles")))
     }
     async fn get_profile(
         &self,
         ctx: RequestContext,
         p: GetProfilePath,
         q: GetProfileQuery,
-    ) -> GetProfileResponse {
+    ) -> Result<GetProfileResponse, ApiError> {
         self.record(
             &ctx,
             format!("get_profile id={} group={:?}", p.id, q.profile_group_id),
         );
         if p.id == "missing" {
-            return GetProfileResponse::NotFound(m::Error {
-                error: "Not found".into(),
-            });
+            // An `ApiError` is answered with the variant documented for its status.
+            return Err(ApiError::not_found());
         }
-        GetProfileResponse::Ok(example("get_profile"))
+        Ok(GetProfileResponse::Ok(example("get_profile")))
     }
     async fn delete_profile(
         &self,
@@ -79,7 +78,7 @@ impl PostproxyApi for Canned {
         p: DeleteProfilePath,
         q: DeleteProfileQuery,
         h: DeleteProfileHeaders,
-    ) -> DeleteProfileResponse {
+    ) -> Result<DeleteProfileResponse, ApiError> {
         self.record(
             &ctx,
             format!(
@@ -87,14 +86,14 @@ impl PostproxyApi for Canned {
                 p.id, q.profile_group_id, h.idempotency_key
             ),
         );
-        DeleteProfileResponse::Ok(example("delete_profile"))
+        Ok(DeleteProfileResponse::Ok(example("delete_profile")))
     }
     async fn list_profile_placements(
         &self,
         ctx: RequestContext,
         p: ListProfilePlacementsPath,
         q: ListProfilePlacementsQuery,
-    ) -> ListProfilePlacementsResponse {
+    ) -> Result<ListProfilePlacementsResponse, ApiError> {
         self.record(
             &ctx,
             format!(
@@ -102,14 +101,16 @@ impl PostproxyApi for Canned {
                 p.id, q.profile_group_id
             ),
         );
-        ListProfilePlacementsResponse::Ok(example("list_profile_placements"))
+        Ok(ListProfilePlacementsResponse::Ok(example(
+            "list_profile_placements",
+        )))
     }
     async fn get_profile_stats(
         &self,
         ctx: RequestContext,
         p: GetProfileStatsPath,
         q: GetProfileStatsQuery,
-    ) -> GetProfileStatsResponse {
+    ) -> Result<GetProfileStatsResponse, ApiError> {
         self.record(
             &ctx,
             format!(
@@ -118,24 +119,24 @@ impl PostproxyApi for Canned {
             ),
         );
         if q.placement_id.is_none() {
-            return GetProfileStatsResponse::BadRequest(m::Error {
+            return Ok(GetProfileStatsResponse::BadRequest(m::Error {
                 error: "placement_id is required for linkedin profiles".into(),
-            });
+            }));
         }
-        GetProfileStatsResponse::Ok(example("get_profile_stats"))
+        Ok(GetProfileStatsResponse::Ok(example("get_profile_stats")))
     }
     async fn list_profile_groups(
         &self,
         ctx: RequestContext,
         _q: ListProfileGroupsQuery,
-    ) -> ListProfileGroupsResponse {
+    ) -> Result<ListProfileGroupsResponse, ApiError> {
         self.record(&ctx, "list_profile_groups".into());
-        ListProfileGroupsResponse::TooManyRequests {
+        Ok(ListProfileGroupsResponse::TooManyRequests {
             body: m::Error {
                 error: "Rate limit exceeded".into(),
             },
             retry_after: Some(7),
-        }
+        })
     }
     async fn create_profile_group(
         &self,
@@ -143,7 +144,7 @@ impl PostproxyApi for Canned {
         _q: CreateProfileGroupQuery,
         h: CreateProfileGroupHeaders,
         body: m::CreateProfileGroupRequest,
-    ) -> CreateProfileGroupResponse {
+    ) -> Result<CreateProfileGroupResponse, ApiError> {
         let name = body.profile_group.and_then(|g| g.name).or(body.name);
         self.record(
             &ctx,
@@ -152,16 +153,18 @@ impl PostproxyApi for Canned {
                 h.idempotency_key
             ),
         );
-        CreateProfileGroupResponse::Created(example("create_profile_group"))
+        Ok(CreateProfileGroupResponse::Created(example(
+            "create_profile_group",
+        )))
     }
     async fn get_profile_group(
         &self,
         ctx: RequestContext,
         p: GetProfileGroupPath,
         _q: GetProfileGroupQuery,
-    ) -> GetProfileGroupResponse {
+    ) -> Result<GetProfileGroupResponse, ApiError> {
         self.record(&ctx, format!("get_profile_group id={}", p.id));
-        GetProfileGroupResponse::Ok(example("get_profile_group"))
+        Ok(GetProfileGroupResponse::Ok(example("get_profile_group")))
     }
     async fn delete_profile_group(
         &self,
@@ -169,7 +172,7 @@ impl PostproxyApi for Canned {
         p: DeleteProfileGroupPath,
         _q: DeleteProfileGroupQuery,
         h: DeleteProfileGroupHeaders,
-    ) -> DeleteProfileGroupResponse {
+    ) -> Result<DeleteProfileGroupResponse, ApiError> {
         self.record(
             &ctx,
             format!(
@@ -177,7 +180,9 @@ impl PostproxyApi for Canned {
                 p.id, h.idempotency_key
             ),
         );
-        DeleteProfileGroupResponse::Ok(example("delete_profile_group"))
+        Ok(DeleteProfileGroupResponse::Ok(example(
+            "delete_profile_group",
+        )))
     }
     async fn initialize_connection(
         &self,
@@ -185,7 +190,7 @@ impl PostproxyApi for Canned {
         p: InitializeConnectionPath,
         _q: InitializeConnectionQuery,
         body: m::InitializeConnectionRequest,
-    ) -> InitializeConnectionResponse {
+    ) -> Result<InitializeConnectionResponse, ApiError> {
         self.record(
             &ctx,
             format!(
@@ -194,7 +199,9 @@ impl PostproxyApi for Canned {
             ),
         );
         let oauth = common::named_response_example("initialize_connection", 200, "oauth");
-        InitializeConnectionResponse::Ok(serde_json::from_value(oauth).unwrap())
+        Ok(InitializeConnectionResponse::Ok(
+            serde_json::from_value(oauth).unwrap(),
+        ))
     }
 }
 

@@ -27,13 +27,24 @@ pub(super) struct ResponseVariant {
 
 impl ResponseVariant {
     /// The `…Prepared` variant of a success with a body and no headers: the same status and
-    /// model, the body serialised by the implementation (`crate::http::rt::Prepared`), so it
+    /// model, the body serialised by the implementation (`crate::rt::Prepared`), so it
     /// can serialise what it borrows under its own lock instead of cloning it out.
     pub(super) fn prepared(&self) -> Option<syn::Ident> {
         let success = (200..300).contains(&self.status);
         (success && self.body.is_some() && self.headers.is_empty())
             .then(|| format_ident!("{}Prepared", self.variant))
     }
+}
+
+/// What an operation that honours `Idempotency-Key` says of it.
+pub(super) struct IdempotencyInfo {
+    /// The header's name as the spec writes it.
+    pub(super) header: String,
+    /// Its `maxLength`.
+    pub(super) max_length: u64,
+    /// The query parameters the fingerprint covers (`x-idempotency-fingerprint`), besides the
+    /// path and the parsed body.
+    pub(super) query: Vec<String>,
 }
 
 pub(super) struct Op {
@@ -44,6 +55,7 @@ pub(super) struct Op {
     pub(super) params: Vec<Param>,
     pub(super) body: Option<syn::Ident>,
     pub(super) responses: Vec<ResponseVariant>,
+    pub(super) idempotency: Option<IdempotencyInfo>,
 }
 
 impl Op {
@@ -125,7 +137,7 @@ pub(super) fn collect_op(
     } else {
         format!("{summary}\n\n{description}")
     };
-    let params = operation_params(item, op)
+    let params: Vec<Param> = operation_params(item, op)
         .map(|p| collect_param(doc, p))
         .collect::<Result<_, _>>()
         .map_err(err)?;
@@ -137,6 +149,7 @@ pub(super) fn collect_op(
         None => None,
     };
     let responses = collect_responses(doc, op).map_err(err)?;
+    let idempotency = collect_idempotency(op, &params).map_err(err)?;
     Ok(Op {
         id,
         method: method.to_string(),
@@ -145,7 +158,48 @@ pub(super) fn collect_op(
         params,
         body,
         responses,
+        idempotency,
     })
+}
+
+/// An operation honours `Idempotency-Key` when it documents that header. Which query
+/// parameters its fingerprint covers is the operation's `x-idempotency-fingerprint` (a list of
+/// its query parameters' names; absent: none): only the spec knows which parameters change
+/// what the request does and which are accepted and ignored.
+fn collect_idempotency(op: &Value, params: &[Param]) -> Result<Option<IdempotencyInfo>, String> {
+    let fingerprint = op.get("x-idempotency-fingerprint");
+    let Some(header) = params
+        .iter()
+        .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case("Idempotency-Key"))
+    else {
+        return match fingerprint {
+            Some(_) => Err("`x-idempotency-fingerprint` without an Idempotency-Key header".into()),
+            None => Ok(None),
+        };
+    };
+    let max_length = header
+        .max_length
+        .ok_or("the Idempotency-Key header has no maxLength")?;
+    let mut query = Vec::new();
+    for name in fingerprint.and_then(Value::as_array).into_iter().flatten() {
+        let name = name
+            .as_str()
+            .ok_or("`x-idempotency-fingerprint` lists a non-string")?;
+        if !params
+            .iter()
+            .any(|p| p.location == "query" && p.name == name)
+        {
+            return Err(format!(
+                "`x-idempotency-fingerprint` names `{name}`, which is not a query parameter"
+            ));
+        }
+        query.push(name.to_string());
+    }
+    Ok(Some(IdempotencyInfo {
+        header: header.name.clone(),
+        max_length,
+        query,
+    }))
 }
 
 pub(super) fn collect_param(doc: &Value, p: &Value) -> Result<Param, String> {

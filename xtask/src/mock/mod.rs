@@ -21,7 +21,8 @@
 //!
 //! [`generate`] chains them; `lib.rs` formats the result under the "do not edit" header. The
 //! generated code names the mock crate's hand-written runtime (errors, extractors, response
-//! helpers) through one module only, `crate::http::rt` (see [`rt`]).
+//! helpers) through one module only, `crate::rt` (see [`rt`]), which imports nothing else of the
+//! crate: an implementation of the trait depends on that small runtime, not on the mock.
 
 mod collect;
 mod params;
@@ -46,12 +47,11 @@ pub(super) const LOCATIONS: [(&str, &str); 3] =
     [("path", "Path"), ("query", "Query"), ("header", "Headers")];
 
 /// A name from the mock crate's hand-written runtime (errors, extractors, response helpers).
-/// The generated code reaches all of them through this one module, `crate::http::rt`, which
-/// re-exports exactly the names emitted here: the crate may move its runtime around as long as
-/// that module keeps them.
+/// The generated code reaches all of them through this one module, `crate::rt`, which exports
+/// exactly the names emitted here.
 pub(super) fn rt(name: &str) -> TokenStream {
     let name = format_ident!("{name}");
-    quote! { crate::http::rt::#name }
+    quote! { crate::rt::#name }
 }
 
 pub(super) fn doc_attr(text: &str) -> TokenStream {
@@ -77,14 +77,17 @@ pub fn generate(doc: &Value, path_order: &[String]) -> Result<TokenStream, Strin
         .and_then(Value::as_str)
         .unwrap_or("the API");
     let table = emit_operation_table(&ops);
-    let types = ops.iter().map(|op| {
-        let params = LOCATIONS
-            .iter()
-            .filter_map(|(location, suffix)| emit_params(op, location, suffix));
-        let from_error = emit_from_api_error(op);
-        let response = emit_response_enum(op);
-        quote! { #(#params)* #from_error #response }
-    });
+    let types = ops
+        .iter()
+        .map(|op| {
+            let params = LOCATIONS
+                .iter()
+                .filter_map(|(location, suffix)| emit_params(op, location, suffix));
+            let from_error = emit_from_api_error(op)?;
+            let response = emit_response_enum(op);
+            Ok(quote! { #(#params)* #from_error #response })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let api_trait = emit_trait(title, &ops);
     let router = emit_router(&ops);
     let handlers = emit_handlers(&ops);

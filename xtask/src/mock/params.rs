@@ -17,6 +17,20 @@ pub(super) fn emit_operation_table(ops: &[Op]) -> TokenStream {
             .responses
             .iter()
             .map(|r| Literal::u16_unsuffixed(r.status));
+        let idempotency = match &op.idempotency {
+            Some(i) => {
+                let (header, query) = (&i.header, &i.query);
+                let max = Literal::usize_unsuffixed(i.max_length as usize);
+                quote! {
+                    ::std::option::Option::Some(Idempotency {
+                        header: #header,
+                        max_length: #max,
+                        query: &[#(#query),*],
+                    })
+                }
+            }
+            None => quote! { ::std::option::Option::None },
+        };
         quote! {
             Operation {
                 operation_id: #id,
@@ -24,9 +38,23 @@ pub(super) fn emit_operation_table(ops: &[Op]) -> TokenStream {
                 path: #p,
                 summary: #summary,
                 statuses: &[#(#statuses),*],
+                idempotency: #idempotency,
             },
         }
     });
+    // The typed body of each operation that honours Idempotency-Key and takes one: its
+    // fingerprint is the body as the model reads it.
+    let canonical_arms = ops
+        .iter()
+        .filter(|op| op.idempotency.is_some())
+        .filter_map(|op| {
+            let (id, body) = (&op.id, op.body.as_ref()?);
+            Some(quote! {
+                #id => ::serde_json::from_slice::<::postproxy_models::#body>(body)
+                    .ok()
+                    .and_then(|model| ::serde_json::to_string(&model).ok()),
+            })
+        });
     quote! {
         /// An operation the spec documents.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +69,58 @@ pub(super) fn emit_operation_table(ops: &[Op]) -> TokenStream {
             pub summary: &'static str,
             /// Every status the spec documents for it, ascending.
             pub statuses: &'static [u16],
+            /// How it honours `Idempotency-Key`, if it does.
+            pub idempotency: ::std::option::Option<Idempotency>,
+        }
+
+        /// What an operation that honours `Idempotency-Key` says of it: a request with the same
+        /// key and the same fingerprint (the operation, its path, these query parameters and its
+        /// body as the model reads it) is the same request.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Idempotency {
+            /// The header's name.
+            pub header: &'static str,
+            /// The longest key accepted, in characters.
+            pub max_length: usize,
+            /// The query parameters the fingerprint covers; an empty value counts as absent.
+            pub query: &'static [&'static str],
         }
 
         /// Every operation of the spec, in spec order.
         pub const OPERATIONS: [Operation; #op_count] = [#(#rows)*];
+
+        impl Operation {
+            /// The operation `method` and `path` (no query) call, if the spec has one.
+            pub fn find(method: &str, path: &str) -> ::std::option::Option<&'static Operation> {
+                OPERATIONS.iter().find(|op| op.method == method && op.matches(path))
+            }
+
+            /// Whether `path` fits this operation's path template (a `{param}` segment takes
+            /// any one non-empty segment).
+            pub fn matches(&self, path: &str) -> bool {
+                let mut template = self.path.split('/');
+                let mut given = path.split('/');
+                loop {
+                    match (template.next(), given.next()) {
+                        (::std::option::Option::None, ::std::option::Option::None) => return true,
+                        (::std::option::Option::Some(t), ::std::option::Option::Some(g))
+                            if t == g || (t.starts_with('{') && !g.is_empty()) => {}
+                        _ => return false,
+                    }
+                }
+            }
+
+            /// A request body of this operation as its model reads it (whitespace, key order and
+            /// unknown fields left out): what an `Idempotency-Key`'s fingerprint covers. `None`
+            /// for an operation without a body or a body the model does not read (the operation
+            /// then answers 400).
+            pub fn canonical_body(&self, body: &[u8]) -> ::std::option::Option<::std::string::String> {
+                match self.operation_id {
+                    #(#canonical_arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
     }
 }
 

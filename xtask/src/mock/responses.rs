@@ -8,15 +8,23 @@ use super::{doc_attr, rt};
 
 /// `From<ApiError>`: an error maps to the variant documented for its status, derived from the
 /// spec so an implementation never keeps its own list; an undocumented status becomes the
-/// documented 500. Only for enums whose errors carry the `Error` schema, which is what
-/// `ApiError` serialises to, and that document a 500.
-pub(super) fn emit_from_api_error(op: &Op) -> Option<TokenStream> {
+/// documented 500. Every operation must document a 500 with the `Error` schema (what
+/// `ApiError` serialises to): the trait's methods may return an `ApiError`.
+pub(super) fn emit_from_api_error(op: &Op) -> Result<TokenStream, String> {
     let error_variants: Vec<&ResponseVariant> = op
         .responses
         .iter()
         .filter(|r| r.status >= 400 && r.body.as_ref().is_some_and(|b| b == "Error"))
         .collect();
-    let fallback = error_variants.iter().find(|r| r.status == 500)?;
+    let fallback = error_variants
+        .iter()
+        .find(|r| r.status == 500)
+        .ok_or_else(|| {
+            format!(
+                "operation `{}` documents no 500 with the Error schema",
+                op.id
+            )
+        })?;
     let arms = error_variants.iter().filter(|r| r.status != 500).map(|r| {
         let code = Literal::u16_unsuffixed(r.status);
         let build = error_variant(r);
@@ -25,7 +33,7 @@ pub(super) fn emit_from_api_error(op: &Op) -> Option<TokenStream> {
     let fallback = error_variant(fallback);
     let response = op.type_name("Response");
     let api_error = rt("ApiError");
-    Some(quote! {
+    Ok(quote! {
         impl ::std::convert::From<#api_error> for #response {
             fn from(error: #api_error) -> Self {
                 match error.status().as_u16() {

@@ -79,8 +79,11 @@ pub(super) fn emit_trait(title: &str, ops: &[Op]) -> TokenStream {
         "{title}: one method per operation of the spec.\n\n\
          Implement it and serve it with [`router`]. Inputs arrive already extracted and typed;\n\
          a request the extractors reject never reaches the trait. Each method returns that\n\
-         operation's response enum, so an implementation can only answer documented statuses."
+         operation's response enum, or an [`ApiError`] (so `?` works on anything that converts\n\
+         into one), which the router answers with the variant documented for its status (the\n\
+         documented 500 for any other): an implementation can only answer documented statuses."
     ));
+    let api_error = rt("ApiError");
     let methods = ops.iter().map(|op| {
         let fn_name = format_ident!("{}", op.id);
         let response = op.type_name("Response");
@@ -96,7 +99,7 @@ pub(super) fn emit_trait(title: &str, ops: &[Op]) -> TokenStream {
         ));
         quote! {
             #method_doc
-            fn #fn_name(&self, #(#args),*) -> impl ::std::future::Future<Output = #response> + Send;
+            fn #fn_name(&self, #(#args),*) -> impl ::std::future::Future<Output = ::std::result::Result<#response, #api_error>> + Send;
         }
     });
     quote! {
@@ -150,10 +153,14 @@ pub(super) fn emit_handlers(ops: &[Op]) -> TokenStream {
         let extractors = inputs.iter().filter_map(|i| i.extractor.as_ref());
         let prelude = inputs.iter().filter_map(|i| i.prelude.as_ref());
         let call = inputs.iter().map(|i| &i.name);
+        let response = op.type_name("Response");
         quote! {
             pub(super) async fn #fn_name<A: super::#trait_name>(#state, #(#extractors),*) -> ::axum::response::Response {
                 #(#prelude)*
-                api.#fn_name(#(#call),*).await.into_response()
+                match api.#fn_name(#(#call),*).await {
+                    ::std::result::Result::Ok(answer) => answer.into_response(),
+                    ::std::result::Result::Err(error) => #response::from(error).into_response(),
+                }
             }
         }
     });

@@ -197,7 +197,7 @@ fn write_creates_missing_files_and_rewrites_only_stale_ones() {
 }
 
 /// The generated mock layer reaches its crate's hand-written runtime through one module,
-/// `crate::http::rt`, which re-exports exactly these names.
+/// `crate::rt`, which exports exactly these names.
 #[test]
 fn the_mock_layer_names_one_runtime_module_of_its_crate() {
     let (text, spec) = xtask::load_spec(&xtask::workspace_root()).unwrap();
@@ -207,7 +207,7 @@ fn the_mock_layer_names_one_runtime_module_of_its_crate() {
     for (at, _) in mock.match_indices("crate::") {
         let rest = &mock[at + "crate::".len()..];
         let name = rest
-            .strip_prefix("http::rt::")
+            .strip_prefix("rt::")
             .unwrap_or_else(|| panic!("the mock names `crate::{}`", &rest[..rest.len().min(40)]));
         let end = name
             .find(|c: char| !c.is_alphanumeric() && c != '_')

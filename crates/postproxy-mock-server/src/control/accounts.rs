@@ -15,8 +15,9 @@ use super::common::{on_account, Answer, Api, ControlError, Done, Routes};
 use crate::domain::account::Account;
 use crate::domain::clock::Clock;
 use crate::domain::fixtures::AccountFixture;
-use crate::http::extract::{ApiPath, ControlJson, ControlJsonOrDefault};
-use crate::http::respond::json;
+use crate::http::extract::{ControlJson, ControlJsonOrDefault};
+use crate::rt::json;
+use crate::rt::ApiPath;
 
 /// An API key as the control API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

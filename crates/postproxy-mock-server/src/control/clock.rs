@@ -14,8 +14,9 @@ use super::wire::TickReport;
 use crate::domain::clock::format_timestamp;
 use crate::domain::clock::Clock;
 use crate::domain::fixtures::parse_timestamp;
-use crate::http::error::ApiError;
-use crate::http::extract::{ApiPath, ControlJson};
+use crate::http::extract::ControlJson;
+use crate::rt::ApiError;
+use crate::rt::ApiPath;
 
 /// An account's clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

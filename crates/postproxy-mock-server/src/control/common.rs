@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 use crate::domain::account::Account;
 use crate::domain::error::DomainError;
 use crate::harness::Harness;
-use crate::http::error::ApiError;
-use crate::http::respond::json;
+use crate::rt::json;
+use crate::rt::ApiError;
 use crate::state::AppState;
 
 /// `{"ok": true}`: the change was made.

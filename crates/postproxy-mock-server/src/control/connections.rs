@@ -8,7 +8,7 @@ use axum::Router;
 
 use super::common::{on_account, Answer, Api, ControlError, Routes};
 use super::wire::{Connection, ConnectionOutcome};
-use crate::http::extract::ApiPath;
+use crate::rt::ApiPath;
 
 /// This tag's routes.
 pub(super) fn routes() -> Routes {

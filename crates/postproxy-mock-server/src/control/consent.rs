@@ -17,7 +17,7 @@ use axum::Router;
 
 use crate::domain::connections::ConnectionOutcome;
 use crate::domain::error::DomainError;
-use crate::http::error::ApiError;
+use crate::rt::ApiError;
 use crate::state::AppState;
 
 /// The consent page, its two actions, and the demo callback page.

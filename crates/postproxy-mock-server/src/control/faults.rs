@@ -8,8 +8,9 @@ use axum::Router;
 
 use super::common::{on_harness, Answer, Api, ControlError, Done, Routes};
 use crate::harness::faults::{Fault, FaultSpec, FaultSpecWire};
-use crate::http::error::ApiError;
-use crate::http::extract::{ApiPath, ControlJson};
+use crate::http::extract::ControlJson;
+use crate::rt::ApiError;
+use crate::rt::ApiPath;
 
 /// This tag's routes.
 pub(super) fn routes() -> Routes {

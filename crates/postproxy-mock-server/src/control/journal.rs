@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 use super::common::{on_harness, Answer, Api, ControlError, Done, Routes};
 use crate::domain::clock::format_timestamp;
 use crate::harness::journal::{JournalFilter, JournalPage};
-use crate::http::extract::{ApiPath, ApiQuery, ControlJson};
+use crate::http::extract::ControlJson;
+use crate::rt::{ApiPath, ApiQuery};
 
 /// Whether the journal keeps request bodies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -46,7 +46,7 @@ use axum::routing::get;
 use axum::Router;
 use utoipa::OpenApi;
 
-use crate::http::respond::json;
+use crate::rt::json;
 use crate::state::AppState;
 
 /// The control API's routes (state: the mock): the document's, and each tag's.

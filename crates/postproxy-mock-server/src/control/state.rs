@@ -13,7 +13,8 @@ use utoipa::ToSchema;
 use super::common::{on_account, Answer, Api, ControlError, Done, Routes};
 use super::wire::ProfilePatch;
 use crate::domain::fixtures::{ProfileFixture, SnapshotFixture};
-use crate::http::extract::{ApiPath, ControlJson};
+use crate::http::extract::ControlJson;
+use crate::rt::ApiPath;
 
 /// A profile group to add.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -1,26 +1,21 @@
-//! [`Account`]: one tenant's keys, groups, profiles, pending connections, remembered
-//! idempotency keys and clock. The struct and its construction live here; its
+//! [`Account`]: one tenant's keys, groups, profiles, pending connections and clock. The struct and its construction live here; its
 //! rules live beside it, one concept per file: [`super::groups`], [`super::profiles`],
-//! [`super::stats`], [`super::idempotency`], [`super::connections`], [`super::inject`] (what
+//! [`super::stats`], [`super::connections`], [`super::inject`] (what
 //! the control plane may set) and [`super::tick`] (what time does to it).
 //!
 //! Each operation checks everything before it changes anything, so a refused request leaves
 //! the account as it was.
-
-use std::collections::{HashMap, VecDeque};
 
 use postproxy_models::ProfileStatus;
 use time::OffsetDateTime;
 
 use super::auth::{self, ApiKey, Principal};
 use super::clock::Clock;
-use super::connections::Connection;
 use super::fixtures::{
     AccountFixture, ApiKeyFixture, GroupFixture, ProfileFixture, SnapshotFixture,
 };
-use super::idempotency::{IdempotencyEntry, IdempotencySlot};
 use super::ids::IdGenerator;
-use super::rows::{profile_row, GroupRow, ProfileIndex, ProfileRow, Rows, Versioned};
+use super::rows::{profile_row, Connection, GroupRow, ProfileIndex, ProfileRow, Rows, Versioned};
 
 /// One tenant: its keys, groups, profiles and everything the control API can see or set.
 #[derive(Debug, Clone)]
@@ -35,14 +30,6 @@ pub struct Account {
     /// store last looked: it removes them from its token index (see
     /// [`crate::domain::store::AccountMut`]), so the two cannot drift.
     pub(super) ended_tokens: Vec<String>,
-    pub(super) idempotency: HashMap<IdempotencySlot, IdempotencyEntry>,
-    /// Keys in the order their entries were stored (with each entry's `seq`), oldest first:
-    /// expired and surplus keys are dropped from the front.
-    pub(super) idempotency_order: VecDeque<(u64, IdempotencySlot)>,
-    pub(super) idempotency_seq: u64,
-    /// Keys whose first request is still running, with the claim of the request holding each.
-    pub(super) in_flight: HashMap<IdempotencySlot, u64>,
-    pub(super) last_claim: u64,
     pub(super) ids: IdGenerator,
     /// The account's own clock: moving it affects no other account.
     pub clock: Clock,
@@ -76,11 +63,6 @@ impl Account {
             rows: Versioned::new(Rows::default()),
             connections: Vec::new(),
             ended_tokens: Vec::new(),
-            idempotency: HashMap::new(),
-            idempotency_order: VecDeque::new(),
-            idempotency_seq: 0,
-            in_flight: HashMap::new(),
-            last_claim: 0,
             clock,
             anchor: now,
             ticked_at: now,
@@ -156,12 +138,6 @@ impl Account {
     /// Numbers of groups and profiles.
     pub fn counts(&self) -> (usize, usize) {
         (self.rows.get().groups.len(), self.rows.get().profiles.len())
-    }
-
-    /// Number of `Idempotency-Key`s remembered (at most [`MAX_IDEMPOTENCY_KEYS`]).
-    #[cfg(any(test, feature = "test-support"))]
-    pub fn idempotency_keys(&self) -> usize {
-        self.idempotency.len()
     }
 
     /// Number of pending connections (at most [`MAX_PENDING_CONNECTIONS`]).

@@ -26,6 +26,7 @@ use super::credentials;
 use super::error::DomainError;
 use super::fixtures::parse_timestamp;
 use super::platform::{self, Credentials};
+pub use super::rows::Connection;
 use super::rows::ProfileRow;
 use crate::limits::{self, MAX_PENDING_CONNECTIONS, MAX_PROFILES};
 
@@ -34,28 +35,6 @@ pub const CONNECTION_TTL: Duration = Duration::hours(1);
 
 /// How long a newly connected profile's token lasts on networks whose tokens expire.
 pub const TOKEN_LIFETIME: Duration = Duration::days(60);
-
-/// A connection invitation created by initialize_connection, waiting for the user (the
-/// control API shows it as `crate::control::Connection`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connection {
-    /// The token in the connect URL.
-    pub token: String,
-    /// The account that asked for it.
-    pub account_id: String,
-    /// The group a profile will be connected to.
-    pub profile_group_id: String,
-    /// The network.
-    pub platform: Platform,
-    /// Where the user is sent afterwards.
-    pub redirect_url: String,
-    /// Sent as `refresh_connection: true`: reconnects the group's profile of the platform even
-    /// when it is active. Without it, an expired or inactive profile of the platform is
-    /// reconnected and an active one refuses the connection.
-    pub refresh_connection: bool,
-    /// When the URL stops working (RFC 3339, by the account's clock).
-    pub expires_at: String,
-}
 
 /// What finishing a connection did: where to send the user, and the profile if one was
 /// connected.

@@ -25,8 +25,6 @@ pub enum DomainError {
     Exists(String),
     /// A cap of `crate::limits` is reached (the message names it).
     Full(String),
-    /// Another request holds the same `Idempotency-Key` right now.
-    KeyInFlight,
     /// No pending connection has this token (or it was used).
     UnknownConnection,
     /// The connection link's hour has passed.
@@ -37,8 +35,6 @@ pub enum DomainError {
     NoAccount(String),
     /// An account's fixture is invalid.
     InvalidFixture(FixtureError),
-    /// A stored response could not be replayed (never expected).
-    Internal,
 }
 
 impl DomainError {
@@ -60,15 +56,11 @@ impl std::fmt::Display for DomainError {
             | Self::Rejected(m)
             | Self::Exists(m)
             | Self::Full(m) => f.write_str(m),
-            Self::KeyInFlight => {
-                f.write_str("A request with this Idempotency-Key is already in progress")
-            }
             Self::UnknownConnection => f.write_str("No pending connection with this token"),
             Self::ConnectionExpired => f.write_str("This connection link has expired"),
             Self::AlreadyConnected => f.write_str("Platform already connected"),
             Self::NoAccount(id) => write!(f, "No account {id:?}"),
             Self::InvalidFixture(e) => write!(f, "Invalid account at {}: {}", e.path, e.message),
-            Self::Internal => f.write_str("Internal server error"),
         }
     }
 }

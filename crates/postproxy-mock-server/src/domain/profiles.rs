@@ -8,7 +8,7 @@ use super::auth::Principal;
 use super::error::DomainError;
 use super::platform;
 use super::rows::{ProfileIndex, ProfileRow, Snapshot};
-use super::stats::{latest_stats, summary_stats};
+use super::stats::{given, latest_stats, summary_stats};
 
 impl Account {
     /// list_profiles, restricted to `profile_group_id` when given (404 if not accessible):
@@ -194,9 +194,4 @@ impl ProfileRead<'_> {
             summary_stats: self.summary.clone(),
         }
     }
-}
-
-/// A query parameter that SDKs may send with an empty value, which means "not given".
-pub(super) fn given(value: Option<&str>) -> Option<&str> {
-    value.filter(|v| !v.is_empty())
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use postproxy_models::{Placement, Profile, ProfileStatus};
+use postproxy_models::{Placement, Platform, Profile, ProfileStatus};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -187,4 +187,26 @@ impl<T: Clone> Clone for Versioned<T> {
     fn clone(&self) -> Self {
         Self::new(self.value.clone())
     }
+}
+
+/// A connection invitation created by initialize_connection, waiting for the user (the
+/// control API shows it as `crate::control::Connection`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// The token in the connect URL.
+    pub token: String,
+    /// The account that asked for it.
+    pub account_id: String,
+    /// The group a profile will be connected to.
+    pub profile_group_id: String,
+    /// The network.
+    pub platform: Platform,
+    /// Where the user is sent afterwards.
+    pub redirect_url: String,
+    /// Sent as `refresh_connection: true`: reconnects the group's profile of the platform even
+    /// when it is active. Without it, an expired or inactive profile of the platform is
+    /// reconnected and an active one refuses the connection.
+    pub refresh_connection: bool,
+    /// When the URL stops working (RFC 3339, by the account's clock).
+    pub expires_at: String,
 }

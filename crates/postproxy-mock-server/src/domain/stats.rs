@@ -12,7 +12,6 @@ use super::auth::Principal;
 use super::error::DomainError;
 use super::fixtures::parse_timestamp;
 use super::platform;
-use super::profiles::given;
 use super::rows::{ProfileRow, Snapshot};
 
 /// What get_profile_stats asks for: the window's bounds and the series, as sent (empty
@@ -172,4 +171,9 @@ pub(super) fn add(a: &Number, b: &Number) -> Number {
     }
     let sum = a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0);
     Number::from_f64(sum).unwrap_or_else(|| a.clone())
+}
+
+/// A query parameter that SDKs may send with an empty value, which means "not given".
+pub(super) fn given(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
 }

@@ -2,15 +2,13 @@
 
 use postproxy_models::{ProfileStatus, StatsRecord};
 use serde_json::{Map, Number, Value};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use super::account::Account;
 use super::auth::Principal;
 use super::clock::{parse_timestamp, Clock};
 use super::connections::with_query;
-use super::error::DomainError;
 use super::fixtures::SnapshotFixture;
-use super::idempotency::IDEMPOTENCY_TTL;
 use super::inject::ProfileChanges as ProfilePatch;
 use super::polling;
 use super::stats::{add, StatsQuery};
@@ -50,85 +48,6 @@ fn sums_integers_exactly_and_falls_back_to_floats() {
         &Number::from_f64(0.25).unwrap(),
     );
     assert_eq!(float.as_f64(), Some(0.75));
-}
-
-#[test]
-fn an_idempotency_key_is_replayed_for_24_hours_then_runs_again() {
-    let mut account = demo_account(Clock::frozen_at(OffsetDateTime::UNIX_EPOCH));
-    let who = full(&account);
-    let mut runs = 0;
-    let mut create = |account: &mut Account| {
-        let fingerprint = "POST /api/profile_groups {}".to_string();
-        account.idempotent(&who, Some("k1"), None, fingerprint, |_| {
-            runs += 1;
-            Ok((runs, None))
-        })
-    };
-    assert_eq!(create(&mut account).unwrap(), 1);
-    account
-        .clock
-        .advance(IDEMPOTENCY_TTL - Duration::seconds(1));
-    assert_eq!(create(&mut account).unwrap(), 1, "replayed within 24 h");
-    account.clock.advance(Duration::seconds(1));
-    assert_eq!(
-        create(&mut account).unwrap(),
-        2,
-        "expired after 24 h: runs again"
-    );
-    assert_eq!(
-        create(&mut account).unwrap(),
-        2,
-        "and the new response is kept"
-    );
-    let who = full(&account);
-    let other = account.idempotent(&who, Some("k1"), None, "DELETE /x".into(), |_| {
-        Ok((0, None))
-    });
-    assert!(
-        matches!(other.unwrap_err(), DomainError::Rejected(m) if m.contains("different request"))
-    );
-}
-
-#[test]
-fn idempotency_keys_are_per_api_key_and_held_while_in_flight() {
-    let mut account = demo_account(Clock::frozen_at(OffsetDateTime::UNIX_EPOCH));
-    let (full, scoped) = (full(&account), account.api_keys()[1].principal.clone());
-    let run = |account: &mut Account, who: &Principal, claim: Option<u64>, value: i32| {
-        account.idempotent(who, Some("k"), claim, "DELETE /x".into(), move |_| {
-            Ok((value, Some("grp456def".to_string())))
-        })
-    };
-    assert_eq!(run(&mut account, &full, None, 1).unwrap(), 1);
-    // Another API key with the same Idempotency-Key runs its own request.
-    assert_eq!(run(&mut account, &scoped, None, 2).unwrap(), 2);
-    assert_eq!(
-        run(&mut account, &scoped, None, 3).unwrap(),
-        2,
-        "its own replay"
-    );
-
-    let held = account.claim_idempotency_key(&full.key_id, "k2").unwrap();
-    assert_eq!(account.claim_idempotency_key(&full.key_id, "k2"), None);
-    let other = account.idempotent(&full, Some("k2"), None, "DELETE /y".into(), |_| {
-        Ok((0, None))
-    });
-    assert_eq!(other.unwrap_err(), DomainError::KeyInFlight, "in flight");
-    let mine = account.idempotent(&full, Some("k2"), Some(held), "DELETE /y".into(), |_| {
-        Ok((7, None))
-    });
-    assert_eq!(mine.unwrap(), 7, "the holder runs");
-    account.release_idempotency_key(&full.key_id, "k2", held);
-    let replay = account.idempotent(&full, Some("k2"), None, "DELETE /y".into(), |_| {
-        Ok((8, None))
-    });
-    assert_eq!(replay.unwrap(), 7, "replayed once released");
-    // An empty key is no key.
-    for expected in [5, 6] {
-        let got = account.idempotent(&full, Some(""), None, "DELETE /z".into(), |_| {
-            Ok((expected, None))
-        });
-        assert_eq!(got.unwrap(), expected);
-    }
 }
 
 #[test]

@@ -1,17 +1,22 @@
-//! The control plane's per-account tools around product requests: armed [`faults`] and the
-//! request [`journal`], one [`Harness`] per account, kept beside the domain's store (in
-//! `crate::state::State`), not in it. `crate::app::middleware` consults an account's harness
-//! once per request; faults and the journal filter match paths with one dialect ([`pattern`]). Both match request paths in the one dialect of [`pattern`].
+//! The control plane's per-account tools around product requests: armed [`faults`], the
+//! request [`journal`] and the [`idempotency`] keys, one [`Harness`] per account, kept beside
+//! the domain's store (in `crate::state::State`), not in it, and gone with the account.
+//! `crate::service::path` consults an account's harness for each product request. Faults and
+//! the journal filter match request paths in the one dialect of [`pattern`]. Nothing here
+//! speaks HTTP: the control API's wire types are in `crate::control`.
 
 pub mod faults;
+pub mod idempotency;
 pub mod journal;
 pub mod pattern;
 
-/// One account's faults and journal.
+/// One account's faults, journal and idempotency keys.
 #[derive(Debug, Clone, Default)]
 pub struct Harness {
     /// Armed faults.
     pub faults: faults::Faults,
     /// The request journal.
     pub journal: journal::Journal,
+    /// `Idempotency-Key`s in flight and answers kept for replay.
+    pub idempotency: idempotency::Idempotency,
 }

@@ -6,14 +6,14 @@
 //! while the account is still at that version, so a cached answer is always the answer the
 //! handler would give now: a GET's answer depends on nothing else (the key only through its
 //! scope, the clock acts only through changes to the data, which move the version).
-//! `crate::app::middleware` looks entries up and fills them; an answer is stored only when the
+//! `crate::service::path` looks entries up and fills them; an answer is stored only when the
 //! version did not move between the lookup and the store, so it cannot be older than its
 //! version.
 //!
 //! It also keeps the answer to a GET without a valid key, under [`CacheKey::keyless`]: that
 //! answer depends on the request target alone (routing, then the query's extraction, then the
 //! 401; no GET reads a body or a documented header), so it never goes stale and is kept at
-//! version 0. `crate::app::front` fills it the first time a target is refused.
+//! version 0. `crate::service::path` fills it the first time a target is refused.
 //!
 //! Bounded by [`MAX_CACHED_BODY`], [`MAX_CACHE_ENTRIES`] and [`MAX_CACHE_BYTES`]
 //! (`crate::limits`): a larger answer is not kept, and a full cache is emptied.

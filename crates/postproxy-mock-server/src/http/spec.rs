@@ -71,7 +71,7 @@ async fn spec_yaml() -> Response {
 }
 
 async fn spec_json() -> Response {
-    super::respond::json(StatusCode::OK, served_openapi_json())
+    crate::rt::json(StatusCode::OK, served_openapi_json())
 }
 
 /// Swagger UI at `/docs` over both specs, named in its picker: the product API and the control

@@ -116,7 +116,7 @@ mod tests {
     use crate::domain::fixtures::Fixtures;
     use crate::domain::stats::StatsQuery;
     use crate::domain::store::Store;
-    use crate::http::rt::Prepared;
+    use crate::rt::Prepared;
 
     /// The demo store, with every key its fixtures name.
     fn demo() -> (Store, Vec<Principal>) {

@@ -10,28 +10,14 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::error::{json_bytes, ApiError};
+
 /// `status` with `body` serialised as JSON.
 pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => json_bytes(status, bytes),
         // The models always serialise; should one ever not, answer with the spec's body anyway.
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            br#"{"error":"Internal server error"}"#.as_slice(),
-        )
-            .into_response(),
+        Err(_) => ApiError::internal().into_response(),
     }
 }
 
@@ -75,10 +61,10 @@ impl<T: Serialize> Prepared<T> {
 impl<T> Prepared<T> {
     /// `view`, serialised: a borrowed view whose JSON is that of a `T`. The crate's handlers
     /// serialise stored rows so; a test compares the bytes with the model's for every row.
-    pub(crate) fn of_view(view: &impl Serialize) -> Result<Self, super::error::ApiError> {
+    pub(crate) fn of_view(view: &impl Serialize) -> Result<Self, ApiError> {
         serde_json::to_vec(view)
             .map(Self::from_json)
-            .map_err(|_| super::error::ApiError::internal())
+            .map_err(|_| ApiError::internal())
     }
 
     fn from_json(json: Vec<u8>) -> Self {
@@ -128,13 +114,5 @@ impl<T> fmt::Debug for Prepared<T> {
 
 /// `status` with a body serialised ahead of time.
 pub fn prepared<T>(status: StatusCode, body: Prepared<T>) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body.json,
-    )
-        .into_response()
+    json_bytes(status, body.json)
 }

@@ -1,11 +1,10 @@
-//! The router and what stands in front of it: every route of the mock (the product API, the
-//! control API, the consent pages, the specs and Swagger UI), and [`front`], the one service
-//! every request enters (header cap, trailing-slash normalisation, request log, and the first
-//! look at a product request, which answers a cached GET without routing). [`middleware`] is
-//! what the control plane does around each product request.
+//! The mock's HTTP service: every route (the product API, the control API, the consent pages,
+//! the specs and Swagger UI) behind [`front`], the one service every request enters (header
+//! cap, trailing-slash normalisation, request log), which sends each product request along
+//! [`path`], its whole way through the mock in one function.
 
 mod front;
-pub(crate) mod middleware;
+mod path;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -34,6 +33,6 @@ pub fn service(
         // The generated router's 405 fallback covers only its own routes; this one covers
         // the control API, the spec and the connect pages too (axum's default is an empty
         // body).
-        .method_not_allowed_fallback(crate::http::error::method_not_allowed);
+        .method_not_allowed_fallback(crate::rt::method_not_allowed);
     front::Front::new(api, router)
 }

@@ -1,95 +1,50 @@
 //! [`Front`]: the service every request enters, in front of the router. It refuses an
 //! oversized header block, trims trailing slashes, logs the request when the log level asks for
-//! it, and takes the first look at a product request ([`is_product`]):
-//! [`middleware::first_look`] authenticates it, brings its account up to its clock, and answers
-//! a GET from the cache under that one lock, so a cached answer (a GET's 401 included) is served
-//! without routing. Otherwise the look travels with the request (an [`Authenticated`]
-//! extension, from which the handler takes the key's holder) and [`middleware::around`] serves
-//! it through the router ([`middleware::refused`] a GET without a valid key, keeping its 401).
-//! The front polls that once at once, with the look's lock lent to the operation
-//! (`crate::state::AppState::lend`): a request with nothing to wait for is answered under the
-//! one lock it was looked at under.
+//! it, and hands a product request ([`is_product`]) to its path, [`super::path::handle`]; the
+//! control API, the consent pages and the specs go straight to the router.
 //!
-//! A plain [`tower::Service`] rather than `axum::middleware::from_fn` layers: a cached answer
-//! then costs no boxed future, no clone of the inner service and no second lookup.
+//! A plain [`tower::Service`] rather than `axum::middleware::from_fn` layers: a request to the
+//! router costs no boxed future and no clone of the inner service.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::future::RouteFuture;
 use axum::Router;
 use tower::Service;
 
-use super::middleware::{self, Look};
-use crate::http::error::ApiError;
-use crate::http::extract::Authenticated;
+use super::path;
+use crate::rt::ApiError;
 use crate::state::AppState;
 
 /// See the module documentation.
 #[derive(Clone)]
 pub(crate) struct Front {
-    api: Arc<AppState>,
+    app: Arc<AppState>,
     router: Router,
 }
 
 impl Front {
-    pub(crate) fn new(api: Arc<AppState>, router: Router) -> Self {
-        Self { api, router }
+    pub(crate) fn new(app: Arc<AppState>, router: Router) -> Self {
+        Self { app, router }
     }
 
-    /// Routes `request`, after the first look if it is a product request.
-    fn route(&mut self, mut request: Request) -> FrontFuture {
+    /// Serves `request`: a product request along its path, anything else by the router.
+    fn route(&mut self, request: Request) -> FrontFuture {
         if !is_product(request.uri().path()) {
             return FrontFuture::Routed(self.router.call(request));
         }
-        let mut state = self.api.store();
-        let look = middleware::first_look(&mut state, &request);
-        match look {
-            Look::Answered(answer) => FrontFuture::Ready(Some(answer)),
-            // The handler answers 401 (after routing: an unknown path is still 404), which is
-            // then kept for the next GET of the target.
-            Look::NoKey => {
-                drop(state);
-                request.extensions_mut().insert(Authenticated(None));
-                if request.method() != Method::GET {
-                    return FrontFuture::Routed(self.router.call(request));
-                }
-                let (api, mut router) = (self.api.clone(), self.router.clone());
-                FrontFuture::Boxed(Box::pin(async move {
-                    let run = |request| async move {
-                        let Ok(response) = router.call(request).await;
-                        response
-                    };
-                    Ok(middleware::refused(api, request, run).await)
-                }))
-            }
-            Look::Seen(seen) => {
-                let (api, mut router) = (self.api.clone(), self.router.clone());
-                let mut served: BoxedAnswer = Box::pin(async move {
-                    let run = |request| async move {
-                        let Ok(response) = router.call(request).await;
-                        response
-                    };
-                    Ok(middleware::around(api, seen, request, run).await)
-                });
-                // Polled once at once, with the look's lock lent to the operation: a request
-                // with nothing to wait for (a GET, a body already read, no fault latency) is
-                // answered under that one lock. One that must wait returns first, and waits
-                // without the lock; its operation then takes the lock itself.
-                let mut cx = Context::from_waker(Waker::noop());
-                match self.api.lend(state, || served.as_mut().poll(&mut cx)) {
-                    Poll::Ready(Ok(answer)) => FrontFuture::Ready(Some(answer)),
-                    Poll::Pending => FrontFuture::Boxed(served),
-                }
-            }
-        }
+        let (app, router) = (self.app.clone(), self.router.clone());
+        FrontFuture::Boxed(Box::pin(async move {
+            Ok(path::handle(app, router, request).await)
+        }))
     }
 }
 
