@@ -27,7 +27,7 @@
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
-mod retry_after;
+mod headers;
 
 pub use generated::*;
-pub use retry_after::retry_after;
+pub use headers::retry_after;
