@@ -42,7 +42,8 @@
 //! # }
 //! ```
 //!
-//! Every call is a request builder: optional parameters are methods, then `.send().await`.
+//! Every call is a request builder (a [`Request`]): optional parameters are methods, then
+//! `.send().await`.
 //! Lists come back as `Vec`s of the models (the response's `data`).
 //!
 //! # Profile groups and scoping
