@@ -3,6 +3,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use progenitor_client::ClientInfo as _;
+
 use crate::transport::Call;
 use crate::{
     Error, GeneratedClient, GeneratedError, ProfileGroups, Profiles, RequestDefaults,
@@ -42,9 +44,12 @@ impl std::error::Error for BuildError {}
 /// [`profile_groups`](Self::profile_groups). The `Debug` output never shows the API key.
 #[derive(Clone, Debug)]
 pub struct Client {
+    /// What [`generated`](Self::generated) returns: no retry policy, so never retried.
     inner: GeneratedClient,
+    /// The same transport (one connection pool) with the retry policy in its state: what the
+    /// calls of this layer are sent through.
+    transport: GeneratedClient,
     profile_group_id: Option<String>,
-    retry: Option<RetryPolicy>,
 }
 
 /// Settings for a [`Client`]; start with [`Client::builder`].
@@ -162,10 +167,14 @@ impl ClientBuilder {
             }
         };
         let defaults = RequestDefaults::new(&self.api_key, &self.user_agent, timeout)?;
+        let inner =
+            GeneratedClient::new_with_client(&self.base_url, http.clone(), defaults.clone());
+        let transport =
+            GeneratedClient::new_with_client(&self.base_url, http, defaults.with_retry(self.retry));
         Ok(Client {
-            inner: GeneratedClient::new_with_client(&self.base_url, http, defaults),
+            inner,
+            transport,
             profile_group_id: self.profile_group_id,
-            retry: self.retry,
         })
     }
 }
@@ -202,7 +211,6 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        use progenitor_client::ClientInfo as _;
         self.inner.baseurl()
     }
 
@@ -213,7 +221,7 @@ impl Client {
 
     /// The retry policy, if retries are on.
     pub fn retry_policy(&self) -> Option<&RetryPolicy> {
-        self.retry.as_ref()
+        self.transport.inner().retry()
     }
 
     /// The generated client, for operations exactly as the spec describes them: same key,
@@ -224,18 +232,40 @@ impl Client {
         &self.inner
     }
 
-    /// Runs a generated operation as one call of this client: with its retry policy and the
-    /// call's own `timeout` (per attempt) if it has one, converting the result to the model
-    /// value or an [`Error`].
+    /// The generated client the calls of this layer are built on: the one
+    /// [`generated`](Self::generated) returns, with the client's retry policy.
+    pub(crate) fn transport(&self) -> &GeneratedClient {
+        &self.transport
+    }
+
+    /// Runs a generated operation (built on [`transport`](Self::transport), which retries it
+    /// as its policy says) as one call of this client: with the call's own `timeout` (per
+    /// attempt) if it has one, converting the result to the model value or an [`Error`].
     pub(crate) async fn call<T>(
         &self,
         operation: impl Future<Output = Result<ResponseValue<T>, GeneratedError>>,
         timeout: Option<Duration>,
     ) -> Result<T, Error> {
-        let call = Call::new(self.retry, timeout);
+        let call = Call::new(timeout);
         match call.scope(operation).await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => Err(Error::from_generated(error, call.take_last())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_calls_of_this_layer_carry_the_retry_policy() {
+        let policy = RetryPolicy::default();
+        let client = Client::builder("k").retry(policy).build().unwrap();
+        assert_eq!(client.retry_policy(), Some(&policy));
+        assert_eq!(client.transport().inner().retry(), Some(&policy));
+        // `generated()` is documented as never retried.
+        assert_eq!(client.generated().inner().retry(), None);
+        assert_eq!(Client::new("k").unwrap().retry_policy(), None);
     }
 }

@@ -42,7 +42,8 @@
 //! # }
 //! ```
 //!
-//! Every call is a request builder: optional parameters are methods, then `.send().await`.
+//! Every call is a request builder (a [`Request`]): optional parameters are methods, then
+//! `.send().await`.
 //! Lists come back as `Vec`s of the models (the response's `data`).
 //!
 //! # Profile groups and scoping
@@ -147,6 +148,7 @@ mod client;
 mod error;
 pub mod profile_groups;
 pub mod profiles;
+mod request;
 mod retry;
 mod stats;
 pub mod timestamp;
@@ -168,6 +170,7 @@ pub use generated::{builder, types, ByteStream, ResponseValue};
 pub use postproxy_models as models;
 pub use profile_groups::ProfileGroups;
 pub use profiles::Profiles;
+pub use request::Request;
 pub use retry::RetryPolicy;
 pub use stats::{StatsExt, StatsSeriesExt};
 pub use transport::RequestDefaults;

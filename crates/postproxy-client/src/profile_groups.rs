@@ -1,7 +1,8 @@
 //! The profile group operations: [`Client::profile_groups`].
 //!
-//! Each request builder wraps the generated one, so parameters and results are the spec's.
-//! Group operations ignore the client's default `profile_group_id`, so none is sent.
+//! Each request is a [`Request`] around the generated builder, so parameters and results are
+//! the spec's, and every request takes [`timeout`](Request::timeout). Group operations ignore
+//! the client's default `profile_group_id`, so none is sent.
 
 use postproxy_models::{
     CreateProfileGroupRequest, CredentialConnection, DeleteProfileGroupResponse,
@@ -9,9 +10,10 @@ use postproxy_models::{
     InitializeConnectionResponse, OAuthConnection, Platform, ProfileGroup, ProfileGroupParams,
 };
 
-use std::time::Duration;
+use std::future::Future;
+use std::marker::PhantomData;
 
-use crate::{builder, Client, Error};
+use crate::{builder, Client, Error, GeneratedError, Request, ResponseValue};
 
 /// The profile group operations, from [`Client::profile_groups`].
 ///
@@ -43,20 +45,12 @@ impl<'a> ProfileGroups<'a> {
 
     /// `GET /api/profile_groups`: every group the key can access (a scoped key: its own).
     pub fn list(&self) -> ListProfileGroups<'a> {
-        ListProfileGroups {
-            client: self.client,
-            timeout: None,
-            inner: self.client.generated().list_profile_groups(),
-        }
+        Request::new(self.client, |g| g.list_profile_groups())
     }
 
     /// `GET /api/profile_groups/{id}`: one group.
     pub fn get(&self, id: impl Into<String>) -> GetProfileGroup<'a> {
-        GetProfileGroup {
-            client: self.client,
-            timeout: None,
-            inner: self.client.generated().get_profile_group().id(id.into()),
-        }
+        Request::new(self.client, |g| g.get_profile_group().id(id.into()))
     }
 
     /// `POST /api/profile_groups`: creates an empty group named `name` (not blank: 422
@@ -95,20 +89,12 @@ impl<'a> ProfileGroups<'a> {
             }),
             name: None,
         };
-        CreateProfileGroup {
-            client: self.client,
-            timeout: None,
-            inner: self.client.generated().create_profile_group().body(body),
-        }
+        Request::new(self.client, |g| g.create_profile_group().body(body))
     }
 
     /// `DELETE /api/profile_groups/{id}`: deletes a group and all its profiles.
     pub fn delete(&self, id: impl Into<String>) -> DeleteProfileGroup<'a> {
-        DeleteProfileGroup {
-            client: self.client,
-            timeout: None,
-            inner: self.client.generated().delete_profile_group().id(id.into()),
-        }
+        Request::new(self.client, |g| g.delete_profile_group().id(id.into()))
     }
 
     /// `POST /api/profile_groups/{id}/initialize_connection`: a URL that starts the OAuth flow
@@ -143,20 +129,14 @@ impl<'a> ProfileGroups<'a> {
         platform: Platform,
         redirect_url: impl Into<String>,
     ) -> InitializeConnection<'a> {
-        InitializeConnection {
-            client: self.client,
-            timeout: None,
-            inner: self
-                .client
-                .generated()
-                .initialize_connection()
-                .id(id.into()),
-            body: InitializeConnectionRequest {
+        self.connection(
+            id.into(),
+            InitializeConnectionRequest {
                 platform: Some(platform.to_string()),
                 redirect_url: Some(redirect_url.into()),
                 ..Default::default()
             },
-        }
+        )
     }
 
     /// `POST /api/profile_groups/{id}/initialize_connection` for bluesky, with credentials
@@ -193,7 +173,7 @@ impl<'a> ProfileGroups<'a> {
         identifier: impl Into<String>,
         app_password: impl Into<String>,
     ) -> ConnectWithCredentials<'a> {
-        self.connect_with(
+        self.connection(
             id.into(),
             InitializeConnectionRequest {
                 platform: Some(Platform::Bluesky.to_string()),
@@ -234,7 +214,7 @@ impl<'a> ProfileGroups<'a> {
         id: impl Into<String>,
         bot_token: impl Into<String>,
     ) -> ConnectWithCredentials<'a> {
-        self.connect_with(
+        self.connection(
             id.into(),
             InitializeConnectionRequest {
                 platform: Some(Platform::Telegram.to_string()),
@@ -244,178 +224,128 @@ impl<'a> ProfileGroups<'a> {
         )
     }
 
-    fn connect_with(
+    /// A request to `initialize_connection` with `body`, expecting the `Answer` shape.
+    fn connection<Answer>(
         &self,
         id: String,
         body: InitializeConnectionRequest,
-    ) -> ConnectWithCredentials<'a> {
-        ConnectWithCredentials {
-            client: self.client,
-            timeout: None,
-            inner: self.client.generated().initialize_connection().id(id),
+    ) -> Request<'a, Connection<'a, Answer>> {
+        Request::new(self.client, |g| Connection {
+            builder: g.initialize_connection().id(id),
             body,
-        }
+            answer: PhantomData,
+        })
     }
 }
 
 /// A `GET /api/profile_groups` request, from [`ProfileGroups::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListProfileGroups<'a> {
-    client: &'a Client,
-    inner: builder::ListProfileGroups<'a>,
-    timeout: Option<Duration>,
-}
+pub type ListProfileGroups<'a> = Request<'a, builder::ListProfileGroups<'a>>;
 
 impl ListProfileGroups<'_> {
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
     /// Sends the request: the groups (the response's `data`).
     pub async fn send(self) -> Result<Vec<ProfileGroup>, Error> {
-        Ok(self
-            .client
-            .call(self.inner.send(), self.timeout)
-            .await?
-            .data)
+        Ok(self.send_with(builder::ListProfileGroups::send).await?.data)
     }
 }
 
 /// A `GET /api/profile_groups/{id}` request, from [`ProfileGroups::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetProfileGroup<'a> {
-    client: &'a Client,
-    inner: builder::GetProfileGroup<'a>,
-    timeout: Option<Duration>,
-}
+pub type GetProfileGroup<'a> = Request<'a, builder::GetProfileGroup<'a>>;
 
 impl GetProfileGroup<'_> {
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> Result<ProfileGroup, Error> {
-        self.client.call(self.inner.send(), self.timeout).await
+        self.send_with(builder::GetProfileGroup::send).await
     }
 }
 
 /// A `POST /api/profile_groups` request, from [`ProfileGroups::create`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateProfileGroup<'a> {
-    client: &'a Client,
-    inner: builder::CreateProfileGroup<'a>,
-    timeout: Option<Duration>,
-}
+pub type CreateProfileGroup<'a> = Request<'a, builder::CreateProfileGroup<'a>>;
 
 impl CreateProfileGroup<'_> {
     /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
     /// successful answer to the same key for 24 hours, so repeating the create cannot make a
     /// second group. It also lets a [`RetryPolicy`](crate::RetryPolicy) retry this `POST`.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.idempotency_key(key.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
     }
 
     /// Sends the request: the new group.
     pub async fn send(self) -> Result<ProfileGroup, Error> {
-        self.client.call(self.inner.send(), self.timeout).await
+        self.send_with(builder::CreateProfileGroup::send).await
     }
 }
 
 /// A `DELETE /api/profile_groups/{id}` request, from [`ProfileGroups::delete`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteProfileGroup<'a> {
-    client: &'a Client,
-    inner: builder::DeleteProfileGroup<'a>,
-    timeout: Option<Duration>,
-}
+pub type DeleteProfileGroup<'a> = Request<'a, builder::DeleteProfileGroup<'a>>;
 
 impl DeleteProfileGroup<'_> {
     /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
     /// successful answer to the same key for 24 hours, so a repeated or retried delete answers
     /// `deleted` instead of 404.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.idempotency_key(key.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<DeleteProfileGroupResponse, Error> {
-        self.client.call(self.inner.send(), self.timeout).await
+        self.send_with(builder::DeleteProfileGroup::send).await
+    }
+}
+
+/// What [`InitializeConnection`] and [`ConnectWithCredentials`] wrap: the generated builder and
+/// the body their setters fill in (the generated builder takes the body whole). `Answer` is the
+/// shape of answer each expects, which also makes them two types.
+#[derive(Clone, Debug)]
+pub struct Connection<'a, Answer> {
+    builder: builder::InitializeConnection<'a>,
+    body: InitializeConnectionRequest,
+    answer: PhantomData<fn() -> Answer>,
+}
+
+impl<'a, Answer> Connection<'a, Answer> {
+    fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<InitializeConnectionResponse>, GeneratedError>> + 'a
+    {
+        self.builder.body(self.body).send()
+    }
+}
+
+impl<Answer> Request<'_, Connection<'_, Answer>> {
+    /// Changes the request's body.
+    fn body(self, set: impl FnOnce(&mut InitializeConnectionRequest)) -> Self {
+        self.with(|mut connection| {
+            set(&mut connection.body);
+            connection
+        })
     }
 }
 
 /// A `POST /api/profile_groups/{id}/initialize_connection` request, from
 /// [`ProfileGroups::initialize_connection`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct InitializeConnection<'a> {
-    client: &'a Client,
-    inner: builder::InitializeConnection<'a>,
-    timeout: Option<Duration>,
-    body: InitializeConnectionRequest,
-}
+pub type InitializeConnection<'a> = Request<'a, Connection<'a, OAuthConnection>>;
 
 impl InitializeConnection<'_> {
     /// The onboarding variant (sent by some official SDKs).
-    pub fn onboarding(mut self, onboarding: InitializeConnectionRequestOnboarding) -> Self {
-        self.body.onboarding = Some(onboarding);
-        self
+    pub fn onboarding(self, onboarding: InitializeConnectionRequestOnboarding) -> Self {
+        self.body(|body| body.onboarding = Some(onboarding))
     }
 
     /// Reconnect an existing profile (e.g. an expired one) instead of adding one.
-    pub fn refresh_connection(mut self, refresh: bool) -> Self {
-        self.body.refresh_connection = Some(refresh);
-        self
+    pub fn refresh_connection(self, refresh: bool) -> Self {
+        self.body(|body| body.refresh_connection = Some(refresh))
     }
 
     /// Sends `force_no_redirect` (sent by some official SDKs).
-    pub fn force_no_redirect(mut self, force: bool) -> Self {
-        self.body.force_no_redirect = Some(force);
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn force_no_redirect(self, force: bool) -> Self {
+        self.body(|body| body.force_no_redirect = Some(force))
     }
 
     /// Sends the request: the URL to send the user to. An answer of the other shape (a
     /// profile connected with credentials) is an [`ErrorKind::Decode`](crate::ErrorKind)
     /// error.
     pub async fn send(self) -> Result<OAuthConnection, Error> {
-        match self
-            .client
-            .call(self.inner.body(self.body).send(), self.timeout)
-            .await?
-        {
+        match self.send_with(Connection::send).await? {
             InitializeConnectionResponse::OAuthConnection(answer) => Ok(answer),
             other => Err(Error::unexpected_answer("an OAuth connection URL", &other)),
         }
@@ -424,38 +354,19 @@ impl InitializeConnection<'_> {
 
 /// A `POST /api/profile_groups/{id}/initialize_connection` request with credentials, from
 /// [`ProfileGroups::connect_bluesky`] or [`ProfileGroups::connect_telegram`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ConnectWithCredentials<'a> {
-    client: &'a Client,
-    inner: builder::InitializeConnection<'a>,
-    timeout: Option<Duration>,
-    body: InitializeConnectionRequest,
-}
+pub type ConnectWithCredentials<'a> = Request<'a, Connection<'a, CredentialConnection>>;
 
 impl ConnectWithCredentials<'_> {
     /// Reconnect the group's profile of the platform even if it is active.
-    pub fn refresh_connection(mut self, refresh: bool) -> Self {
-        self.body.refresh_connection = Some(refresh);
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn refresh_connection(self, refresh: bool) -> Self {
+        self.body(|body| body.refresh_connection = Some(refresh))
     }
 
     /// Sends the request: the connected profile (and, for telegram, the `next_step`). An
     /// answer of the other shape (an OAuth URL) is an [`ErrorKind::Decode`](crate::ErrorKind)
     /// error.
     pub async fn send(self) -> Result<CredentialConnection, Error> {
-        match self
-            .client
-            .call(self.inner.body(self.body).send(), self.timeout)
-            .await?
-        {
+        match self.send_with(Connection::send).await? {
             InitializeConnectionResponse::CredentialConnection(answer) => Ok(answer),
             other => Err(Error::unexpected_answer("a connected profile", &other)),
         }

@@ -1,14 +1,13 @@
 //! The profile operations: [`Client::profiles`].
 //!
-//! Each request builder wraps the generated one, so parameters and results are the spec's. The
-//! client's default `profile_group_id` is sent unless `.profile_group_id(...)` sets another.
+//! Each request is a [`Request`] around the generated builder, so parameters and results are
+//! the spec's, and every request takes [`timeout`](Request::timeout). The client's default
+//! `profile_group_id` is sent unless `.profile_group_id(...)` sets another.
 
 use postproxy_models::{DeleteProfileResponse, Placement, Profile, ProfileDetail, ProfileStats};
 
-use std::time::Duration;
-
 use crate::timestamp::IntoTimestamp;
-use crate::{builder, Client, Error};
+use crate::{builder, Client, Error, GeneratedClient, Request};
 
 /// The profile operations, from [`Client::profiles`].
 ///
@@ -44,62 +43,52 @@ impl<'a> Profiles<'a> {
         Self { client }
     }
 
-    /// Applies the client's default `profile_group_id`, if it has one, to a request builder
-    /// (a call's own `.profile_group_id(...)` later overrides it).
-    fn default_group<B>(&self, builder: B, set: impl FnOnce(B, &'a str) -> B) -> B {
+    /// A request whose builder `build` makes, with the client's default `profile_group_id` if
+    /// it has one (a call's own `.profile_group_id(...)` later overrides it).
+    fn request<B>(
+        &self,
+        build: impl FnOnce(&'a GeneratedClient) -> B,
+        set_group: impl FnOnce(B, &'a str) -> B,
+    ) -> Request<'a, B> {
+        let request = Request::new(self.client, build);
         match self.client.profile_group_id() {
-            Some(group) => set(builder, group),
-            None => builder,
+            Some(group) => request.with(|b| set_group(b, group)),
+            None => request,
         }
     }
 
     /// `GET /api/profiles`: the profiles of the default group, or of every group the key can
     /// access when the client has none.
     pub fn list(&self) -> ListProfiles<'a> {
-        let inner = self.client.generated().list_profiles();
-        ListProfiles {
-            client: self.client,
-            timeout: None,
-            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
-        }
+        self.request(|g| g.list_profiles(), |b, group| b.profile_group_id(group))
     }
 
     /// `GET /api/profiles/{id}`: a profile with its latest stats per placement and, for
     /// placement networks, their sum.
     pub fn get(&self, id: impl Into<String>) -> GetProfile<'a> {
-        let inner = self.client.generated().get_profile().id(id.into());
-        GetProfile {
-            client: self.client,
-            timeout: None,
-            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
-        }
+        self.request(
+            |g| g.get_profile().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
     }
 
     /// `GET /api/profiles/{id}/placements`: where a facebook, linkedin, pinterest, telegram or
     /// google_business profile can publish (other networks are answered with 422).
     pub fn placements(&self, id: impl Into<String>) -> ListPlacements<'a> {
-        let inner = self
-            .client
-            .generated()
-            .list_profile_placements()
-            .id(id.into());
-        ListPlacements {
-            client: self.client,
-            timeout: None,
-            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
-        }
+        self.request(
+            |g| g.list_profile_placements().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
     }
 
     /// `GET /api/profiles/{id}/stats`: the stats timeseries of a profile, oldest first. For
     /// facebook, linkedin and telegram set [`placement_id`](GetProfileStats::placement_id)
     /// (400 otherwise).
     pub fn stats(&self, id: impl Into<String>) -> GetProfileStats<'a> {
-        let inner = self.client.generated().get_profile_stats().id(id.into());
-        GetProfileStats {
-            client: self.client,
-            timeout: None,
-            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
-        }
+        self.request(
+            |g| g.get_profile_stats().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
     }
 
     /// `DELETE /api/profiles/{id}`: disconnects a profile.
@@ -124,106 +113,57 @@ impl<'a> Profiles<'a> {
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteProfile<'a> {
-        let inner = self.client.generated().delete_profile().id(id.into());
-        DeleteProfile {
-            client: self.client,
-            timeout: None,
-            inner: self.default_group(inner, |b, group| b.profile_group_id(group)),
-        }
+        self.request(
+            |g| g.delete_profile().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
     }
 }
 
 /// A `GET /api/profiles` request, from [`Profiles::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListProfiles<'a> {
-    client: &'a Client,
-    inner: builder::ListProfiles<'a>,
-    timeout: Option<Duration>,
-}
+pub type ListProfiles<'a> = Request<'a, builder::ListProfiles<'a>>;
 
 impl ListProfiles<'_> {
     /// Only the profiles of this group (instead of the client's default group).
-    pub fn profile_group_id(mut self, profile_group_id: impl Into<String>) -> Self {
-        self.inner = self.inner.profile_group_id(profile_group_id.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
     }
 
     /// Sends the request: the profiles (the response's `data`).
     pub async fn send(self) -> Result<Vec<Profile>, Error> {
-        Ok(self
-            .client
-            .call(self.inner.send(), self.timeout)
-            .await?
-            .data)
+        Ok(self.send_with(builder::ListProfiles::send).await?.data)
     }
 }
 
 /// A `GET /api/profiles/{id}` request, from [`Profiles::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetProfile<'a> {
-    client: &'a Client,
-    inner: builder::GetProfile<'a>,
-    timeout: Option<Duration>,
-}
+pub type GetProfile<'a> = Request<'a, builder::GetProfile<'a>>;
 
 impl GetProfile<'_> {
     /// Look the profile up in this group (instead of the client's default group).
-    pub fn profile_group_id(mut self, profile_group_id: impl Into<String>) -> Self {
-        self.inner = self.inner.profile_group_id(profile_group_id.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
     }
 
     /// Sends the request: the profile with its latest stats.
     pub async fn send(self) -> Result<ProfileDetail, Error> {
-        self.client.call(self.inner.send(), self.timeout).await
+        self.send_with(builder::GetProfile::send).await
     }
 }
 
 /// A `GET /api/profiles/{id}/placements` request, from [`Profiles::placements`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListPlacements<'a> {
-    client: &'a Client,
-    inner: builder::ListProfilePlacements<'a>,
-    timeout: Option<Duration>,
-}
+pub type ListPlacements<'a> = Request<'a, builder::ListProfilePlacements<'a>>;
 
 impl ListPlacements<'_> {
     /// Look the profile up in this group (instead of the client's default group).
-    pub fn profile_group_id(mut self, profile_group_id: impl Into<String>) -> Self {
-        self.inner = self.inner.profile_group_id(profile_group_id.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
     }
 
     /// Sends the request: the placements (the response's `data`). The LinkedIn personal
     /// profile is the placement with `id: None`.
     pub async fn send(self) -> Result<Vec<Placement>, Error> {
         Ok(self
-            .client
-            .call(self.inner.send(), self.timeout)
+            .send_with(builder::ListProfilePlacements::send)
             .await?
             .data)
     }
@@ -233,20 +173,13 @@ impl ListPlacements<'_> {
 ///
 /// Read the values with [`StatsExt`](crate::StatsExt) and
 /// [`StatsSeriesExt`](crate::StatsSeriesExt).
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetProfileStats<'a> {
-    client: &'a Client,
-    inner: builder::GetProfileStats<'a>,
-    timeout: Option<Duration>,
-}
+pub type GetProfileStats<'a> = Request<'a, builder::GetProfileStats<'a>>;
 
 impl GetProfileStats<'_> {
     /// The placement whose timeseries to read: required for facebook, linkedin and telegram,
     /// ignored for other networks. Ids come from [`Profiles::placements`].
-    pub fn placement_id(mut self, placement_id: impl Into<String>) -> Self {
-        self.inner = self.inner.placement_id(placement_id.into());
-        self
+    pub fn placement_id(self, placement_id: impl Into<String>) -> Self {
+        self.with(|b| b.placement_id(placement_id.into()))
     }
 
     /// Only records at or after this time: RFC 3339 text such as `2026-04-01T00:00:00Z`, an
@@ -278,74 +211,45 @@ impl GetProfileStats<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn from(mut self, from: impl IntoTimestamp) -> Self {
-        self.inner = self.inner.from(from.into_timestamp());
-        self
+    pub fn from(self, from: impl IntoTimestamp) -> Self {
+        self.with(|b| b.from(from.into_timestamp()))
     }
 
     /// Only records at or before this time (text, `OffsetDateTime` or `SystemTime`, as
     /// [`from`](Self::from)).
-    pub fn to(mut self, to: impl IntoTimestamp) -> Self {
-        self.inner = self.inner.to(to.into_timestamp());
-        self
+    pub fn to(self, to: impl IntoTimestamp) -> Self {
+        self.with(|b| b.to(to.into_timestamp()))
     }
 
     /// Look the profile up in this group (instead of the client's default group).
-    pub fn profile_group_id(mut self, profile_group_id: impl Into<String>) -> Self {
-        self.inner = self.inner.profile_group_id(profile_group_id.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
     }
 
     /// Sends the request: the timeseries (the response's `data`).
     pub async fn send(self) -> Result<ProfileStats, Error> {
-        Ok(self
-            .client
-            .call(self.inner.send(), self.timeout)
-            .await?
-            .data)
+        Ok(self.send_with(builder::GetProfileStats::send).await?.data)
     }
 }
 
 /// A `DELETE /api/profiles/{id}` request, from [`Profiles::delete`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteProfile<'a> {
-    client: &'a Client,
-    inner: builder::DeleteProfile<'a>,
-    timeout: Option<Duration>,
-}
+pub type DeleteProfile<'a> = Request<'a, builder::DeleteProfile<'a>>;
 
 impl DeleteProfile<'_> {
     /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
     /// successful answer to the same key for 24 hours, so a repeated or retried delete answers
     /// `success` instead of 404.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.inner = self.inner.idempotency_key(key.into());
-        self
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
     }
 
     /// Look the profile up in this group (instead of the client's default group).
-    pub fn profile_group_id(mut self, profile_group_id: impl Into<String>) -> Self {
-        self.inner = self.inner.profile_group_id(profile_group_id.into());
-        self
-    }
-
-    /// Fails this call if an attempt takes longer than `timeout`, instead of the client's
-    /// timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<DeleteProfileResponse, Error> {
-        self.client.call(self.inner.send(), self.timeout).await
+        self.send_with(builder::DeleteProfile::send).await
     }
 }

@@ -2,10 +2,15 @@
 //! response's status, headers and raw error body for [`Error`](crate::Error).
 //!
 //! The generated code builds each request and hands it to `ClientHooks::exec`, which this
-//! module implements for the generated client. A call made through the hand-written layer runs
-//! inside a [`Call`] (a task-local), which carries its retry policy in and the last response out;
-//! a call made through [`Client::generated`](crate::Client::generated) has none, so it is traced
-//! but sent once and its errors are progenitor's.
+//! module implements for the generated client. The retry policy is the generated client's own
+//! state ([`RequestDefaults`]): the client the hand-written layer sends through has the
+//! [`Client`](crate::Client)'s, the one [`Client::generated`](crate::Client::generated) returns
+//! has none, so its calls are traced but sent once.
+//!
+//! A call of the hand-written layer also runs inside a [`Call`] (a task-local), which carries
+//! its own timeout in and the last response out; progenitor's builders hold the shared
+//! generated client and build the request inside `send()`, so per-call values have no other way
+//! to the hook. Without one (a generated call), errors are progenitor's.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -39,6 +44,9 @@ pub struct RequestDefaults {
     authorization: Option<HeaderValue>,
     user_agent: Option<HeaderValue>,
     timeout: Option<Duration>,
+    /// Set by [`ClientBuilder`](crate::ClientBuilder) on the generated client its calls go
+    /// through only.
+    retry: Option<RetryPolicy>,
 }
 
 impl std::fmt::Debug for RequestDefaults {
@@ -50,6 +58,7 @@ impl std::fmt::Debug for RequestDefaults {
             )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -75,7 +84,17 @@ impl RequestDefaults {
             authorization: Some(authorization),
             user_agent: Some(user_agent),
             timeout,
+            retry: None,
         })
+    }
+
+    /// These defaults, with requests that are safe to repeat retried as `retry` says.
+    pub(crate) fn with_retry(self, retry: Option<RetryPolicy>) -> Self {
+        Self { retry, ..self }
+    }
+
+    pub(crate) fn retry(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
     }
 
     /// Adds what `request` does not set itself.
@@ -98,7 +117,6 @@ impl RequestDefaults {
 /// What one call of the hand-written layer shares with the request hook.
 #[derive(Debug)]
 pub(crate) struct Call {
-    retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     last: Mutex<Option<Exchange>>,
 }
@@ -116,10 +134,9 @@ pub(crate) struct Exchange {
 }
 
 impl Call {
-    /// A call with the client's retry policy and, if set, its own timeout per attempt.
-    pub(crate) fn new(retry: Option<RetryPolicy>, timeout: Option<Duration>) -> Arc<Self> {
+    /// A call with, if set, its own timeout per attempt.
+    pub(crate) fn new(timeout: Option<Duration>) -> Arc<Self> {
         Arc::new(Self {
-            retry,
             timeout,
             last: Mutex::new(None),
         })
@@ -157,22 +174,33 @@ impl ClientHooks<RequestDefaults> for GeneratedClient {
         if let Some(timeout) = call.as_ref().and_then(|c| c.timeout) {
             *request.timeout_mut() = Some(timeout);
         }
-        self.inner().apply(&mut request);
-        execute(self.client(), request, info.operation_id, call.as_deref()).await
+        let defaults = self.inner();
+        defaults.apply(&mut request);
+        let policy = defaults
+            .retry
+            .filter(|_| retry::is_safe_to_repeat(request.method(), request.headers()));
+        execute(
+            self.client(),
+            request,
+            info.operation_id,
+            policy,
+            call.as_deref(),
+        )
+        .await
     }
 }
 
+/// Sends `request`, and again as `policy` says (`None`: once); with a `call`, its last
+/// response is kept there.
 async fn execute(
     http: &reqwest::Client,
     mut request: reqwest::Request,
     operation: &'static str,
+    policy: Option<RetryPolicy>,
     call: Option<&Call>,
 ) -> reqwest::Result<reqwest::Response> {
     let method = request.method().clone();
     let path = request.url().path().to_owned();
-    let policy = call
-        .and_then(|c| c.retry)
-        .filter(|_| retry::is_safe_to_repeat(&method, request.headers()));
     let mut attempt = 1;
     loop {
         // Sending consumes the request, so a copy for the next attempt is taken first (the

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use postproxy_mock::proxy::{LogFormat, Proxy, ProxyError, ProxyHandle, Recording, Summary};
+use postproxy_mock::record::NewKey;
 use serde_json::json;
 
 use crate::ready;
@@ -187,11 +188,6 @@ fn log_summary(args: &ProxyArgs, summary: &Summary) {
 
 fn summary_json(summary: &Summary) -> serde_json::Value {
     let recording = summary.recording.as_ref().map(|r| {
-        let keys: Vec<_> = r
-            .keys
-            .iter()
-            .map(|k| json!({"key": k.key, "profile_group_id": k.profile_group_id, "group_name": k.group_name}))
-            .collect();
         json!({
             "out": r.out.display().to_string(),
             "account_id": postproxy_mock::record::ACCOUNT_ID,
@@ -200,7 +196,7 @@ fn summary_json(summary: &Summary) -> serde_json::Value {
             "profiles": r.profiles,
             "placements": r.placements,
             "snapshots": r.snapshots,
-            "keys": keys,
+            "keys": r.keys,
             "warnings": r.warnings,
         })
     });
@@ -225,16 +221,7 @@ fn recording_text(r: &Recording) -> String {
     for warning in &r.warnings {
         text.push_str(&format!("Note: {warning}\n"));
     }
-    text.push_str("API keys of the recorded account (new; no upstream key is in the file):\n");
-    let width = r.keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
-    for k in &r.keys {
-        let access = match (&k.profile_group_id, &k.group_name) {
-            (Some(id), Some(name)) => format!("scoped to {id} ({name})"),
-            (Some(id), None) => format!("scoped to {id}"),
-            _ => "full access".into(),
-        };
-        text.push_str(&format!("  {:width$}  {access}\n", k.key));
-    }
+    text.push_str(&NewKey::listing(&r.keys));
     text.push_str(&format!(
         "Serve it: postproxy-mock --fixtures {out}\nIts clock stands at {}, so it answers as the \
          upstream did; to let it run: curl -X PUT \

@@ -18,6 +18,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Besides the types, [`retry_after`] reads the `Retry-After` header of a 429 or 503 answer.
+//!
 //! [`postproxy-client`]: https://docs.rs/postproxy-client
 //! [`postproxy-mock-server`]: https://docs.rs/postproxy-mock-server
 
@@ -25,5 +27,7 @@
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
+mod headers;
 
 pub use generated::*;
+pub use headers::retry_after;

@@ -361,6 +361,53 @@ async fn a_retry_after_equal_to_the_cap_is_waited_out() {
 }
 
 #[tokio::test]
+async fn every_operation_of_the_client_goes_through_its_retry_policy() {
+    let stub = StubServer::start(vec![Reply::error(503, "Service unavailable")]).await;
+    let c = retrying(&stub, quick_retries(2));
+    let (p, g) = (c.profiles(), c.profile_groups());
+    let mut attempts = Vec::new();
+    let mut took = |name: &'static str| {
+        let before: usize = attempts.iter().map(|(_, n)| n).sum();
+        attempts.push((name, stub.count() - before));
+    };
+    let _ = p.list().send().await;
+    took("list profiles");
+    let _ = p.get("prof1").send().await;
+    took("get profile");
+    let _ = p.placements("prof1").send().await;
+    took("placements");
+    let _ = p.stats("prof1").send().await;
+    took("stats");
+    let _ = p.delete("prof1").send().await;
+    took("delete profile");
+    let _ = g.list().send().await;
+    took("list groups");
+    let _ = g.get("grp1").send().await;
+    took("get group");
+    let _ = g.create("One").idempotency_key("k-1").send().await;
+    took("create group with a key");
+    let _ = g.delete("grp1").send().await;
+    took("delete group");
+    // POSTs without an idempotency key: sent once.
+    let _ = g
+        .initialize_connection("grp1", Platform::Linkedin, "https://app.example/cb")
+        .send()
+        .await;
+    took("initialize connection");
+    let _ = g
+        .connect_bluesky("grp1", "jane.bsky.social", "app-password")
+        .send()
+        .await;
+    took("connect bluesky");
+    let once = ["initialize connection", "connect bluesky"];
+    let expected: Vec<_> = attempts
+        .iter()
+        .map(|&(name, _)| (name, if once.contains(&name) { 1 } else { 2 }))
+        .collect();
+    assert_eq!(attempts, expected);
+}
+
+#[tokio::test]
 async fn the_generated_client_is_never_retried() {
     let stub = StubServer::start(vec![
         Reply::error(503, "Service unavailable"),

@@ -1,13 +1,13 @@
 //! One request through the proxy: read and check it, forward it, read and check the answer,
-//! return the answer as it came. Requests under `/__mock/` go to the control API instead.
+//! return the answer as it came. Also what the control API uses of it: [`Shared`] and the
+//! proxy's own answers ([`error`], [`json`]).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::response::Response;
 use http::header::{self, HeaderValue};
 use http::StatusCode;
@@ -52,16 +52,8 @@ struct Exchange<'a> {
     template: Option<&'a str>,
 }
 
-/// Every request: the control API's, or one to forward.
-pub(super) async fn serve(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let path = request.uri().path();
-    if path == "/__mock" || path.starts_with("/__mock/") {
-        return super::control::handle(&shared, &request);
-    }
-    forward(&shared, request).await
-}
-
-async fn forward(shared: &Shared, request: Request) -> Response {
+/// A request to forward (any but the control API's).
+pub(super) async fn forward(shared: &Shared, request: Request) -> Response {
     shared.counters.requests.fetch_add(1, Relaxed);
     let (mut parts, body) = request.into_parts();
     let target = parts.uri.path_and_query().map_or_else(

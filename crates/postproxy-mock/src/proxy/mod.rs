@@ -80,6 +80,8 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::{Request, State};
+use axum::response::Response;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -236,7 +238,7 @@ impl Proxy {
             counters: Counters::default(),
         });
         let router = axum::Router::new()
-            .fallback(handle::serve)
+            .fallback(serve)
             .with_state(shared.clone());
         let (stop, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(postproxy_mock_server::serve(
@@ -385,4 +387,14 @@ impl Drop for ProxyHandle {
             let _ = stop.send(());
         }
     }
+}
+
+/// Every request: the control API's (under `/__mock/`, never forwarded), or one to forward.
+/// Dispatched here, so that `control` uses `handle` and not the other way round.
+async fn serve(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let path = request.uri().path();
+    if path == "/__mock" || path.starts_with("/__mock/") {
+        return control::handle(&shared, &request);
+    }
+    handle::forward(&shared, request).await
 }

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{record, ProgressMode, Rate, RecordOptions, Report, ACCOUNT_ID};
+use super::{record, NewKey, ProgressMode, Rate, RecordOptions, Report, ACCOUNT_ID};
 
 /// Record an account of the Postproxy API into a fixture file the mock serves as it is.
 ///
@@ -146,18 +146,8 @@ fn report_text(r: &Report) -> String {
     for warning in &r.warnings {
         text.push_str(&format!("Note: {warning}\n"));
     }
-    text.push_str(
-        "\nAPI keys of the recorded account (new; the upstream's key is not in the file):\n",
-    );
-    let width = r.keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
-    for k in &r.keys {
-        let access = match (&k.profile_group_id, &k.group_name) {
-            (Some(id), Some(name)) => format!("scoped to {id} ({name})"),
-            (Some(id), None) => format!("scoped to {id}"),
-            _ => "full access".into(),
-        };
-        text.push_str(&format!("  {:width$}  {access}\n", k.key));
-    }
+    text.push('\n');
+    text.push_str(&NewKey::listing(&r.keys));
     text.push_str(&format!(
         "\nServe it:\n  postproxy-mock --fixtures {out}\nIts clock stands at {} (no stats \
          polling, statuses as then), so it answers as the upstream did; to let it run:\n  curl \
@@ -169,15 +159,6 @@ fn report_text(r: &Report) -> String {
 }
 
 fn report_json(r: &Report) -> String {
-    let keys: Vec<_> = r
-        .keys
-        .iter()
-        .map(|k| {
-            serde_json::json!({
-                "key": k.key, "profile_group_id": k.profile_group_id, "group_name": k.group_name,
-            })
-        })
-        .collect();
     serde_json::json!({
         "out": r.out.display().to_string(),
         "upstream": r.upstream,
@@ -190,7 +171,7 @@ fn report_json(r: &Report) -> String {
         "requests": r.requests,
         "retries": r.retries,
         "elapsed_s": (r.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
-        "keys": keys,
+        "keys": r.keys,
         "failures": r.failures.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "warnings": r.warnings,
     })

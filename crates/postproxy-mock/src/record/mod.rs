@@ -157,8 +157,9 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// A key of the recorded account (new, random).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A key of the recorded account (new, random). Serialised as the programs' `--json` reports
+/// show it: `{"key", "profile_group_id", "group_name"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewKey {
     /// The secret, `pp_rec_full_...` or `pp_rec_scoped_...`.
     pub key: String,
@@ -166,6 +167,26 @@ pub struct NewKey {
     pub profile_group_id: Option<String>,
     /// That group's name.
     pub group_name: Option<String>,
+}
+
+impl NewKey {
+    /// `keys` as `postproxy-mock record` and `proxy --record` print them for a person: a
+    /// heading, then a line per key, aligned, with what it may access.
+    pub fn listing(keys: &[NewKey]) -> String {
+        let mut text =
+            "API keys of the recorded account (new; the upstream's key is not in the file):\n"
+                .to_string();
+        let width = keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
+        for k in keys {
+            let access = match (&k.profile_group_id, &k.group_name) {
+                (Some(id), Some(name)) => format!("scoped to {id} ({name})"),
+                (Some(id), None) => format!("scoped to {id}"),
+                _ => "full access".into(),
+            };
+            text.push_str(&format!("  {:width$}  {access}\n", k.key));
+        }
+        text
+    }
 }
 
 /// What was recorded.

@@ -3,7 +3,7 @@
 //! connection's).
 
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -92,17 +92,6 @@ impl Pacer {
     }
 }
 
-/// A `Retry-After` value: delay seconds or an HTTP date (RFC 9110), as a wait from `now`; a
-/// date already past is no wait. `None` when it is neither.
-pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,17 +104,6 @@ mod tests {
         assert!("-1".parse::<Rate>().is_err());
         assert!("fast".parse::<Rate>().is_err());
         assert!("inf".parse::<Rate>().is_err());
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000);
-        assert_eq!(retry_after(" 3 ", now), Some(Duration::from_secs(3)));
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(retry_after(&later, now), Some(Duration::from_secs(7)));
-        let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
-        assert_eq!(retry_after(&past, now), Some(Duration::ZERO));
-        assert_eq!(retry_after("soon", now), None);
     }
 
     #[tokio::test(start_paused = true)]

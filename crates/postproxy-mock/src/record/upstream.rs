@@ -13,7 +13,7 @@ use postproxy_models::{
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use super::pace::{retry_after, Pacer, Rate};
+use super::pace::{Pacer, Rate};
 use super::progress::Progress;
 
 /// Attempts per request when the upstream answers 429 (or 503 with `Retry-After`).
@@ -217,7 +217,7 @@ impl Upstream {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| retry_after(v, SystemTime::now()));
+            .and_then(|v| postproxy_models::retry_after(v, SystemTime::now()));
         let wait = match (status, asked) {
             (StatusCode::TOO_MANY_REQUESTS, Some(wait))
             | (StatusCode::SERVICE_UNAVAILABLE, Some(wait)) => wait,

@@ -2,7 +2,7 @@
 //! `Content-Type`, body bytes) or name why there is none. A 429 is waited out as its
 //! `Retry-After` asks, within a bound, and retried.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::{Method, Url};
 use serde_json::Value;
@@ -152,8 +152,7 @@ impl Upstream {
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let location = header(reqwest::header::LOCATION);
         let retry_after = header(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| postproxy_models::retry_after(&v, SystemTime::now()));
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e))? {
             if body.len() + chunk.len() > MAX_BODY {
