@@ -4,7 +4,8 @@
 //! `docs/` guide with a Rust block, each as the documentation of one item, so that rustdoc
 //! compiles every Rust block of those pages as a doctest (and runs those not marked `no_run`).
 //! The pages show plain, complete programs (no hidden `#` lines, which GitHub and crates.io
-//! would print), and a drifted example fails the tests.
+//! would print), and a drifted example fails the tests. `tests/it/doc_links.rs` fails when a
+//! page of `docs/` has a Rust block and no item here.
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

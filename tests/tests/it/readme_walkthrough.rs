@@ -16,7 +16,8 @@ use postproxy_mock_server::MockServer;
 use serde_json::Value;
 
 /// The pages of the walkthrough, in the order it runs them: the order of the README they came
-/// from, which the ids generated from the seed follow.
+/// from, which the ids generated from the seed follow. `doc_links.rs` checks that every page
+/// with a documented output (`# →`) in an `sh` block is one of them.
 pub(crate) const PAGES: [(&str, &str); 3] = [
     (
         "docs/mock-server.md",
