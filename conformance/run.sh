@@ -4,7 +4,7 @@
 #   python        the official Python SDK (postproxy-sdk on PyPI), conformance/python/
 #   node          the official Node SDK (postproxy-sdk on npm), conformance/node/
 # The official Go and Java SDKs have no suite: the registries reachable here do not serve
-# github.com/postproxy/postproxy-go or dev.postproxy:postproxy-java (README, Conformance).
+# github.com/postproxy/postproxy-go or dev.postproxy:postproxy-java (docs/conformance.md).
 # Usage: conformance/run.sh [SUITE...]   (default: all three, in that order)
 # SCHEMATHESIS_SEED=N explores with another seed than CI's pinned 20260511.
 # POSTPROXY_MOCK_BIN=PATH runs that program instead of building one.

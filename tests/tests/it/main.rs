@@ -7,6 +7,7 @@ mod client_against_mock;
 mod client_faults;
 mod client_http;
 mod client_tracing;
+mod doc_links;
 mod faults_through_the_client;
 mod generated_layer;
 mod mock_e2e;

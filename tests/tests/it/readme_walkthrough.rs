@@ -1,34 +1,48 @@
-//! The README's shell walkthrough, run as a reader would: every `sh` block of "The mock server"
-//! and "The mock's control API", top to bottom, against one fresh mock with the demo data and
-//! the default seed (what `cargo run -p postproxy-mock-server --bin postproxy-mock` serves).
+//! The guide's shell walkthrough, run as a reader would: every `sh` block of `docs/mock-server.md`,
+//! `docs/control-api.md` and `docs/faults-and-journal.md` (the README's "The mock server" and
+//! "The mock's control API" sections until they moved there), top to bottom, against one fresh
+//! mock with the demo data and the default seed (what `cargo run -p postproxy-mock` serves).
 //!
 //! Each `curl` line is sent as curl would send it (`-X`, `-H`, `-d`, `-d @file`, `> file`,
 //! `$VAR` and `"$VAR"`), with `http://127.0.0.1:8080` replaced by the mock's address. A command
 //! must succeed (2xx) unless the `# → STATUS ...` line after it says otherwise; every
 //! `"key": value` that line (and its `#` continuation lines) shows must be in the JSON answer
 //! (`…` stands for any text inside a string, `...` for members left out). So a documented
-//! output that is not what following the README gives fails here, with the actual answer.
+//! output that is not what following the pages gives fails here, with the actual answer.
 
 use std::collections::HashMap;
 
 use postproxy_mock_server::MockServer;
 use serde_json::Value;
 
-const README: &str = include_str!("../../../README.md");
+/// The pages of the walkthrough, in the order it runs them: the order of the README they came
+/// from, which the ids generated from the seed follow. `doc_links.rs` checks that every page
+/// with a documented output (`# →`) in an `sh` block is one of them.
+pub(crate) const PAGES: [(&str, &str); 3] = [
+    (
+        "docs/mock-server.md",
+        include_str!("../../../docs/mock-server.md"),
+    ),
+    (
+        "docs/control-api.md",
+        include_str!("../../../docs/control-api.md"),
+    ),
+    (
+        "docs/faults-and-journal.md",
+        include_str!("../../../docs/faults-and-journal.md"),
+    ),
+];
 const DOCUMENTED_BASE: &str = "http://127.0.0.1:8080";
 
-/// The `sh` blocks between the two headings, in order.
-fn sh_blocks(from: &str, to: &str) -> Vec<&'static str> {
-    let start = README.find(from).expect("the first heading");
-    let end = start + README[start..].find(to).expect("the last heading");
-    README[start..end]
-        .split("```sh\n")
+/// The `sh` blocks of a page, in order.
+fn sh_blocks(page: &'static str) -> Vec<&'static str> {
+    page.split("```sh\n")
         .skip(1)
         .map(|rest| &rest[..rest.find("```").expect("a closed block")])
         .collect()
 }
 
-/// One command with what the README says it answers.
+/// One command with what the page says it answers.
 #[derive(Debug)]
 struct Step {
     line: String,
@@ -194,7 +208,7 @@ fn has_member(json: &Value, key: &str, expected: &Value) -> bool {
     }
 }
 
-/// Checks `answer` against the README's `# → ...` text; returns what did not match.
+/// Checks `answer` against the page's `# → ...` text; returns what did not match.
 fn mismatches(expected: &str, answer: &Answer, base: &str) -> Vec<String> {
     let expected = expected.replace(DOCUMENTED_BASE, base);
     let mut problems = Vec::new();
@@ -259,14 +273,17 @@ fn regex_lite_members(text: &str) -> Vec<(String, Value)> {
 }
 
 #[tokio::test]
-async fn the_readme_walkthrough_gives_the_documented_outputs() {
+async fn the_guides_walkthrough_gives_the_documented_outputs() {
     let mock = MockServer::start().await;
     let base = mock.base_url().to_string();
     let mut vars = HashMap::new();
     let mut files = HashMap::new();
     let mut failures = Vec::new();
     let mut ran = 0;
-    for block in sh_blocks("## The mock server", "## The client") {
+    let blocks = PAGES
+        .iter()
+        .flat_map(|&(name, page)| sh_blocks(page).into_iter().map(move |block| (name, block)));
+    for (page, block) in blocks {
         for step in steps(block) {
             let words = words(&step.line, &vars);
             match words.first().map(String::as_str) {
@@ -287,7 +304,7 @@ async fn the_readme_walkthrough_gives_the_documented_outputs() {
             };
             if !problems.is_empty() {
                 failures.push(format!(
-                    "{}\n  expected {}\n  answered {} {}",
+                    "{page}: {}\n  expected {}\n  answered {} {}",
                     step.line,
                     problems.join(", "),
                     answer.status,
@@ -297,12 +314,12 @@ async fn the_readme_walkthrough_gives_the_documented_outputs() {
         }
     }
     assert!(
-        ran >= 25,
-        "only {ran} commands found: has the README's layout changed?"
+        ran >= 32,
+        "only {ran} commands found: has the guide's layout changed?"
     );
     assert!(
         failures.is_empty(),
-        "the README's outputs are not what following it gives:\n\n{}",
+        "the guide's outputs are not what following it gives:\n\n{}",
         failures.join("\n\n")
     );
 }
