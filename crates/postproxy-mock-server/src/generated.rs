@@ -1638,7 +1638,7 @@ impl ::axum::response::IntoResponse for InitializeConnectionResponse {
 ///
 /// Implement it and serve it with [`router`]. Inputs arrive already extracted and typed;
 /// a request the extractors reject never reaches the trait. Each method returns that
-/// operation's response enum, or an [`ApiError`] (so `?` works on anything that converts
+/// operation's response enum, or an `ApiError` (so `?` works on anything that converts
 /// into one), which the router answers with the variant documented for its status (the
 /// documented 500 for any other): an implementation can only answer documented statuses.
 pub trait PostproxyApi: Send + Sync + 'static {

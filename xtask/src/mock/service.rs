@@ -79,7 +79,7 @@ pub(super) fn emit_trait(title: &str, ops: &[Op]) -> TokenStream {
         "{title}: one method per operation of the spec.\n\n\
          Implement it and serve it with [`router`]. Inputs arrive already extracted and typed;\n\
          a request the extractors reject never reaches the trait. Each method returns that\n\
-         operation's response enum, or an [`ApiError`] (so `?` works on anything that converts\n\
+         operation's response enum, or an `ApiError` (so `?` works on anything that converts\n\
          into one), which the router answers with the variant documented for its status (the\n\
          documented 500 for any other): an implementation can only answer documented statuses."
     ));
