@@ -34,7 +34,7 @@ use report::Results;
 pub const USAGE: &str = "\
 usage: cargo xtask bench [options]
 
-Builds the mock (and the floor server) in release, runs wrk against them on 127.0.0.1 and
+Builds the mock and the floor server with the dist profile (as packaged), runs wrk against them on 127.0.0.1 and
 writes the results to bench/RESULTS.md. Needs wrk (apt-get install -y wrk); Prism is
 installed into bench/node_modules with npm when npm is there.
 
@@ -49,7 +49,7 @@ options:
   --no-prism         skip the Prism comparison
   --only S[,S]       run only these sections: throughput, startup, scale
                      (results then go to target/bench/RESULTS.partial.md unless --out)
-  --no-build         use the release binaries already built
+  --no-build         use the dist binaries already built
   --out FILE         where to write the results (default bench/RESULTS.md)
   --note TEXT        a note printed at the top of the results (e.g. \"shared machine\")";
 
@@ -212,8 +212,10 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// A binary as `build` made it: with the `dist` profile, the one `cargo xtask dist`
+    /// packages (fat LTO, one codegen unit), the mock and the floor alike.
     fn bin(&self, name: &str) -> PathBuf {
-        self.target.join("release").join(name)
+        self.target.join(PROFILE).join(name)
     }
 
     /// How a path is shown in the results: relative to the workspace or the target dir.
@@ -372,11 +374,17 @@ fn target_dir(root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| "cargo metadata has no target_directory".into())
 }
 
+/// The profile every benchmarked binary is built with: the mock as users get it (`cargo xtask
+/// dist` packages this build) and the floor built the same way, so their ratio compares
+/// request handling and nothing else.
+const PROFILE: &str = "dist";
+
 fn build(ctx: &mut Ctx) -> Result<(), String> {
-    println!("== building the mock and the bench helpers in release");
+    println!("== building the mock and the bench helpers with the {PROFILE} profile");
     let args = [
         "build",
-        "--release",
+        "--profile",
+        PROFILE,
         "--locked",
         "-p",
         "postproxy-mock",
@@ -394,7 +402,7 @@ fn build(ctx: &mut Ctx) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("cargo build --release failed ({status})"))
+        Err(format!("cargo build --profile {PROFILE} failed ({status})"))
     }
 }
 

@@ -59,8 +59,12 @@ fn list_profiles(o: &mut String, r: &Results) {
     let _ = writeln!(
             o,
             "### List profiles: mock, floor and Prism\n\n`GET /api/profiles` with the demo \
-             full-access key ({} bytes). The floor is a bare axum server (`bench/src/bin/floor.rs`, \
-             release) answering the same route with the same bytes. Prism answers from the spec's \
+             full-access key ({} bytes). The floor is a bare axum server (`bench/src/bin/floor.rs`) \
+             answering the same route with the same bytes; it and the mock are both built with \
+             the `dist` profile (`cargo build --profile dist`: fat LTO, one codegen unit, as \
+             `cargo xtask dist` packages the mock), so their ratio compares request handling \
+             alone. The mock runs at `--log-level warn`; `mock (info)` is the same mock at the \
+             default level, logging every request (to a file). Prism answers from the spec's \
              example. {}\n",
             fmt_int(r.list_bytes as f64),
             if r.rounds > 1 {
@@ -169,7 +173,7 @@ fn startup(o: &mut String, r: &Results) {
         };
         row(
             o,
-            "`postproxy-mock --port 0` (release, demo data): spawn to the first 200 of `GET /api/profiles`",
+            "`postproxy-mock --port 0` (dist profile, demo data): spawn to the first 200 of `GET /api/profiles`",
             &s.binary_ms,
             1e3,
         );

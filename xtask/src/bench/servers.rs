@@ -78,12 +78,22 @@ pub(super) fn spawn_printing_addr(
     }
 }
 
-/// The mock's command line, as run and as shown in the results.
+/// The mock's command line, as run and as shown in the results: at `--log-level warn`, which
+/// logs nothing per request.
 pub(super) fn mock_command(ctx: &Ctx, fixtures: Option<&Path>) -> (Command, String) {
+    mock_command_at(ctx, fixtures, "warn")
+}
+
+/// The mock's command line at `level`.
+pub(super) fn mock_command_at(
+    ctx: &Ctx,
+    fixtures: Option<&Path>,
+    level: &str,
+) -> (Command, String) {
     let bin = ctx.bin("postproxy-mock");
     let mut command = Command::new(&bin);
-    command.args(["--port", "0", "--log-level", "warn"]);
-    let mut shown = format!("{} --port 0 --log-level warn", ctx.show(&bin));
+    command.args(["--port", "0", "--log-level", level]);
+    let mut shown = format!("{} --port 0 --log-level {level}", ctx.show(&bin));
     if let Some(file) = fixtures {
         command.arg("--fixtures").arg(file);
         shown.push_str(&format!(" --fixtures {}", ctx.show(file)));
@@ -99,7 +109,19 @@ pub(super) fn start_mock(
     (path, key): (&str, &str),
     timeout: Duration,
 ) -> Result<Server, String> {
-    let (command, shown) = mock_command(ctx, fixtures);
+    start_mock_at(ctx, fixtures, "warn", log, (path, key), timeout)
+}
+
+/// [`start_mock`] at `--log-level level` (its log goes to `logs/{log}.stderr`).
+pub(super) fn start_mock_at(
+    ctx: &mut Ctx,
+    fixtures: Option<&Path>,
+    level: &str,
+    log: &str,
+    (path, key): (&str, &str),
+    timeout: Duration,
+) -> Result<Server, String> {
+    let (command, shown) = mock_command_at(ctx, fixtures, level);
     let server = spawn_printing_addr(
         ctx,
         command,

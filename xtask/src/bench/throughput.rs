@@ -7,7 +7,9 @@ use std::time::Duration;
 use super::fixtures::{self, SERIES_KEY, SERIES_PROFILE};
 use super::load::{run_wrk, warm_up, Load};
 use super::report::Results;
-use super::servers::{mock_command, spawn_printing_addr, start_mock, wait_ok, Server};
+use super::servers::{
+    mock_command, mock_command_at, spawn_printing_addr, start_mock, start_mock_at, wait_ok, Server,
+};
 use super::{http, Ctx, FULL_KEY, ROLLUP_PROFILE, SERIES_LEN, SERIES_WINDOW, UNKNOWN_KEY};
 
 pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), String> {
@@ -25,6 +27,16 @@ pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), Str
         ctx,
         Some(&fixture),
         "mock-throughput",
+        ("/api/profiles", FULL_KEY),
+        Duration::from_secs(30),
+    )?;
+    // The same mock at the default log level, which logs every request (to a file here).
+    ctx.record(mock_command_at(ctx, Some(&fixture), DEFAULT_LOG_LEVEL).1);
+    let logging = start_mock_at(
+        ctx,
+        Some(&fixture),
+        DEFAULT_LOG_LEVEL,
+        "mock-logging",
         ("/api/profiles", FULL_KEY),
         Duration::from_secs(30),
     )?;
@@ -73,6 +85,7 @@ pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), Str
         expect: 200,
     };
     warm_up(&mock.addr, "/api/profiles", FULL_KEY);
+    warm_up(&logging.addr, "/api/profiles", FULL_KEY);
     warm_up(&floor.addr, "/api/profiles", FULL_KEY);
     if let Some(prism) = &prism {
         warm_up(&prism.addr, "/api/profiles", FULL_KEY);
@@ -114,6 +127,7 @@ pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), Str
         }
         for &c in &levels {
             round_runs.push(run_wrk(ctx, "mock", &mock.addr, &list_load, c)?);
+            round_runs.push(run_wrk(ctx, LOGGING, &logging.addr, &list_load, c)?);
             round_runs.push(run_wrk(ctx, "floor", &floor.addr, &list_load, c)?);
             if let Some(prism) = &prism {
                 round_runs.push(run_wrk(ctx, "Prism", &prism.addr, &list_load, c)?);
@@ -130,7 +144,7 @@ pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), Str
     // only ever slows a run down.
     let scenarios = std::iter::once(&list_load).chain(&mock_reads);
     for load in scenarios {
-        for server in ["mock", "floor", "Prism"] {
+        for server in ["mock", LOGGING, "floor", "Prism"] {
             for &c in &levels {
                 let best = round_runs
                     .iter()
@@ -144,6 +158,7 @@ pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), Str
     }
     drop(prism);
     drop(floor);
+    drop(logging);
 
     // Last, once: it changes the state (and leaves at most one group per connection behind).
     let churn = Load {
@@ -159,6 +174,12 @@ pub(super) fn throughput(ctx: &mut Ctx, results: &mut Results) -> Result<(), Str
     }
     Ok(())
 }
+
+/// The program's default `--log-level`, at which it logs every request.
+const DEFAULT_LOG_LEVEL: &str = "info";
+
+/// The server name of the mock at [`DEFAULT_LOG_LEVEL`] in the results.
+pub(super) const LOGGING: &str = "mock (info)";
 
 /// How long the next run waits after a Prism run (see where it is used).
 const PRISM_SETTLE: std::time::Duration = std::time::Duration::from_secs(3);
