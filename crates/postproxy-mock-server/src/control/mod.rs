@@ -28,13 +28,13 @@ mod state;
 mod wire;
 
 pub use crate::domain::auth::key_id;
-pub use crate::harness::faults::{default_message, Fault, FaultSpec, Method};
-pub use crate::harness::journal::{JournalEntry, JournalFilter, JournalPage};
+pub use crate::harness::faults::default_message;
 pub use accounts::{AccountInfo, KeyInfo};
 pub use client::{ControlClient, ControlClientError};
 pub use clock::{ClockAdvance, ClockInfo, ClockReport, ClockUpdate};
 pub use common::{ControlError, Done};
-pub use journal::JournalSettings;
+pub use faults::{Fault, FaultSpec, Method};
+pub use journal::{JournalEntry, JournalFilter, JournalPage, JournalSettings};
 pub use state::{GroupInject, GroupPatch};
 pub use wire::{Connection, ConnectionOutcome, ProfilePatch, TickReport};
 
