@@ -10,7 +10,8 @@
 //! `connections.rs`. `common.rs` holds what they share: the `Done` and `ControlError` bodies and
 //! `on_account`, the one way a handler reaches an account (brought up to its clock first). The
 //! rules behind the handlers live below this layer, accounts and their state in `crate::domain`,
-//! faults and the journal in `crate::harness`; a handler only translates. This file merges the
+//! faults and the journal in `crate::harness` (whose plain types `faults.rs` and `journal.rs`
+//! convert to and from their wire types); a handler only translates. This file merges the
 //! tags' routes and holds the OpenAPI document, which names every handler; the public types are
 //! re-exported here, so each is `control::X` whichever file defines it. `consent.rs` is the
 //! browser's side of the connections (the page initialize_connection's URL opens), and
