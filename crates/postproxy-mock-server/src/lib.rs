@@ -50,10 +50,10 @@
 //! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | `service`, `state`, `domain`, `http` |
 //! | `service/` | the HTTP service: `front.rs`, the one service every request enters (header cap, trailing slashes, request log), and `path.rs`, a product request's whole way through the mock in one function, top to bottom: authenticate, account clock, fault, cache, `Idempotency-Key`, operation, record | everything below |
 //! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain and convert its error with `?` | `state`, `rt`, `domain` |
-//! | `control/` | the control API (a file per OpenAPI tag, with its wire types), the consent pages, the typed client | `state`, `http`, `rt`, `harness`, `domain` |
+//! | `control/` | the control API (a file per OpenAPI tag, with its wire types, converted to and from the harness's and the domain's plain types), the consent pages, the typed client | `state`, `http`, `rt`, `harness`, `domain` |
 //! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock, taken in short synchronous steps | `http`, `harness`, `domain` |
 //! | `http/` | domain errors mapped to the spec's error body (one place), the control API's JSON extractors, the GET cache, the specs, the accept loop | `rt`, `domain`, `limits` |
-//! | `harness/` | the control plane's per-account tools: faults, the request journal, `Idempotency-Key`s (every rule of them), one path-pattern dialect | `generated` (the operation table), `domain`, `limits` |
+//! | `harness/` | the control plane's per-account tools: faults, the request journal, `Idempotency-Key`s (every rule of them), one path-pattern dialect; plain types, no wire format (no serde for the control API, no `axum` or `utoipa`) | `generated` (the operation table), `domain`, `rt` (the 500's message), `limits` |
 //! | `domain/` | the simulated service: the store, accounts and every product rule, one platform table, one `DomainError`; no `axum`, `http`, `utoipa` or generated types | `limits` |
 //! | `rt/` | the runtime the generated layer names, and the only module it names: `ApiError`, extractors, `RequestContext`, response helpers | `limits` |
 //! | `limits.rs` | every cap, in one place | nothing |

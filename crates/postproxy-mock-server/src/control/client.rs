@@ -44,11 +44,10 @@ use serde::Serialize;
 
 use crate::control::{
     AccountInfo, ClockAdvance, ClockInfo, ClockReport, ClockUpdate, Connection, ConnectionOutcome,
-    GroupInject, GroupPatch, JournalSettings, ProfilePatch,
+    Fault, FaultSpec, GroupInject, GroupPatch, JournalFilter, JournalPage, JournalSettings,
+    ProfilePatch,
 };
 use crate::domain::fixtures::{AccountFixture, ProfileFixture, SnapshotFixture};
-use crate::harness::faults::{Fault, FaultSpec};
-use crate::harness::journal::{JournalFilter, JournalPage};
 
 /// Why a control call failed.
 #[derive(Debug)]

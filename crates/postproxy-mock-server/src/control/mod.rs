@@ -10,7 +10,8 @@
 //! `connections.rs`. `common.rs` holds what they share: the `Done` and `ControlError` bodies and
 //! `on_account`, the one way a handler reaches an account (brought up to its clock first). The
 //! rules behind the handlers live below this layer, accounts and their state in `crate::domain`,
-//! faults and the journal in `crate::harness`; a handler only translates. This file merges the
+//! faults and the journal in `crate::harness` (whose plain types `faults.rs` and `journal.rs`
+//! convert to and from their wire types); a handler only translates. This file merges the
 //! tags' routes and holds the OpenAPI document, which names every handler; the public types are
 //! re-exported here, so each is `control::X` whichever file defines it. `consent.rs` is the
 //! browser's side of the connections (the page initialize_connection's URL opens), and
@@ -28,13 +29,13 @@ mod state;
 mod wire;
 
 pub use crate::domain::auth::key_id;
-pub use crate::harness::faults::{default_message, Fault, FaultSpec, Method};
-pub use crate::harness::journal::{JournalEntry, JournalFilter, JournalPage};
+pub use crate::harness::faults::default_message;
 pub use accounts::{AccountInfo, KeyInfo};
 pub use client::{ControlClient, ControlClientError};
 pub use clock::{ClockAdvance, ClockInfo, ClockReport, ClockUpdate};
 pub use common::{ControlError, Done};
-pub use journal::JournalSettings;
+pub use faults::{Fault, FaultSpec, Method};
+pub use journal::{JournalEntry, JournalFilter, JournalPage, JournalSettings};
 pub use state::{GroupInject, GroupPatch};
 pub use wire::{Connection, ConnectionOutcome, ProfilePatch, TickReport};
 

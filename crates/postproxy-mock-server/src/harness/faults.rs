@@ -9,32 +9,16 @@
 //! 429 armed for one path and a catch-all `latency_ms` both apply to the same request: the wait,
 //! then the 429.
 //!
-//! ```
-//! use std::time::Duration;
-//! use postproxy_mock_server::control::{FaultSpec, Method};
-//!
-//! // The next 3 GETs of a profile: 429 with `Retry-After: 2`.
-//! let limited = FaultSpec::status(429).retry_after(2).times(3).on(Method::GET, "/api/profiles/*");
-//! // The next request of any kind: half a second late.
-//! let slow = FaultSpec::latency(Duration::from_millis(500));
-//! // The next DELETE anywhere under /api: no answer at all.
-//! let cut = FaultSpec::drop_connection().method(Method::DELETE).path("/api/**");
-//! assert_eq!(
-//!     serde_json::to_value(&limited).unwrap(),
-//!     serde_json::json!({"method": "GET", "path": "/api/profiles/*", "times": 3,
-//!                        "status": 429, "error": null, "retry_after": 2,
-//!                        "latency_ms": null, "drop_connection": false}),
-//! );
-//! # let _ = (slow, cut);
-//! ```
+//! A fault is kept here as a [`FaultRule`] (what it matches and does, as it was given) in an
+//! [`ArmedFault`] (its id and the uses left). The control API's wire types, `FaultSpec` and
+//! `Fault`, their JSON and their builders are `crate::control`'s, which converts.
 
-use std::time::Duration;
-
-pub use axum::http::{Method, StatusCode};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use utoipa::ToSchema;
+// The `http` crate (`::`), not this crate's `http` module, which the harness does not import.
+use ::http::{Method, StatusCode};
 
 use super::pattern;
+use crate::limits::{full, MAX_FAULTS};
+use crate::rt::ApiError;
 
 /// The longest latency a fault may add, and the longest a request waits for all the faults it
 /// matches together.
@@ -43,224 +27,34 @@ pub const MAX_LATENCY_MS: u64 = 60_000;
 /// The most requests one fault may match.
 pub const MAX_TIMES: u32 = 100_000;
 
-/// A fault to add. At least one of `status`, `latency_ms` and `drop_connection` is given.
-///
-/// Build one with [`FaultSpec::status`], [`FaultSpec::latency`] or
-/// [`FaultSpec::drop_connection`] and narrow it with [`on`](Self::on), [`method`](Self::method),
-/// [`path`](Self::path) and [`times`](Self::times). On the wire it is the JSON object the
-/// control API documents (`{"method": "GET", "status": 429, ...}`); the method is sent as
-/// written and matched case-insensitively.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FaultSpec {
+/// What a fault matches and does, each field as it was given (so that it reads back the same).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultRule {
     /// Only requests with this method (case-insensitive); any method when absent.
-    #[serde(default, serialize_with = "method_out", deserialize_with = "method_in")]
-    #[schema(value_type = Option<String>, example = "GET")]
     pub method: Option<Method>,
-    /// Only requests whose path matches this pattern: `*` matches within one segment, a `**`
-    /// segment any number of segments, e.g. `/api/profiles/*` or `/api/**`. Any path when
-    /// absent.
-    #[serde(default)]
+    /// Only requests whose path matches this pattern ([`super::pattern`]); any when absent.
     pub path: Option<String>,
-    /// How many matching requests the fault applies to (default 1, at most 100000).
-    #[serde(default)]
+    /// How many matching requests the fault applies to (1 when absent).
     pub times: Option<u32>,
     /// Answer with this status (400–599) and the spec's error body.
-    #[serde(default, serialize_with = "status_out", deserialize_with = "status_in")]
-    #[schema(value_type = Option<u16>, example = 429)]
     pub status: Option<StatusCode>,
-    /// The `error` message of the body; a message fitting the status when absent.
-    #[serde(default)]
+    /// The `error` message of the body; [`default_message`] when absent.
     pub error: Option<String>,
-    /// `Retry-After` seconds (for 429 and 503; 429 defaults to 1).
-    #[serde(default)]
+    /// `Retry-After` seconds (429 defaults to 1).
     pub retry_after: Option<u64>,
-    /// Delay the answer by this many milliseconds (at most 60000).
-    #[serde(default)]
+    /// Delay the answer by this many milliseconds.
     pub latency_ms: Option<u64>,
     /// Close the connection without an answer.
-    #[serde(default)]
     pub drop_connection: bool,
 }
 
-/// A fault as the control API reads it: the method as any text and the status as any number,
-/// so that a wrong one is refused with the field's message as 422 (like every other rule of a
-/// fault), not as a malformed body (400). Only a wrong JSON type is 400.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct FaultSpecWire {
-    #[serde(default)]
-    method: Option<String>,
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    times: Option<u32>,
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default)]
-    error: Option<String>,
-    #[serde(default)]
-    retry_after: Option<u64>,
-    #[serde(default)]
-    latency_ms: Option<u64>,
-    #[serde(default)]
-    drop_connection: bool,
-}
-
-impl FaultSpecWire {
-    /// The typed spec, or the message of the first field that cannot be one.
-    pub(crate) fn into_spec(self) -> Result<FaultSpec, String> {
-        let method = match self.method {
-            Some(m) if m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                return Err("method must be letters only, e.g. GET".into());
-            }
-            Some(m) => Some(
-                Method::from_bytes(m.as_bytes())
-                    .map_err(|_| "method must be letters only, e.g. GET".to_string())?,
-            ),
-            None => None,
-        };
-        let status = match self.status {
-            Some(code) if !(400..=599).contains(&code) => {
-                return Err(format!("status must be 400–599, not {code}"));
-            }
-            Some(code) => Some(
-                StatusCode::from_u16(code)
-                    .map_err(|_| format!("status must be 400–599, not {code}"))?,
-            ),
-            None => None,
-        };
-        Ok(FaultSpec {
-            method,
-            path: self.path,
-            times: self.times,
-            status,
-            error: self.error,
-            retry_after: self.retry_after,
-            latency_ms: self.latency_ms,
-            drop_connection: self.drop_connection,
-        })
-    }
-}
-
-fn method_out<S: Serializer>(method: &Option<Method>, s: S) -> Result<S::Ok, S::Error> {
-    match method {
-        Some(m) => s.serialize_str(m.as_str()),
-        None => s.serialize_none(),
-    }
-}
-
-fn method_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Method>, D::Error> {
-    let Some(text) = Option::<String>::deserialize(d)? else {
-        return Ok(None);
-    };
-    // (The control API reads `FaultSpecWire`, which refuses a bad method with 422; this is for
-    // reading a fault back, e.g. in the control client.)
-    Method::from_bytes(text.as_bytes())
-        .map(Some)
-        .map_err(|_| serde::de::Error::custom("method must be letters only, e.g. GET"))
-}
-
-fn status_out<S: Serializer>(status: &Option<StatusCode>, s: S) -> Result<S::Ok, S::Error> {
-    match status {
-        Some(code) => s.serialize_u16(code.as_u16()),
-        None => s.serialize_none(),
-    }
-}
-
-fn status_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<StatusCode>, D::Error> {
-    let Some(code) = Option::<u16>::deserialize(d)? else {
-        return Ok(None);
-    };
-    StatusCode::from_u16(code)
-        .map(Some)
-        .map_err(|_| serde::de::Error::custom(format!("status must be 400–599, not {code}")))
-}
-
-impl FaultSpec {
-    /// A fault answering with `status` (400–599) and the spec's error body, once, to any
-    /// request of the account; 429 comes with `Retry-After: 1` unless
-    /// [`retry_after`](Self::retry_after) says otherwise.
-    ///
-    /// # Panics
-    /// If `status` is not an HTTP status code at all (100–999); a code outside 400–599 is
-    /// refused by the server when the fault is added. `StatusCode` constants fit too:
-    /// `FaultSpec::status(StatusCode::SERVICE_UNAVAILABLE.as_u16())`.
-    pub fn status(status: u16) -> Self {
-        Self {
-            status: Some(StatusCode::from_u16(status).expect("an HTTP status code (100–999)")),
-            ..Self::default()
-        }
-    }
-
-    /// A fault delaying the next request by `latency` (whole milliseconds, at most 60 s), then
-    /// serving it (or letting another matching fault answer it).
-    pub fn latency(latency: Duration) -> Self {
-        Self {
-            latency_ms: Some(u64::try_from(latency.as_millis()).unwrap_or(u64::MAX)),
-            ..Self::default()
-        }
-    }
-
-    /// A fault closing the connection of the next request without an answer.
-    pub fn drop_connection() -> Self {
-        Self {
-            drop_connection: true,
-            ..Self::default()
-        }
-    }
-
-    /// Only requests with `method` to paths matching `path` (see [`path`](Self::path)).
-    pub fn on(self, method: Method, path: impl Into<String>) -> Self {
-        self.method(method).path(path)
-    }
-
-    /// Only requests with `method`.
-    pub fn method(mut self, method: Method) -> Self {
-        self.method = Some(method);
-        self
-    }
-
-    /// Only requests whose path matches `pattern`: `*` matches within one segment, a `**`
-    /// segment any number of segments (the dialect the journal filter uses too).
-    pub fn path(mut self, pattern: impl Into<String>) -> Self {
-        self.path = Some(pattern.into());
-        self
-    }
-
-    /// Applies to the next `times` matching requests instead of one.
-    pub fn times(mut self, times: u32) -> Self {
-        self.times = Some(times);
-        self
-    }
-
-    /// Sends `Retry-After: seconds` with the status.
-    pub fn retry_after(mut self, seconds: u64) -> Self {
-        self.retry_after = Some(seconds);
-        self
-    }
-
-    /// The `error` message of the answer's body.
-    pub fn error(mut self, message: impl Into<String>) -> Self {
-        self.error = Some(message.into());
-        self
-    }
-
-    /// Also waits `latency` before answering.
-    pub fn with_latency(mut self, latency: Duration) -> Self {
-        self.latency_ms = Self::latency(latency).latency_ms;
-        self
-    }
-}
-
-/// A fault as the mock keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Fault {
+/// A fault as the mock keeps it: its rule, its id and how many more requests it applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArmedFault {
     /// The fault's id within its account, e.g. `fault_1`.
     pub id: String,
     /// What it matches and does.
-    #[serde(flatten)]
-    pub spec: FaultSpec,
+    pub rule: FaultRule,
     /// How many more requests it applies to.
     pub remaining: u32,
 }
@@ -276,8 +70,8 @@ pub struct FaultAction {
     pub respond: Option<(u16, String, Option<u64>)>,
 }
 
-impl FaultSpec {
-    /// Checks the spec; the message names the field.
+impl FaultRule {
+    /// Checks the rule; the message names the field.
     pub fn validate(&self) -> Result<(), String> {
         if self.status.is_none() && self.latency_ms.is_none() && !self.drop_connection {
             return Err("a fault needs status, latency_ms or drop_connection".into());
@@ -357,9 +151,9 @@ pub fn default_message(status: u16) -> String {
         409 => "A request with this Idempotency-Key is already in progress".into(),
         422 => "Unprocessable entity".into(),
         429 => "Rate limit exceeded".into(),
-        500 => "Internal server error".into(),
+        500 => ApiError::internal().message().into(),
         503 => "Service unavailable".into(),
-        other => axum::http::StatusCode::from_u16(other)
+        other => StatusCode::from_u16(other)
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("Error")
@@ -370,33 +164,31 @@ pub fn default_message(status: u16) -> String {
 /// An account's faults, in the order they were added (the first match wins).
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
-    list: Vec<Fault>,
+    list: Vec<ArmedFault>,
     last_id: u64,
 }
 
 impl Faults {
-    /// Adds a fault, if its spec is valid and fewer than [`crate::limits::MAX_FAULTS`] are
-    /// armed; the message says what is wrong.
-    pub fn add(&mut self, spec: FaultSpec) -> Result<Fault, String> {
-        spec.validate()?;
-        if self.list.len() >= crate::limits::MAX_FAULTS {
-            return Err(crate::limits::full(
-                crate::limits::MAX_FAULTS,
-                "armed faults",
-            ));
+    /// Arms a fault, if its rule is valid and fewer than [`MAX_FAULTS`] are armed; the
+    /// message says what is wrong. Takes anything that converts to a rule, such as the control
+    /// API's `FaultSpec`.
+    pub fn add(&mut self, rule: impl Into<FaultRule>) -> Result<&ArmedFault, String> {
+        let rule = rule.into();
+        rule.validate()?;
+        if self.list.len() >= MAX_FAULTS {
+            return Err(full(MAX_FAULTS, "armed faults"));
         }
         self.last_id += 1;
-        let fault = Fault {
+        self.list.push(ArmedFault {
             id: format!("fault_{}", self.last_id),
-            remaining: spec.times.unwrap_or(1),
-            spec,
-        };
-        self.list.push(fault.clone());
-        Ok(fault)
+            remaining: rule.times.unwrap_or(1),
+            rule,
+        });
+        Ok(&self.list[self.list.len() - 1])
     }
 
     /// The faults still armed.
-    pub fn list(&self) -> &[Fault] {
+    pub fn list(&self) -> &[ArmedFault] {
         &self.list
     }
 
@@ -420,16 +212,16 @@ impl Faults {
         let mut action: Option<FaultAction> = None;
         let mut answered = false;
         self.list.retain_mut(|fault| {
-            if !fault.spec.matches(method, path) {
+            if !fault.rule.matches(method, path) {
                 return true;
             }
-            let answers = fault.spec.status.is_some() || fault.spec.drop_connection;
+            let answers = fault.rule.status.is_some() || fault.rule.drop_connection;
             if answers && answered {
                 // Only the first answering fault applies; the others wait for later requests.
                 return true;
             }
             answered |= answers;
-            let this = fault.spec.action();
+            let this = fault.rule.action();
             let total = action.get_or_insert(FaultAction {
                 latency_ms: 0,
                 drop_connection: false,
@@ -449,16 +241,37 @@ impl Faults {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+
+    /// A rule answering with `status`.
+    fn status(code: u16) -> FaultRule {
+        FaultRule {
+            status: Some(StatusCode::from_u16(code).unwrap()),
+            ..FaultRule::default()
+        }
+    }
+
+    /// A rule waiting `latency` first.
+    fn latency(latency: Duration) -> FaultRule {
+        FaultRule {
+            latency_ms: Some(latency.as_millis() as u64),
+            ..FaultRule::default()
+        }
+    }
 
     #[test]
     fn a_fault_applies_n_times_to_matching_requests_only() {
         let mut faults = Faults::default();
-        let spec = FaultSpec {
-            method: Some(Method::from_bytes(b"get").unwrap()),
-            ..FaultSpec::status(429).path("/api/profiles").times(2)
-        };
-        faults.add(spec).unwrap();
+        faults
+            .add(FaultRule {
+                method: Some(Method::from_bytes(b"get").unwrap()),
+                path: Some("/api/profiles".into()),
+                times: Some(2),
+                ..status(429)
+            })
+            .unwrap();
         assert_eq!(faults.take("POST", "/api/profiles"), None);
         let first = faults.take("GET", "/api/profiles").unwrap();
         assert_eq!(
@@ -471,69 +284,65 @@ mod tests {
     }
 
     #[test]
-    fn invalid_specs_are_refused() {
-        let with_status = |spec: FaultSpec| FaultSpec {
-            status: Some(StatusCode::INTERNAL_SERVER_ERROR),
-            ..spec
-        };
-        // Each spec is wrong in one field only; the message names it.
+    fn invalid_rules_are_refused() {
+        // Each rule is wrong in one field only; the message names it.
         let bad = [
-            (FaultSpec::default(), "a fault needs status"),
-            (FaultSpec::status(200), "status must be 400–599"),
+            (FaultRule::default(), "a fault needs status"),
+            (status(200), "status must be 400–599"),
             (
-                with_status(FaultSpec {
+                FaultRule {
                     drop_connection: true,
-                    ..Default::default()
-                }),
+                    ..status(500)
+                },
                 "exclude each other",
             ),
             (
-                FaultSpec {
+                FaultRule {
                     latency_ms: Some(MAX_LATENCY_MS + 1),
-                    ..Default::default()
+                    ..FaultRule::default()
                 },
                 "latency_ms must be at most",
             ),
             (
-                with_status(FaultSpec {
+                FaultRule {
                     times: Some(0),
-                    ..Default::default()
-                }),
+                    ..status(500)
+                },
                 "times must be",
             ),
             (
-                with_status(FaultSpec {
+                FaultRule {
                     times: Some(MAX_TIMES + 1),
-                    ..Default::default()
-                }),
+                    ..status(500)
+                },
                 "times must be",
             ),
             (
-                with_status(FaultSpec {
+                FaultRule {
                     path: Some("api".into()),
-                    ..Default::default()
-                }),
+                    ..status(500)
+                },
                 "path must start with /",
             ),
             (
-                with_status(FaultSpec {
+                FaultRule {
                     method: Some(Method::from_bytes(b"G3T").unwrap()),
-                    ..Default::default()
-                }),
+                    ..status(500)
+                },
                 "method must be letters only",
             ),
             (
-                with_status(FaultSpec {
+                FaultRule {
                     error: Some("x".repeat(1025)),
-                    ..Default::default()
-                }),
+                    ..status(500)
+                },
                 "error must be at most 1024 bytes",
             ),
         ];
         let mut faults = Faults::default();
-        for (spec, message) in bad {
-            let error = faults.add(spec.clone()).unwrap_err();
-            assert!(error.contains(message), "{spec:?}: {error}");
+        for (rule, message) in bad {
+            let error = faults.add(rule.clone()).unwrap_err();
+            assert!(error.contains(message), "{rule:?}: {error}");
         }
         assert!(faults.list().is_empty(), "nothing refused is armed");
     }
@@ -542,14 +351,19 @@ mod tests {
     fn faults_compose_latencies_with_the_first_answer() {
         let mut faults = Faults::default();
         faults
-            .add(FaultSpec::status(429).on(Method::GET, "/api/profiles/*"))
+            .add(FaultRule {
+                method: Some(Method::GET),
+                path: Some("/api/profiles/*".into()),
+                ..status(429)
+            })
             .unwrap();
-        faults.add(FaultSpec::status(503)).unwrap();
+        faults.add(status(503)).unwrap();
+        faults.add(latency(Duration::from_millis(300))).unwrap();
         faults
-            .add(FaultSpec::latency(Duration::from_millis(300)))
-            .unwrap();
-        faults
-            .add(FaultSpec::latency(Duration::from_millis(200)).path("/api/**"))
+            .add(FaultRule {
+                path: Some("/api/**".into()),
+                ..latency(Duration::from_millis(200))
+            })
             .unwrap();
 
         // Both latencies, then the first answer (the 429); the 503 waits its turn.
@@ -566,30 +380,20 @@ mod tests {
 
         // Latencies add up to at most MAX_LATENCY_MS.
         for _ in 0..3 {
-            faults
-                .add(FaultSpec::latency(Duration::from_secs(30)))
-                .unwrap();
+            faults.add(latency(Duration::from_secs(30))).unwrap();
         }
         let slow = faults.take("DELETE", "/api/profiles/p1").unwrap();
         assert_eq!((slow.latency_ms, slow.respond), (MAX_LATENCY_MS, None));
     }
 
     #[test]
-    fn the_wire_format_is_unchanged() {
-        let text = r#"{"method":"get","path":"/api/**","times":2,"status":503,"error":"Down","retry_after":4,"latency_ms":10,"drop_connection":false}"#;
-        let spec: FaultSpec = serde_json::from_str(text).unwrap();
-        assert_eq!(spec.method.as_ref().map(Method::as_str), Some("get"));
-        assert_eq!(spec.status, Some(StatusCode::SERVICE_UNAVAILABLE));
-        assert_eq!(serde_json::to_string(&spec).unwrap(), text);
-        assert_eq!(
-            serde_json::to_value(FaultSpec::drop_connection()).unwrap(),
-            serde_json::json!({"method": null, "path": null, "times": null, "status": null,
-                "error": null, "retry_after": null, "latency_ms": null, "drop_connection": true})
-        );
-        let error = serde_json::from_str::<FaultSpec>(r#"{"status": 42}"#).unwrap_err();
-        assert!(
-            error.to_string().contains("status must be 400–599"),
-            "{error}"
-        );
+    fn ids_count_up_and_the_default_message_fits_the_status() {
+        let mut faults = Faults::default();
+        assert_eq!(faults.add(status(500)).unwrap().id, "fault_1");
+        assert_eq!(faults.add(status(500)).unwrap().remaining, 1);
+        assert!(faults.remove("fault_1"));
+        assert_eq!(faults.add(status(500)).unwrap().id, "fault_3");
+        assert_eq!(default_message(500), ApiError::internal().message());
+        assert_eq!(default_message(502), "Bad Gateway");
     }
 }

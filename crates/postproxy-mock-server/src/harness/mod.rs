@@ -2,8 +2,15 @@
 //! request [`journal`] and the [`idempotency`] keys, one [`Harness`] per account, kept beside
 //! the domain's store (in `crate::state::State`), not in it, and gone with the account.
 //! `crate::service::path` consults an account's harness for each product request. Faults and
-//! the journal filter match request paths in the one dialect of [`pattern`]. Nothing here
-//! speaks HTTP: the control API's wire types are in `crate::control`.
+//! the journal filter match request paths in the one dialect of [`pattern`].
+//!
+//! Nothing here has a wire format: the types are plain (methods, statuses and URIs are the
+//! `http` crate's), with no serde, no web framework and no OpenAPI schema.
+//! The control API's wire types (`FaultSpec`, `Fault`, `JournalFilter`, `JournalPage`, ...)
+//! are `crate::control`'s, which converts them to and from these. Imports run down only:
+//! `crate::generated` (the operation table), `crate::domain`, `crate::rt` (the 500's message)
+//! and `crate::limits`; never `crate::control`, `crate::http`, `crate::service` or
+//! `crate::state`.
 
 pub mod faults;
 pub mod idempotency;
