@@ -7,8 +7,10 @@
 #
 # Writes OUT_DIR/go/postproxymock (github.com/postproxy/postproxy-rs/packages/go/postproxymock,
 # with packages/go/README.md as its README) and OUT_DIR/go/platforms/linux-amd64 (the program
-# and program_sum.go with its size and SHA-256), replacing earlier copies, and prints both
-# folders, one a line.
+# and program_sum.go with its size and SHA-256), replacing earlier copies; and each as a module
+# zip as the Go module proxy serves it (files under MODULE@vVERSION/), OUT_DIR/go-postproxymock-
+# vVERSION.zip and OUT_DIR/go-postproxymock-linux-amd64-vVERSION.zip. Prints the folders and
+# the zips, one a line.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -54,3 +56,19 @@ const (
 GO
 echo "$out/postproxymock"
 echo "$out/platforms/$platform"
+# Module zips, as `go mod download` would fetch them (python3's zipfile: deflated).
+zip_module() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import os, sys, zipfile
+folder, prefix, target = sys.argv[1:]
+with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for root, _, files in os.walk(folder):
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            z.write(path, prefix + "/" + os.path.relpath(path, folder))
+PY
+    echo "$3"
+}
+module=github.com/postproxy/postproxy-rs/packages/go
+zip_module "$out/postproxymock" "$module/postproxymock@v$version" "$(dirname "$out")/go-postproxymock-v$version.zip"
+zip_module "$out/platforms/$platform" "$module/platforms/$platform@v$version" "$(dirname "$out")/go-postproxymock-$platform-v$version.zip"

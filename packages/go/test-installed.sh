@@ -47,6 +47,4 @@ go test -race -count=1 ./...
 echo "==> figures (go test -run TestMeasure, without -race)"
 POSTPROXY_MOCK_MEASURE=1 go test -count=1 -run '^TestMeasure$' -v ./... | grep -v '^=== RUN\|^--- PASS\|^PASS\|^ok'
 echo "==> sizes"
-du -sb "$main" "$platform" | while read -r bytes dir; do
-    printf '%-70s %6.2f MB\n' "$dir" "$(echo "$bytes / 1048576" | bc -l)"
-done
+du -sb "$main" "$platform" "$dist"/../go-postproxymock-*.zip | awk '{ printf "%-90s %6.2f MB\n", $2, $1 / 1048576 }'
