@@ -14,7 +14,7 @@ import (
 )
 
 // How long, after the program exited, to wait for the rest of its stderr.
-const closeWait = 250 * time.Millisecond
+const closeWait = 2 * time.Second
 
 // How long a failed control call waits to learn whether the program has exited.
 const exitWait = time.Second

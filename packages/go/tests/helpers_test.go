@@ -122,7 +122,13 @@ func fakeProgram(t *testing.T, body string) string {
 	return writeFile(t, "postproxy-mock", "#!/bin/sh\n"+body+"\n", 0o755)
 }
 
+// alive says whether a process runs (a zombie, exited but not yet reaped, does not).
 func alive(pid int) bool {
+	if stat, err := os.ReadFile("/proc/" + itoa(pid) + "/stat"); err == nil {
+		if end := strings.LastIndexByte(string(stat), ')'); end > 0 && strings.HasPrefix(string(stat[end+1:]), " Z") {
+			return false
+		}
+	}
 	p, err := os.FindProcess(pid)
 	if err != nil {
 		return false

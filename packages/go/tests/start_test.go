@@ -3,9 +3,11 @@ package groups_test
 // Start and New: the demo data, options, and every way starting or running can go wrong.
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -371,4 +373,51 @@ func TestAProgramThatExitsOrNeverGetsReady(t *testing.T) {
 	contains(t, err.Error(), "did not say it was ready within 300ms, so it was killed")
 	pid := strings.TrimPrefix(start.Stderr[0], "pid ")
 	equal(t, alive(atoi(pid)), false)
+}
+
+// A test binary killed with SIGKILL leaves no server behind: the server's stdin closes with it.
+func TestAKilledTestProcessLeavesNoServer(t *testing.T) {
+	dir := t.TempDir()
+	ok(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(`package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/postproxy/postproxy-rs/packages/go/postproxymock"
+)
+
+func main() {
+	mock, err := postproxymock.New()
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	fmt.Println(mock.PID)
+	time.Sleep(time.Minute)
+}
+`), 0o644))
+	wd := must[string](t)(os.Getwd())
+	exe := filepath.Join(dir, "holder")
+	build := exec.Command("go", "build", "-o", exe, "./"+mustRel(t, wd, dir))
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	holder := exec.Command(exe)
+	stdout := must[io.ReadCloser](t)(holder.StdoutPipe())
+	ok(t, holder.Start())
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		holder.Process.Kill()
+		t.Fatalf("the holder said %q: %v", line, err)
+	}
+	server := atoi(strings.TrimSpace(line))
+	equal(t, alive(server), true)
+	ok(t, holder.Process.Signal(syscall.SIGKILL))
+	holder.Wait()
+	if !eventually(func() bool { return !alive(server) }) {
+		syscall.Kill(server, syscall.SIGKILL)
+		t.Fatalf("the server (pid %d) outlived the killed process", server)
+	}
 }

@@ -120,6 +120,22 @@ class ServerTest {
         }
     }
 
+    /** A JVM killed with SIGKILL leaves no server behind: the server's stdin closes with it. */
+    @Test
+    void aKilledJvmLeavesNoServer() throws Exception {
+        Process jvm = Probe.start("hold");
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream())).readLine();
+        assertTrue(line != null && line.matches("\\d+"), "the JVM said " + line);
+        long server = Long.parseLong(line);
+        assertTrue(ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false));
+        jvm.destroyForcibly().waitFor();
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) Thread.sleep(20);
+        boolean gone = !ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false);
+        if (!gone) ProcessHandle.of(server).ifPresent(ProcessHandle::destroyForcibly);
+        assertTrue(gone, "the server (pid " + server + ") outlived the killed JVM");
+    }
+
     @Test
     void closeTwiceAndACallAfterClose() {
         PostproxyMock mock = PostproxyMock.start();

@@ -146,7 +146,7 @@ final class MockProcess {
         int code;
         try {
             code = process.waitFor();
-            stderrReader.join(250);
+            stderrReader.join(2000); // the rest of its stderr: its end comes with the exit
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             code = process.isAlive() ? -1 : process.exitValue();
