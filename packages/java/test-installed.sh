@@ -104,4 +104,6 @@ export PACKAGE_README="$here/README.md" REPO_README="$here/../../README.md"
 echo "==> mvn test (JUnit 5, Surefire; the installed jar)"
 "${mvn[@]}" test
 echo "==> figures (MeasureTest alone)"
-POSTPROXY_MOCK_MEASURE=1 "${mvn[@]}" -q surefire:test -Dtest=MeasureTest -Djunit.jupiter.execution.parallel.enabled=false 2>&1 | grep -v '^\[' || true
+POSTPROXY_MOCK_MEASURE=1 "${mvn[@]}" -q surefire:test -Dtest=MeasureTest -Djunit.jupiter.execution.parallel.enabled=false 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^\[' || true
+echo "==> size: $(basename "$jar") $(awk -v b="$(stat -c %s "$jar")" 'BEGIN { printf "%.2f MB", b / 1048576 }')"

@@ -77,14 +77,18 @@ final class MockProcess {
             throw new MockStartException("cannot read postproxy-mock's ready line: " + e.getCause(), stderr(), e.getCause());
         }
         if (line == null) {
+            // Its stdout closed: it is exiting. (Not destroy(): that would also close the stderr
+            // still being read.)
+            boolean exited = false;
             try {
-                process.waitFor(5, TimeUnit.SECONDS);
+                exited = process.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            kill();
-            MockExitedException exited = exitedError("before it was ready");
-            throw new MockStartException("the server did not start: " + exited.getMessage(), exited.stderr(), exited);
+            if (!exited) kill();
+            closeStdin();
+            MockExitedException exitedError = exitedError("before it was ready");
+            throw new MockStartException("the server did not start: " + exitedError.getMessage(), exitedError.stderr(), exitedError);
         }
         Object parsed;
         try {
@@ -197,12 +201,17 @@ final class MockProcess {
         }
     }
 
-    /** Closes stdin (the program exits), SIGTERM, and SIGKILL after 5 s. */
+    /**
+     * Closes stdin (the program exits); if it is still running a second later, SIGTERM, and
+     * SIGKILL 5 s after that. (Process.destroy closes the pipes too, so it comes last: what the
+     * program writes to stderr as it stops is still read.)
+     */
     void stop() {
         if (process.isAlive()) stopped = true;
         closeStdin();
-        if (process.isAlive()) process.destroy();
         try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) return;
+            process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) kill();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
