@@ -41,7 +41,7 @@ go vet ./...
 for name in $(compgen -e | grep '^POSTPROXY_MOCK_' || true); do unset "$name"; done
 # The program is unpacked into a cache of this run's own, so the first unpacking is tested too.
 export POSTPROXY_MOCK_CACHE_DIR="$project/cache"
-export PACKAGE_README="$main/README.md" REPO_README="$here/../../README.md"
+export PACKAGE_README="$main/README.md" REPO_README="${REPO_README:-$here/../../README.md}"
 echo "==> go test -race (the built modules)"
 go test -race -count=1 ./...
 echo "==> figures (go test -run TestMeasure, without -race)"

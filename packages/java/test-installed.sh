@@ -100,7 +100,7 @@ echo "==> $(java -version 2>&1 | head -1); the jar: $jar ($(stat -c %s "$jar") b
 for name in $(compgen -e | grep '^POSTPROXY_MOCK_' || true); do unset "$name"; done
 # The program is unpacked into a folder of this run's own, so the first unpacking is tested too.
 export POSTPROXY_MOCK_CACHE_DIR="$project/cache"
-export PACKAGE_README="$here/README.md" REPO_README="$here/../../README.md"
+export PACKAGE_README="$here/README.md" REPO_README="${REPO_README:-$here/../../README.md}"
 echo "==> mvn test (JUnit 5, Surefire; the installed jar)"
 "${mvn[@]}" test
 echo "==> figures (MeasureTest alone)"
