@@ -7,6 +7,10 @@
 //!    `packages/python` with the same profile, so Cargo finds the binary fresh and reuses it.
 //! 3. The npm tarballs: `packages/npm/pack.sh` stages the main package and the platform
 //!    package (`@postproxy-mock/linux-x64`, the binary copied in) and runs `npm pack`.
+//! 4. The Go modules: `packages/go/pack.sh` writes `go/postproxymock` and
+//!    `go/platforms/linux-amd64` (the binary embedded) and their module zips.
+//! 5. The jar: `packages/java/pack.sh` runs Maven on a staged copy of `packages/java` with the
+//!    binary as a resource, and copies the jar and its pom.
 //!
 //! Everything lands in one folder (`<target>/packages` unless `--out`). The packages' versions
 //! must equal the workspace's; a mismatch stops the build before anything is compiled.
@@ -23,8 +27,12 @@ Builds what users of other languages install, for this machine's platform:
   postproxy_mock-VERSION-py3-none-PLATFORM.whl   (pip install it; maturin, bindings = \"bin\")
   postproxy-mock-VERSION.tgz                     (npm install it, with the platform package)
   postproxy-mock-linux-x64-VERSION.tgz           (@postproxy-mock/linux-x64: the binary)
+  go/postproxymock, go/platforms/linux-amd64     (the Go modules; require them with replace)
+  go-postproxymock[-linux-amd64]-vVERSION.zip    (the same as Go module zips)
+  postproxy-mock-VERSION.jar, .pom               (dev.postproxy:postproxy-mock, the binary inside)
 from one release build of the postproxy-mock program (the `dist` profile: stripped).
-Needs python3 (maturin is installed into <target>/dist-tools unless $MATURIN is set) and npm.
+Needs python3 (maturin is installed into <target>/dist-tools unless $MATURIN is set), npm and
+Maven (with Java 17).
 
 options:
   --out DIR   where the packages go (default: <target>/packages); earlier packages there
@@ -44,6 +52,27 @@ pub const NPM_VERSIONS: &[(&str, &[&str])] = &[
         "packages/npm/platforms/linux-x64/package.json",
         &["/version"],
     ),
+];
+
+/// The other places that carry the version, as text: `(file, what precedes it, what follows
+/// it)` on one line. In pom.xml, the project's own `<version>` is the one at two spaces' indent.
+pub const TEXT_VERSIONS: &[(&str, &str, &str)] = &[
+    (
+        "packages/go/postproxymock/program.go",
+        "const Version = \"",
+        "\"",
+    ),
+    (
+        "packages/go/platforms/linux-amd64/program.go",
+        "const Version = \"",
+        "\"",
+    ),
+    (
+        "packages/go/postproxymock/go.mod",
+        "require github.com/postproxy/postproxy-rs/packages/go/platforms/linux-amd64 v",
+        "",
+    ),
+    ("packages/java/pom.xml", "  <version>", "</version>"),
 ];
 
 /// Entry point of `cargo xtask dist`.
@@ -116,6 +145,24 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             .current_dir(&root),
     )?;
 
+    println!("== the Go modules (packages/go/pack.sh)");
+    run_command(
+        Command::new("bash")
+            .arg(root.join("packages/go/pack.sh"))
+            .arg(&binary)
+            .arg(&out)
+            .current_dir(&root),
+    )?;
+
+    println!("== the jar (packages/java/pack.sh: Maven)");
+    run_command(
+        Command::new("bash")
+            .arg(root.join("packages/java/pack.sh"))
+            .arg(&binary)
+            .arg(&out)
+            .current_dir(&root),
+    )?;
+
     println!("== {}", out.display());
     for (name, size) in packages(&out)? {
         let mb = size as f64 / 1_048_576.0;
@@ -129,7 +176,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// Each place in the npm packages' `package.json` whose version is not `version`.
+/// Each place in the npm packages' `package.json`, then in [`TEXT_VERSIONS`], whose version is
+/// not `version`.
 pub fn version_mismatches(root: &Path, version: &str) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
     for (file, pointers) in NPM_VERSIONS {
@@ -142,6 +190,16 @@ pub fn version_mismatches(root: &Path, version: &str) -> Result<Vec<String>, Str
             if value != Some(version) {
                 found.push(format!("{file} {pointer}: {value:?}"));
             }
+        }
+    }
+    for (file, before, after) in TEXT_VERSIONS {
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let value = text.lines().find_map(|line| {
+            line.strip_prefix(before)
+                .and_then(|rest| rest.strip_suffix(after))
+        });
+        if value != Some(version) {
+            found.push(format!("{file} `{before}…{after}`: {value:?}"));
         }
     }
     Ok(found)
@@ -168,21 +226,29 @@ fn maturin(root: &Path, target: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-/// Removes the wheels and tarballs of an earlier run, so the folder holds this build only.
+/// Removes the packages of an earlier run, so the folder holds this build only.
 fn clear_packages(out: &Path) -> Result<(), String> {
     for (name, _) in packages(out)? {
         std::fs::remove_file(out.join(&name)).map_err(|e| format!("{name}: {e}"))?;
     }
+    let go = out.join("go");
+    if go.exists() {
+        std::fs::remove_dir_all(&go).map_err(|e| format!("{}: {e}", go.display()))?;
+    }
     Ok(())
 }
 
-/// The wheels and tarballs in `dir`, with their sizes, by name.
+/// The packages in `dir` (wheels, tarballs, module zips, jars and poms), with their sizes, by
+/// name.
 fn packages(dir: &Path) -> Result<Vec<(String, u64)>, String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".whl") || name.ends_with(".tgz") {
+        if [".whl", ".tgz", ".zip", ".jar", ".pom"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
             let size = entry.metadata().map_err(|e| e.to_string())?.len();
             found.push((name, size));
         }

@@ -18,8 +18,8 @@ tasks:
   lint             only check the spec against the generator rules
   bench [options]  benchmark the mock with wrk (release build) against a bare axum floor
                    and Prism, startup and scale; writes bench/RESULTS.md
-  dist [--out DIR] build the Python wheel and the npm packages of the mock from one
-                   stripped release build
+  dist [--out DIR] build the Python wheel, the npm packages, the Go modules and the jar
+                   of the mock from one stripped release build
   help [task]      this text, or a task's own
 
 `cargo xtask <task> --help` describes one task.";

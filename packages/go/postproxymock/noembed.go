@@ -1,0 +1,5 @@
+//go:build postproxymock_noembed
+
+package postproxymock
+
+func init() { embedOff = true }

@@ -1,0 +1,5 @@
+package groups_test
+
+import "syscall"
+
+var syscallZero = syscall.Signal(0)
