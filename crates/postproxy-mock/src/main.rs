@@ -5,6 +5,7 @@
 //! one JSON line for wrappers, [`ready`]) and the ways it stops (signals, or its standard
 //! input closing).
 
+mod log_writer;
 mod proxy_cmd;
 mod ready;
 mod verify_cmd;
@@ -109,9 +110,6 @@ enum Command {
     Proxy(proxy_cmd::ProxyArgs),
 }
 
-/// How many log lines may wait for the writer thread (see `main`).
-const LOG_LINES_HELD: usize = 64 * 1024;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -137,16 +135,9 @@ fn main() -> ExitCode {
             return ready::usage(&format!("invalid --log-level {:?}: {e}", cli.log_level));
         }
     };
-    // Lines are written off the request path: a request only formats its line and hands it to
-    // a writer thread, which writes what has gathered in one go (the default level logs every
-    // request, and a write(2) per line cost a quarter of the throughput). At most
-    // `LOG_LINES_HELD` lines wait; past that, lines are dropped rather than held. Dropping
-    // `_log_writer` at the end of main writes what is left.
-    let (writer, _log_writer) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .buffered_lines_limit(LOG_LINES_HELD)
-        .lossy(true)
-        .thread_name("postproxy-mock-log")
-        .finish(std::io::BufWriter::new(std::io::stderr()));
+    // Lines are written off the request path, in batches (see `log_writer`); dropping
+    // `_flush` at the end of main writes what is left.
+    let (writer, _flush) = log_writer::start(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)

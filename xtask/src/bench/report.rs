@@ -200,17 +200,12 @@ pub fn targets(r: &Results) -> Vec<Target> {
             ) else {
                 continue;
             };
-            let ratio = mock.report.rps / floor.report.rps;
-            t.push(Target {
-                what: format!("{scenario} vs floor, {c} conn"),
-                target: format!("≥ {min} × floor req/s"),
-                figure: format!(
-                    "{ratio:.2} × ({} vs {} req/s)",
-                    fmt_int(mock.report.rps),
-                    fmt_int(floor.report.rps)
-                ),
-                met: ratio >= min,
-            });
+            t.push(ratio_target(
+                format!("{scenario} vs floor, {c} conn"),
+                format!("≥ {min} × floor req/s"),
+                (mock, floor),
+                min,
+            ));
         }
     }
     // Issue 22: the default log level (every request logged) costs at most 10 %.
@@ -221,17 +216,12 @@ pub fn targets(r: &Results) -> Vec<Target> {
         ) else {
             continue;
         };
-        let ratio = logging.report.rps / quiet.report.rps;
-        t.push(Target {
-            what: format!("list profiles at --log-level info vs warn, {c} conn"),
-            target: "≥ 0.9 × the mock at warn".into(),
-            figure: format!(
-                "{ratio:.2} × ({} vs {} req/s)",
-                fmt_int(logging.report.rps),
-                fmt_int(quiet.report.rps)
-            ),
-            met: ratio >= 0.9,
-        });
+        t.push(ratio_target(
+            format!("list profiles at --log-level info vs warn, {c} conn"),
+            "≥ 0.9 × the mock at warn".into(),
+            (logging, quiet),
+            0.9,
+        ));
     }
     for c in r.levels() {
         let (Some(mock), Some(prism)) = (
@@ -240,17 +230,12 @@ pub fn targets(r: &Results) -> Vec<Target> {
         ) else {
             continue;
         };
-        let ratio = mock.report.rps / prism.report.rps;
-        t.push(Target {
-            what: format!("list profiles vs Prism, {c} conn"),
-            target: "≥ 15 × Prism req/s".into(),
-            figure: format!(
-                "{ratio:.2} × ({} vs {} req/s)",
-                fmt_int(mock.report.rps),
-                fmt_int(prism.report.rps)
-            ),
-            met: ratio >= 15.0,
-        });
+        t.push(ratio_target(
+            format!("list profiles vs Prism, {c} conn"),
+            "≥ 15 × Prism req/s".into(),
+            (mock, prism),
+            15.0,
+        ));
     }
     t.extend(p99_targets(r));
     if let Some(s) = &r.startup {
@@ -296,6 +281,21 @@ pub fn targets(r: &Results) -> Vec<Target> {
         });
     }
     t
+}
+
+/// A target that run `a` does at least `min` times the req/s of run `b`.
+fn ratio_target(what: String, target: String, (a, b): (&Run, &Run), min: f64) -> Target {
+    let ratio = a.report.rps / b.report.rps;
+    Target {
+        what,
+        target,
+        figure: format!(
+            "{ratio:.2} × ({} vs {} req/s)",
+            fmt_int(a.report.rps),
+            fmt_int(b.report.rps)
+        ),
+        met: ratio >= min,
+    }
 }
 
 /// Issue 12's latency target: at the top concurrency level, every scenario's p99 within 1.25 ×

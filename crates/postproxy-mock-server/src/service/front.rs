@@ -20,7 +20,7 @@ use axum::routing::future::RouteFuture;
 use axum::Router;
 use tower::Service;
 
-use super::path;
+use super::path::{self, Handled};
 use crate::rt::ApiError;
 use crate::state::AppState;
 
@@ -41,10 +41,10 @@ impl Front {
         if !is_product(request.uri().path()) {
             return FrontFuture::Routed(self.router.call(request));
         }
-        let (app, router) = (self.app.clone(), self.router.clone());
-        FrontFuture::Boxed(Box::pin(async move {
-            Ok(path::handle(app, router, request).await)
-        }))
+        match path::handle(self.app.clone(), self.router.clone(), request) {
+            Handled::Now(answer) => FrontFuture::Ready(Some(answer)),
+            Handled::Later(answer) => FrontFuture::Boxed(answer),
+        }
     }
 }
 
@@ -67,19 +67,20 @@ impl Service<Request> for Front {
         if !tracing::enabled!(tracing::Level::INFO) {
             return self.route(request);
         }
-        let (method, path) = (request.method().clone(), request.uri().path().to_string());
+        // Both reference-counted: kept without copying the text.
+        let (method, uri) = (request.method().clone(), request.uri().clone());
         let started = Instant::now();
         let routed = self.route(request);
         FrontFuture::Boxed(Box::pin(async move {
             let Ok(response) = routed.await;
             tracing::info!(
                 %method,
-                %path,
+                path = %uri.path(),
                 status = response.status().as_u16(),
                 elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
                 "request"
             );
-            Ok(response)
+            response
         }))
     }
 }
@@ -91,7 +92,7 @@ pub(crate) enum FrontFuture {
     Boxed(BoxedAnswer),
 }
 
-type BoxedAnswer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+type BoxedAnswer = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 impl Future for FrontFuture {
     type Output = Result<Response, Infallible>;
@@ -103,7 +104,7 @@ impl Future for FrontFuture {
                 .take()
                 .unwrap_or_else(|| ApiError::internal().into_response()))),
             Self::Routed(routed) => Pin::new(routed).poll(cx),
-            Self::Boxed(boxed) => boxed.as_mut().poll(cx),
+            Self::Boxed(boxed) => boxed.as_mut().poll(cx).map(Ok),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! held to an `Idempotency-Key`; the operation answers them 401 after routing (an unknown path
 //! stays a 404, a malformed query a 400), and a GET's 401 is kept in the cache.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -32,16 +33,27 @@ use crate::product::Caller;
 use crate::rt::{header_param, ApiError};
 use crate::state::{AppState, State};
 
-/// Serves one product request: see the module documentation.
-pub(crate) async fn handle(app: Arc<AppState>, router: Router, mut request: Request) -> Response {
+/// How [`handle`] answers: at once, or through a future.
+pub(crate) enum Handled {
+    Now(Response),
+    Later(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+/// Serves one product request: see the module documentation. What step 1 answers (a cached
+/// GET, a key in flight) is answered at once, without a future; the rest goes on in [`serve`].
+pub(crate) fn handle(app: Arc<AppState>, router: Router, request: Request) -> Handled {
     // 1. Under one lock: the caller, their account brought up to its clock, a fault armed for
     //    this request, a cached answer, and the Idempotency-Key claimed before anything waits.
     let look = look(&mut app.store(), &request);
-    let seen = match look {
-        Look::Answered(answer) => return answer,
-        Look::NoKey => return refuse(&app, router, request).await,
-        Look::Seen(seen) => seen,
-    };
+    match look {
+        Look::Answered(answer) => Handled::Now(answer),
+        Look::NoKey => Handled::Later(Box::pin(refuse(app, router, request))),
+        Look::Seen(seen) => Handled::Later(Box::pin(serve(app, router, request, seen))),
+    }
+}
+
+/// Steps 2 to 6 of a request [`look`] saw.
+async fn serve(app: Arc<AppState>, router: Router, mut request: Request, seen: Seen) -> Response {
     let Seen {
         who,
         fault,
@@ -60,7 +72,7 @@ pub(crate) async fn handle(app: Arc<AppState>, router: Router, mut request: Requ
         match read(request).await {
             Ok(read) => read,
             Err(too_large) => {
-                let entry = recorded(&who, method, uri, too_large.status(), None, now);
+                let entry = recorded(&who, &method, &uri, too_large.status(), None, now);
                 settle(
                     &mut app.store(),
                     &who,
@@ -114,7 +126,14 @@ pub(crate) async fn handle(app: Arc<AppState>, router: Router, mut request: Requ
         .zip(bytes)
         .filter(|_| replay)
         .map(|(fingerprint, body)| (fingerprint, status, body));
-    let entry = recorded(&who, method, uri, response.status(), body_text(&body), now);
+    let entry = recorded(
+        &who,
+        &method,
+        &uri,
+        response.status(),
+        body_text(&body),
+        now,
+    );
     settle(
         &mut app.store(),
         &who,
@@ -179,15 +198,9 @@ fn look(state: &mut State, request: &Request) -> Look {
                 Ok(claim) => Some((op, slot, claim)),
                 Err(refusal) => {
                     let answer = refusal_response(refusal);
-                    let entry = recorded(
-                        &who,
-                        method.clone(),
-                        uri.clone(),
-                        answer.status(),
-                        None,
-                        now,
-                    );
-                    harness.journal.record(entry);
+                    harness
+                        .journal
+                        .record(recorded(&who, method, uri, answer.status(), None, now));
                     return Look::Answered(answer);
                 }
             }
@@ -198,15 +211,9 @@ fn look(state: &mut State, request: &Request) -> Look {
     let cache_version = (method == Method::GET && fault.is_none()).then_some(version);
     if let Some(version) = cache_version {
         if let Some(answer) = cache.get(&CacheKey::of(&who, uri), version) {
-            let entry = recorded(
-                &who,
-                method.clone(),
-                uri.clone(),
-                answer.status(),
-                None,
-                now,
-            );
-            harness.journal.record(entry);
+            harness
+                .journal
+                .record(recorded(&who, method, uri, answer.status(), None, now));
             return Look::Answered(answer);
         }
     }
@@ -295,7 +302,7 @@ fn refusal_response(refusal: Refusal) -> Response {
 
 /// Serves a request without a valid key through the router, and keeps a GET's 401: every
 /// GET of that target without a valid key gets the same (see `crate::http::cache`).
-async fn refuse(app: &AppState, router: Router, mut request: Request) -> Response {
+async fn refuse(app: Arc<AppState>, router: Router, mut request: Request) -> Response {
     request.extensions_mut().insert(Caller(None));
     let get = (request.method() == Method::GET).then(|| request.uri().clone());
     let Ok(response) = router.oneshot(request).await;
@@ -392,15 +399,16 @@ async fn apply(action: FaultAction) -> Option<Response> {
 /// A journal entry for a request of `who` that arrived `at` (by its account's clock).
 fn recorded(
     who: &Principal,
-    method: Method,
-    uri: Uri,
+    method: &Method,
+    uri: &Uri,
     status: StatusCode,
     body: Option<String>,
     at: OffsetDateTime,
 ) -> Recorded {
     Recorded {
-        method,
-        uri,
+        // Reference-counted: kept without a copy of the text.
+        method: method.clone(),
+        uri: uri.clone(),
         status: status.as_u16(),
         at,
         key_id: who.key_id.clone(),
