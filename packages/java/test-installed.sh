@@ -32,6 +32,11 @@ repo="$project/repository"
 mkdir -p "$repo/dev/postproxy/postproxy-mock/$version"
 cp "$jar" "$repo/dev/postproxy/postproxy-mock/$version/postproxy-mock-$version.jar"
 cp "$pom" "$repo/dev/postproxy/postproxy-mock/$version/postproxy-mock-$version.pom"
+# With their checksums, as a real repository serves them (Maven warns, with a stack trace,
+# about a download it cannot check).
+for file in "$repo/dev/postproxy/postproxy-mock/$version"/*; do
+    sha1sum "$file" | cut -d' ' -f1 > "$file.sha1"
+done
 repo_id="postproxy-mock-built"
 
 cd "$project"
