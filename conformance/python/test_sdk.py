@@ -2,14 +2,17 @@
 
 Run by conformance/run.sh, which starts the mock and sets POSTPROXY_BASE_URL; or by hand:
     POSTPROXY_BASE_URL=http://127.0.0.1:8080 conformance/.venv/bin/python -m pytest conformance/python
-(`python conformance/python/test_sdk.py` works too). Every one of the ten operations, their
-documented errors as the SDK's own exception classes, and both demo keys (full access and
-scoped to grp456def). The tests run in file order on freshly reset demo data.
+(`python conformance/python/test_sdk.py` works too). Every one of the ten operations of the
+reference, their documented errors as the SDK's own exception classes, and both demo keys (full
+access and scoped to grp456def); then what the SDK reads and calls beyond the reference (its
+optional fields, and the operations the spec takes from the SDKs). The tests run in file order
+on freshly reset demo data.
 """
 import asyncio
 import os
 import sys
 
+import httpx
 import pydantic
 import pytest
 
@@ -137,6 +140,52 @@ def test_unknown_profile_is_not_found_for_every_profile_operation():
 def test_profile_group_id_restricts_profile_resolution():
     fails(NotFoundError, FULL,
           lambda c: c.profiles.get("prof_li_001", profile_group_id="grp123abc"), "Not found")
+
+
+# ------------------------------------------------------------------ beyond the reference: the SDK's
+# own fields and operations (openapi/postproxy.yaml says which come from the SDKs)
+
+
+def control(method, path, body=None):
+    """A call to the mock's control API (not part of the SDK), with the SDK's own httpx."""
+    response = httpx.request(method, BASE_URL + "/__mock" + path, json=body)
+    response.raise_for_status()
+    return response
+
+
+def test_the_optional_fields_the_sdk_models_read():
+    fb = run(FULL, lambda c: c.profiles.get("prof_fb_001"))
+    assert (fb.username, fb.platform_id, fb.platform_url, fb.placements_sync_status) == (
+        "clientco", "100000000000001", "https://www.facebook.com/clientco", "synced")
+    assert fb.inactive_reason is None
+    taken = run(FULL, lambda c: c.profiles.list(profile_group_id="grp789ghi"))
+    bs = next(p for p in taken.data if p.id == "prof_bs_002")
+    assert (bs.status, bs.inactive_reason, bs.username) == (
+        "inactive", "network_taken", "jane.bsky.social")
+    # The reference's own objects carry none of them.
+    reference = run(FULL, lambda c: c.profiles.get("prof123abc"))
+    assert (reference.username, reference.platform_id, reference.platform_url) == (None,) * 3
+    placements = run(FULL, lambda c: c.profiles.placements("prof_fb_001"))
+    page, careers = placements.data
+    assert page.avatar_url.endswith("placement_200000000000001.jpg")
+    assert page.metadata == {"category": "Consulting agency", "fan_count": 3120}
+    assert (careers.avatar_url, careers.metadata) == (None, None)
+
+
+def test_raw_stats_in_stats_records():
+    control("POST", "/accounts/acct_demo/profiles/prof_yt_001/stats", {
+        "placement_id": None,
+        "stats": {"subscriberCount": 1},
+        "raw_stats": {"subscriberCount": 1, "hiddenSubscriberCount": False},
+        "recorded_at": "2031-01-01T00:00:00Z",
+    })
+    stats = run(FULL, lambda c: c.profiles.get_profile_stats(
+        "prof_yt_001", from_="2031-01-01T00:00:00Z"))
+    (record,) = stats.data.records
+    assert record.raw_stats == {"subscriberCount": 1, "hiddenSubscriberCount": False}
+    older = run(FULL, lambda c: c.profiles.get_profile_stats(
+        "prof_yt_001", to="2030-01-01T00:00:00Z"))
+    assert older.data.records and all(r.raw_stats == {} for r in older.data.records)
 
 
 def test_delete_profile_then_it_is_gone_and_the_count_drops():

@@ -65,6 +65,31 @@ impl<'a> Profiles<'a> {
 
     /// `GET /api/profiles/{id}`: a profile with its latest stats per placement and, for
     /// placement networks, their sum.
+    ///
+    /// The fields only the official SDKs document (`username`, `platform_id`, `platform_url`,
+    /// `inactive_reason`, `placements_sync_status`; a placement's `avatar_url` and `metadata`)
+    /// are `None` (or empty) when the service leaves them out, as the reference's examples do.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// use postproxy_client::models::{ProfileInactiveReason, ProfileStatus};
+    ///
+    /// let page = client.profiles().get("prof_fb_001").send().await?;
+    /// assert_eq!(page.username.as_deref(), Some("clientco"));
+    /// let taken = client.profiles().get("prof_bs_002").send().await?;
+    /// assert_eq!(taken.status, ProfileStatus::Inactive);
+    /// assert_eq!(taken.inactive_reason, Some(ProfileInactiveReason::NetworkTaken));
+    /// let placements = client.profiles().placements("prof_fb_001").send().await?;
+    /// assert_eq!(placements[0].metadata["category"], "Consulting agency");
+    /// assert!(placements[1].metadata.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl Into<String>) -> GetProfile<'a> {
         self.request(
             |g| g.get_profile().id(id.into()),

@@ -26,6 +26,7 @@ fn round_trip_as(schema: &str, value: &Value) -> Result<Value, String> {
         "Error" => round_trip::<m::Error>(value),
         "Platform" => round_trip::<m::Platform>(value),
         "ProfileStatus" => round_trip::<m::ProfileStatus>(value),
+        "ProfileInactiveReason" => round_trip::<m::ProfileInactiveReason>(value),
         "Profile" => round_trip::<m::Profile>(value),
         "ProfileList" => round_trip::<m::ProfileList>(value),
         "Stats" => round_trip::<m::Stats>(value),

@@ -17,6 +17,7 @@
 //! one is reconnected (same id, active, `expires_at` renewed) instead of adding a profile.
 
 use postproxy_models::{InitializeConnectionRequest, Placement, Platform, Profile, ProfileStatus};
+use serde_json::Map;
 use time::Duration;
 
 use super::account::Account;
@@ -269,6 +270,7 @@ impl Account {
             self.next_expiry = None;
             let row = &mut self.rows.get_mut().profiles[index];
             row.profile.status = ProfileStatus::Active;
+            row.profile.inactive_reason = None;
             row.profile.expires_at = expires_at;
             if let Some(name) = name {
                 row.profile.name = name;
@@ -296,6 +298,11 @@ impl Account {
             expires_at,
             post_count: 0,
             avatar_url: None,
+            username: None,
+            platform_id: None,
+            platform_url: None,
+            inactive_reason: None,
+            placements_sync_status: None,
         };
         self.push_profile(ProfileRow {
             profile: profile.clone(),
@@ -329,15 +336,21 @@ impl Account {
             Platform::Facebook => vec![Placement {
                 id: Some(self.ids.next_digits("", 15)),
                 name: "Mock Facebook Page".into(),
+                avatar_url: None,
+                metadata: Map::new(),
             }],
             Platform::Linkedin => vec![
                 Placement {
                     id: None,
                     name: "Personal Profile".into(),
+                    avatar_url: None,
+                    metadata: Map::new(),
                 },
                 Placement {
                     id: Some(self.ids.next_digits("", 9)),
                     name: "Mock Organization".into(),
+                    avatar_url: None,
+                    metadata: Map::new(),
                 },
             ],
             _ => Vec::new(),

@@ -182,6 +182,11 @@ impl ProfileRead<'_> {
             expires_at: p.expires_at.clone(),
             post_count: p.post_count,
             avatar_url: p.avatar_url.clone(),
+            username: p.username.clone(),
+            platform_id: p.platform_id.clone(),
+            platform_url: p.platform_url.clone(),
+            inactive_reason: p.inactive_reason,
+            placements_sync_status: p.placements_sync_status.clone(),
             latest_stats: self
                 .latest
                 .iter()

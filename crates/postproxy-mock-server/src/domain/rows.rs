@@ -23,6 +23,8 @@ pub(crate) struct Snapshot {
     pub(crate) stats: Map<String, Value>,
     pub(crate) recorded_at: String,
     pub(crate) at: OffsetDateTime,
+    /// The platform's unfiltered payload; empty unless fixtures or the control API set it.
+    pub(crate) raw_stats: Map<String, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +112,7 @@ pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
                 stats: s.stats.clone(),
                 recorded_at: s.recorded_at.clone(),
                 at: parse_timestamp(&s.recorded_at)?,
+                raw_stats: s.raw_stats.clone(),
             })
         })
         .collect();
@@ -125,6 +128,11 @@ pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
             expires_at: p.expires_at.clone(),
             post_count: p.post_count,
             avatar_url: p.avatar_url.clone(),
+            username: p.username.clone(),
+            platform_id: p.platform_id.clone(),
+            platform_url: p.platform_url.clone(),
+            inactive_reason: p.inactive_reason,
+            placements_sync_status: p.placements_sync_status.clone(),
         },
         placements: p.placements.clone(),
         snapshots,

@@ -9,6 +9,7 @@ mod idempotency;
 mod profiles;
 mod reference_examples;
 mod requests;
+mod sdk_fields;
 mod spec_choices;
 mod stats;
 

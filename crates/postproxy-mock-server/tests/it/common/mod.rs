@@ -38,6 +38,11 @@ pub fn profile(id: &str, platform: Platform) -> ProfileFixture {
         avatar_url: None,
         placements: Vec::new(),
         stats: Vec::new(),
+        username: None,
+        platform_id: None,
+        platform_url: None,
+        inactive_reason: None,
+        placements_sync_status: None,
     }
 }
 
@@ -224,6 +229,18 @@ impl Mock {
             &[],
         )
         .await
+    }
+
+    /// Adds `profile` to `group` of the demo account through the control API.
+    pub async fn add_profile(
+        &self,
+        group: &str,
+        profile: &ProfileFixture,
+    ) -> Result<postproxy_models::Profile, ControlClientError> {
+        self.server
+            .control()
+            .add_profile(DEMO, group, profile)
+            .await
     }
 
     /// The ids of the groups `key` lists.

@@ -30,6 +30,11 @@ fn expired_instagram() -> ProfileFixture {
         avatar_url: None,
         placements: Vec::new(),
         stats: Vec::new(),
+        username: None,
+        platform_id: None,
+        platform_url: None,
+        inactive_reason: None,
+        placements_sync_status: None,
     }
 }
 
@@ -38,6 +43,8 @@ fn new_channel() -> Placement {
     Placement {
         id: Some("-100555".into()),
         name: "New Channel".into(),
+        avatar_url: None,
+        metadata: Default::default(),
     }
 }
 
@@ -49,6 +56,7 @@ fn new_channel_snapshot() -> SnapshotFixture {
         placement_id: Some("-100555".into()),
         stats,
         recorded_at: "2026-05-12T08:00:00Z".into(),
+        raw_stats: Default::default(),
     }
 }
 
@@ -210,6 +218,8 @@ async fn an_injected_placement_is_listed_and_refused_where_the_network_has_none(
             &Placement {
                 id: Some("1".into()),
                 name: "x".into(),
+                avatar_url: None,
+                metadata: Default::default(),
             },
         )
         .await;
