@@ -188,6 +188,36 @@ def test_raw_stats_in_stats_records():
     assert older.data.records and all(r.raw_stats == {} for r in older.data.records)
 
 
+def test_assign_to_group_moves_the_profile_and_the_counts_follow():
+    async def go(c):
+        before = {g.id: g.profiles_count for g in (await c.profile_groups.list()).data}
+        moved = await c.profiles.assign_to_group(
+            "prof_ig_001", "grp123abc", idempotency_key="py-move-1")
+        replayed = await c.profiles.assign_to_group(
+            "prof_ig_001", "grp123abc", idempotency_key="py-move-1")
+        during = {g.id: g.profiles_count for g in (await c.profile_groups.list()).data}
+        back = await c.profiles.assign_to_group(
+            "prof_ig_001", "grp789ghi", profile_group_id="grp123abc")
+        same = await c.profiles.assign_to_group("prof_ig_001", "grp789ghi")
+        return before, moved, replayed, during, back, same
+
+    before, moved, replayed, during, back, same = run(FULL, go)
+    assert (moved.id, moved.profile_group_id, moved.username) == (
+        "prof_ig_001", "grp123abc", "jane.doe")
+    assert replayed == moved
+    assert during["grp123abc"] == before["grp123abc"] + 1
+    assert during["grp789ghi"] == before["grp789ghi"] - 1
+    assert back.profile_group_id == "grp789ghi" and same == back
+    fails(NotFoundError, FULL,
+          lambda c: c.profiles.assign_to_group("prof_ig_001", "grp_nope"),
+          "Target profile group not found")
+    fails(NotFoundError, SCOPED,
+          lambda c: c.profiles.assign_to_group("prof_fb_001", "grp123abc"),
+          "Target profile group not found")
+    fails(NotFoundError, FULL,
+          lambda c: c.profiles.assign_to_group("prof_nope", "grp123abc"), "Not found")
+
+
 def test_delete_profile_then_it_is_gone_and_the_count_drops():
     async def go(c):
         before = (await c.profile_groups.get("grp789ghi")).profiles_count

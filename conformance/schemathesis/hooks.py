@@ -24,6 +24,9 @@ DOCUMENTED_REJECTIONS = {
     "delete_profile": {
         422: [REUSED_KEY],
     },
+    "assign_to_group": {
+        422: [REUSED_KEY],
+    },
     "initialize_connection": {
         422: [
             r"Missing platform",

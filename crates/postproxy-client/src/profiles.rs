@@ -4,7 +4,9 @@
 //! the spec's, and every request takes [`timeout`](Request::timeout). The client's default
 //! `profile_group_id` is sent unless `.profile_group_id(...)` sets another.
 
-use postproxy_models::{DeleteProfileResponse, Placement, Profile, ProfileDetail, ProfileStats};
+use postproxy_models::{
+    AssignToGroupRequest, DeleteProfileResponse, Placement, Profile, ProfileDetail, ProfileStats,
+};
 
 use crate::timestamp::IntoTimestamp;
 use crate::{builder, Client, Error, GeneratedClient, Request};
@@ -143,6 +145,48 @@ impl<'a> Profiles<'a> {
             |b, group| b.profile_group_id(group),
         )
     }
+
+    /// `PATCH /api/profiles/{id}/assign_to_group`: moves a profile, with its placements and
+    /// stats, to the group `target_profile_group_id`; both groups' `profiles_count` follow.
+    /// An operation of the official SDKs, not of the reference. A target the key cannot see is
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) (`Target profile group not
+    /// found`); the group the profile is already in changes nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// let moved = client
+    ///     .profiles()
+    ///     .assign_to_group("prof_ig_001", "grp123abc")
+    ///     .idempotency_key("move-ig-1")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(moved.profile_group_id, "grp123abc");
+    /// let main_brand = client.profile_groups().get("grp123abc").send().await?;
+    /// assert_eq!(main_brand.profiles_count, 6);
+    ///
+    /// let err = client.profiles().assign_to_group("prof_ig_001", "grp_nope").send().await;
+    /// assert_eq!(err.unwrap_err().to_string(), "Target profile group not found");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn assign_to_group(
+        &self,
+        id: impl Into<String>,
+        target_profile_group_id: impl Into<String>,
+    ) -> AssignToGroup<'a> {
+        let body = AssignToGroupRequest {
+            target_profile_group_id: target_profile_group_id.into(),
+        };
+        self.request(
+            |g| g.assign_to_group().id(id.into()).body(body),
+            |b, group| b.profile_group_id(group),
+        )
+    }
 }
 
 /// A `GET /api/profiles` request, from [`Profiles::list`].
@@ -276,5 +320,27 @@ impl DeleteProfile<'_> {
     /// Sends the request.
     pub async fn send(self) -> Result<DeleteProfileResponse, Error> {
         self.send_with(builder::DeleteProfile::send).await
+    }
+}
+
+/// A `PATCH /api/profiles/{id}/assign_to_group` request, from [`Profiles::assign_to_group`].
+pub type AssignToGroup<'a> = Request<'a, builder::AssignToGroup<'a>>;
+
+impl AssignToGroup<'_> {
+    /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
+    /// successful answer to the same key for 24 hours.
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
+    }
+
+    /// Look the profile up in this group, the one it is in now (instead of the client's
+    /// default group).
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
+    }
+
+    /// Sends the request: the profile, in its new group.
+    pub async fn send(self) -> Result<Profile, Error> {
+        self.send_with(builder::AssignToGroup::send).await
     }
 }

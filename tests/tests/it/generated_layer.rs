@@ -125,6 +125,23 @@ impl PostproxyApi for Canned {
         }
         Ok(GetProfileStatsResponse::Ok(example("get_profile_stats")))
     }
+    async fn assign_to_group(
+        &self,
+        ctx: RequestContext,
+        p: AssignToGroupPath,
+        q: AssignToGroupQuery,
+        h: AssignToGroupHeaders,
+        body: m::AssignToGroupRequest,
+    ) -> Result<AssignToGroupResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "assign_to_group id={} group={:?} key={:?} target={}",
+                p.id, q.profile_group_id, h.idempotency_key, body.target_profile_group_id
+            ),
+        );
+        Ok(AssignToGroupResponse::Ok(example("assign_to_group")))
+    }
     async fn list_profile_groups(
         &self,
         ctx: RequestContext,
@@ -254,6 +271,17 @@ async fn every_operation_round_trips_through_client_and_router() {
         .await;
     assert!(ok(deleted).success);
 
+    let moved = ok(client
+        .assign_to_group()
+        .id("prof_ig_001")
+        .idempotency_key("k-2")
+        .body(m::AssignToGroupRequest {
+            target_profile_group_id: "grp123abc".into(),
+        })
+        .send()
+        .await);
+    assert_eq!(moved.profile_group_id, "grp123abc");
+
     let created = client
         .create_profile_group()
         .body(m::CreateProfileGroupRequest {
@@ -304,6 +332,7 @@ async fn every_operation_round_trips_through_client_and_router() {
         "list_profile_placements id=prof_li_001 group=None".into(),
         "get_profile_stats id=prof_li_001 group=None placement=Some(\"108520199\") from=Some(\"2026-04-01T00:00:00Z\") to=None".into(),
         "delete_profile id=prof123abc group=None key=Some(\"k-1\")".into(),
+        "assign_to_group id=prof_ig_001 group=None key=Some(\"k-2\") target=grp123abc".into(),
         "create_profile_group name=Some(\"New Client Project\") key=None".into(),
         "get_profile_group id=grp123abc".into(),
         "delete_profile_group id=grp123abc key=None".into(),
@@ -576,7 +605,7 @@ fn operation_table_matches_the_spec() {
     from_spec.sort();
     table.sort();
     assert_eq!(table, from_spec);
-    assert_eq!(table.len(), 10);
+    assert_eq!(table.len(), 11);
 }
 
 #[tokio::test]

@@ -49,6 +49,7 @@ fn round_trip_as(schema: &str, value: &Value) -> Result<Value, String> {
         "OAuthConnection" => round_trip::<m::OAuthConnection>(value),
         "CredentialConnection" => round_trip::<m::CredentialConnection>(value),
         "ConnectedProfile" => round_trip::<m::ConnectedProfile>(value),
+        "AssignToGroupRequest" => round_trip::<m::AssignToGroupRequest>(value),
         other => Err(format!(
             "no model type is mapped for schema `{other}` in this test"
         )),

@@ -8,7 +8,7 @@
 //! (`crate::harness::idempotency`).
 
 use postproxy_models::{
-    ConnectedProfile, CreateProfileGroupRequest, CredentialConnection,
+    AssignToGroupRequest, ConnectedProfile, CreateProfileGroupRequest, CredentialConnection,
     DeleteProfileGroupResponse as DeletedGroup, DeleteProfileResponse as DeletedProfile,
     InitializeConnectionRequest, OAuthConnection, ProfileGroupList,
 };
@@ -19,6 +19,7 @@ use crate::domain::connections::Connected;
 use crate::domain::error::DomainError;
 use crate::domain::stats::StatsQuery;
 use crate::generated::{
+    AssignToGroupHeaders, AssignToGroupPath, AssignToGroupQuery, AssignToGroupResponse,
     CreateProfileGroupHeaders, CreateProfileGroupQuery, CreateProfileGroupResponse,
     DeleteProfileGroupHeaders, DeleteProfileGroupPath, DeleteProfileGroupQuery,
     DeleteProfileGroupResponse, DeleteProfileHeaders, DeleteProfilePath, DeleteProfileQuery,
@@ -142,6 +143,24 @@ impl PostproxyApi for AppState {
             Prepared::of_view(&StatsView::of(&read))
         })?;
         Ok(GetProfileStatsResponse::OkPrepared(body))
+    }
+
+    async fn assign_to_group(
+        &self,
+        ctx: RequestContext,
+        path: AssignToGroupPath,
+        query: AssignToGroupQuery,
+        _headers: AssignToGroupHeaders,
+        body: AssignToGroupRequest,
+    ) -> Result<AssignToGroupResponse, ApiError> {
+        let profile = self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            let target = &body.target_profile_group_id;
+            Ok(account
+                .assign_to_group(who, &path.id, group, target)?
+                .clone())
+        })?;
+        Ok(AssignToGroupResponse::Ok(profile))
     }
 
     async fn list_profile_groups(

@@ -45,7 +45,7 @@ struct Op {
 const CONNECT: &str = r#"{"platform": "instagram", "redirect_url": "https://example.com/cb"}"#;
 
 #[rustfmt::skip]
-const MATRIX: [Op; 10] = [
+const MATRIX: [Op; 11] = [
     Op { name: "list_profiles", method: "GET",
          own: "/api/profiles?profile_group_id=grp456def",
          other: "/api/profiles?profile_group_id=grp123abc", body: None,
@@ -92,6 +92,12 @@ const MATRIX: [Op; 10] = [
          other: "/api/profile_groups/grp123abc/initialize_connection", body: Some(CONNECT),
          expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "url"),
                   (ScopedOwn, 200, "url"), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "assign_to_group", method: "PATCH",
+         own: "/api/profiles/prof_fb_001/assign_to_group",
+         other: "/api/profiles/prof_yt_001/assign_to_group",
+         body: Some(r#"{"target_profile_group_id": "grp456def"}"#),
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "profile_group_id"),
+                  (ScopedOwn, 200, "profile_group_id"), (ScopedOther, 404, NOT_FOUND)] },
 ];
 
 #[tokio::test]
@@ -156,7 +162,7 @@ async fn every_operation_with_every_credential() {
             control.delete_account(&account.id).await.unwrap();
         }
     }
-    assert_eq!(cases, 50);
+    assert_eq!(cases, 55);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The demo account itself was never touched.
     assert_eq!(control.account("acct_demo").await.unwrap().profiles, 15);
@@ -177,7 +183,7 @@ struct Replay {
 }
 
 #[rustfmt::skip]
-const REPLAYS: [Replay; 5] = [
+const REPLAYS: [Replay; 6] = [
     Replay { name: "create_profile_group", method: "POST", path: "/api/profile_groups",
              body: Some(r#"{"profile_group": {"name": "Secret client"}}"#),
              first: (201, "profiles_count"), refused: (422, NO_PERMISSION) },
@@ -191,6 +197,10 @@ const REPLAYS: [Replay; 5] = [
     // Even its own group: a scoped key may not delete groups.
     Replay { name: "delete_profile_group", method: "DELETE", path: "/api/profile_groups/grp456def",
              body: None, first: (200, r#"{"deleted": true}"#), refused: (422, NO_PERMISSION) },
+    // Moved out of the scoped key's sight: its replay must not show the profile.
+    Replay { name: "assign_to_group", method: "PATCH", path: "/api/profiles/prof_li_001/assign_to_group",
+             body: Some(r#"{"target_profile_group_id": "grp123abc"}"#),
+             first: (200, "profile_group_id"), refused: (404, NOT_FOUND) },
 ];
 
 fn matches(body: &Value, expected: &str) -> bool {

@@ -2,6 +2,7 @@
 //! stats, groups, connections, idempotency, how requests are read, the reference's examples and
 //! the spec's own choices.
 
+mod assign;
 mod auth;
 mod connections;
 mod groups;

@@ -221,14 +221,16 @@ impl Mock {
     }
 
     pub async fn post(&self, path: &str, key: Option<&str>, body: Value) -> Reply {
-        self.raw(
-            Method::POST,
-            path,
-            key,
-            Some(serde_json::to_vec(&body).expect("json")),
-            &[],
-        )
-        .await
+        self.send_json(Method::POST, path, key, body).await
+    }
+
+    pub async fn patch(&self, path: &str, key: Option<&str>, body: Value) -> Reply {
+        self.send_json(Method::PATCH, path, key, body).await
+    }
+
+    async fn send_json(&self, method: Method, path: &str, key: Option<&str>, body: Value) -> Reply {
+        let body = serde_json::to_vec(&body).expect("json");
+        self.raw(method, path, key, Some(body), &[]).await
     }
 
     /// Adds `profile` to `group` of the demo account through the control API.
