@@ -218,6 +218,41 @@ def test_assign_to_group_moves_the_profile_and_the_counts_follow():
           lambda c: c.profiles.assign_to_group("prof_nope", "grp123abc"), "Not found")
 
 
+def test_assign_placement_to_group_moves_it_to_the_profiles_counterpart():
+    async def go(c):
+        moved = await c.profiles.assign_placement_to_group(
+            "prof_fb_001", placement_id="200000000000002",
+            target_profile_group_id="grp789ghi", idempotency_key="py-page-1")
+        raw = await c._request(
+            "PATCH", "/profiles/prof_fb_001/assign_placement_to_group",
+            json={"placement_id": "200000000000002", "target_profile_group_id": "grp789ghi"},
+            idempotency_key="py-page-1")
+        there = await c.profiles.placements(raw["profile_id"])
+        left = await c.profiles.placements("prof_fb_001")
+        back = await c.profiles.assign_placement_to_group(
+            raw["profile_id"], placement_id="200000000000002",
+            target_profile_group_id="grp456def")
+        # The counterpart made for the move stays, without placements: remove it again so
+        # the later tests see the demo's counts.
+        await c.profiles.delete(raw["profile_id"])
+        return moved, raw, there, left, back
+
+    moved, raw, there, left, back = run(FULL, go)
+    assert (moved.id, moved.name, moved.profile_group_id) == (
+        "200000000000002", "Client Co Careers", "grp789ghi")
+    assert raw["profile_group_id"] == "grp789ghi"  # the same answer, replayed by the key
+    assert [p.id for p in there.data] == ["200000000000002"]
+    assert [p.id for p in left.data] == ["200000000000001"]
+    assert back.profile_group_id == "grp456def"
+    fails(NotFoundError, FULL, lambda c: c.profiles.assign_placement_to_group(
+        "prof_fb_001", placement_id="999", target_profile_group_id="grp789ghi"),
+        "Placement not found")
+    fails(ValidationError, FULL, lambda c: c.profiles.assign_placement_to_group(
+        "prof654jkl", placement_id="1", target_profile_group_id="grp789ghi"),
+        "Placements are not available for twitter profiles; they are available for "
+        "facebook, linkedin, pinterest, telegram and google_business profiles")
+
+
 def test_delete_profile_then_it_is_gone_and_the_count_drops():
     async def go(c):
         before = (await c.profile_groups.get("grp789ghi")).profiles_count

@@ -13,6 +13,10 @@ import schemathesis
 from schemathesis.generation.meta import TestPhase
 
 REUSED_KEY = r"Idempotency-Key has already been used with a different request"
+NO_PLACEMENTS = (
+    r"Placements are not available for \w+ profiles; they are available for facebook, "
+    r"linkedin, pinterest, telegram and google_business profiles"
+)
 
 DOCUMENTED_REJECTIONS = {
     "create_profile_group": {
@@ -26,6 +30,13 @@ DOCUMENTED_REJECTIONS = {
     },
     "assign_to_group": {
         422: [REUSED_KEY],
+    },
+    "assign_placement_to_group": {
+        422: [
+            NO_PLACEMENTS,
+            r"The target group's \w+ profile already has placement .*",
+            REUSED_KEY,
+        ],
     },
     "initialize_connection": {
         422: [
@@ -41,10 +52,7 @@ DOCUMENTED_REJECTIONS = {
         ],
     },
     "list_profile_placements": {
-        422: [
-            r"Placements are not available for \w+ profiles; they are available for facebook, "
-            r"linkedin, pinterest, telegram and google_business profiles",
-        ],
+        422: [NO_PLACEMENTS],
     },
     "get_profile_stats": {
         400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],

@@ -5,7 +5,8 @@
 //! `profile_group_id` is sent unless `.profile_group_id(...)` sets another.
 
 use postproxy_models::{
-    AssignToGroupRequest, DeleteProfileResponse, Placement, Profile, ProfileDetail, ProfileStats,
+    AssignPlacementToGroupRequest, AssignToGroupRequest, AssignedPlacement, DeleteProfileResponse,
+    Placement, Profile, ProfileDetail, ProfileStats,
 };
 
 use crate::timestamp::IntoTimestamp;
@@ -187,6 +188,49 @@ impl<'a> Profiles<'a> {
             |b, group| b.profile_group_id(group),
         )
     }
+
+    /// `PATCH /api/profiles/{id}/assign_placement_to_group`: moves one placement (a Facebook
+    /// Page, a Telegram channel, a Google Business location, ...) to the group
+    /// `target_profile_group_id`. An operation of the official SDKs, not of the reference. The
+    /// placement then belongs to the profile's counterpart in that group (the same platform
+    /// and account; made when there is none), whose id the answer's `profile_id` gives; the
+    /// placement's stats series moves with it where stats are per placement.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// let moved = client
+    ///     .profiles()
+    ///     .assign_placement_to_group("prof_fb_001", "200000000000002", "grp789ghi")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(moved.profile_group_id, "grp789ghi");
+    /// let there = client.profiles().placements(&moved.profile_id).send().await?;
+    /// assert_eq!(there[0].name, "Client Co Careers");
+    /// let left = client.profiles().placements("prof_fb_001").send().await?;
+    /// assert_eq!(left.len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn assign_placement_to_group(
+        &self,
+        id: impl Into<String>,
+        placement_id: impl Into<String>,
+        target_profile_group_id: impl Into<String>,
+    ) -> AssignPlacementToGroup<'a> {
+        let body = AssignPlacementToGroupRequest {
+            placement_id: placement_id.into(),
+            target_profile_group_id: target_profile_group_id.into(),
+        };
+        self.request(
+            |g| g.assign_placement_to_group().id(id.into()).body(body),
+            |b, group| b.profile_group_id(group),
+        )
+    }
 }
 
 /// A `GET /api/profiles` request, from [`Profiles::list`].
@@ -342,5 +386,27 @@ impl AssignToGroup<'_> {
     /// Sends the request: the profile, in its new group.
     pub async fn send(self) -> Result<Profile, Error> {
         self.send_with(builder::AssignToGroup::send).await
+    }
+}
+
+/// A `PATCH /api/profiles/{id}/assign_placement_to_group` request, from
+/// [`Profiles::assign_placement_to_group`].
+pub type AssignPlacementToGroup<'a> = Request<'a, builder::AssignPlacementToGroup<'a>>;
+
+impl AssignPlacementToGroup<'_> {
+    /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
+    /// successful answer to the same key for 24 hours.
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
+    }
+
+    /// Look the profile up in this group (instead of the client's default group).
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
+    }
+
+    /// Sends the request: the placement, with the group and profile it now belongs to.
+    pub async fn send(self) -> Result<AssignedPlacement, Error> {
+        self.send_with(builder::AssignPlacementToGroup::send).await
     }
 }

@@ -142,6 +142,29 @@ impl PostproxyApi for Canned {
         );
         Ok(AssignToGroupResponse::Ok(example("assign_to_group")))
     }
+    async fn assign_placement_to_group(
+        &self,
+        ctx: RequestContext,
+        p: AssignPlacementToGroupPath,
+        q: AssignPlacementToGroupQuery,
+        h: AssignPlacementToGroupHeaders,
+        body: m::AssignPlacementToGroupRequest,
+    ) -> Result<AssignPlacementToGroupResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "assign_placement_to_group id={} group={:?} key={:?} placement={} target={}",
+                p.id,
+                q.profile_group_id,
+                h.idempotency_key,
+                body.placement_id,
+                body.target_profile_group_id
+            ),
+        );
+        Ok(AssignPlacementToGroupResponse::Ok(example(
+            "assign_placement_to_group",
+        )))
+    }
     async fn list_profile_groups(
         &self,
         ctx: RequestContext,
@@ -282,6 +305,17 @@ async fn every_operation_round_trips_through_client_and_router() {
         .await);
     assert_eq!(moved.profile_group_id, "grp123abc");
 
+    let placement = ok(client
+        .assign_placement_to_group()
+        .id("prof_fb_001")
+        .body(m::AssignPlacementToGroupRequest {
+            placement_id: "200000000000002".into(),
+            target_profile_group_id: "grp789ghi".into(),
+        })
+        .send()
+        .await);
+    assert_eq!(placement.profile_group_id, "grp789ghi");
+
     let created = client
         .create_profile_group()
         .body(m::CreateProfileGroupRequest {
@@ -333,6 +367,7 @@ async fn every_operation_round_trips_through_client_and_router() {
         "get_profile_stats id=prof_li_001 group=None placement=Some(\"108520199\") from=Some(\"2026-04-01T00:00:00Z\") to=None".into(),
         "delete_profile id=prof123abc group=None key=Some(\"k-1\")".into(),
         "assign_to_group id=prof_ig_001 group=None key=Some(\"k-2\") target=grp123abc".into(),
+        "assign_placement_to_group id=prof_fb_001 group=None key=None placement=200000000000002 target=grp789ghi".into(),
         "create_profile_group name=Some(\"New Client Project\") key=None".into(),
         "get_profile_group id=grp123abc".into(),
         "delete_profile_group id=grp123abc key=None".into(),
@@ -605,7 +640,7 @@ fn operation_table_matches_the_spec() {
     from_spec.sort();
     table.sort();
     assert_eq!(table, from_spec);
-    assert_eq!(table.len(), 11);
+    assert_eq!(table.len(), 12);
 }
 
 #[tokio::test]

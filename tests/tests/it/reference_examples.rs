@@ -50,6 +50,8 @@ fn round_trip_as(schema: &str, value: &Value) -> Result<Value, String> {
         "CredentialConnection" => round_trip::<m::CredentialConnection>(value),
         "ConnectedProfile" => round_trip::<m::ConnectedProfile>(value),
         "AssignToGroupRequest" => round_trip::<m::AssignToGroupRequest>(value),
+        "AssignPlacementToGroupRequest" => round_trip::<m::AssignPlacementToGroupRequest>(value),
+        "AssignedPlacement" => round_trip::<m::AssignedPlacement>(value),
         other => Err(format!(
             "no model type is mapped for schema `{other}` in this test"
         )),

@@ -281,12 +281,7 @@ impl Account {
         if self.rows.get().profiles.len() >= MAX_PROFILES {
             return Err(DomainError::Full(limits::full(MAX_PROFILES, "profiles")));
         }
-        let id = loop {
-            let id = self.ids.next_id("prof_", 10);
-            if !self.rows.get().index.by_id.contains_key(&id) {
-                break id;
-            }
-        };
+        let id = self.new_profile_id();
         let placements = self.new_placements(platform);
         let profile = Profile {
             id,

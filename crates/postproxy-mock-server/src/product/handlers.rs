@@ -8,9 +8,10 @@
 //! (`crate::harness::idempotency`).
 
 use postproxy_models::{
-    AssignToGroupRequest, ConnectedProfile, CreateProfileGroupRequest, CredentialConnection,
-    DeleteProfileGroupResponse as DeletedGroup, DeleteProfileResponse as DeletedProfile,
-    InitializeConnectionRequest, OAuthConnection, ProfileGroupList,
+    AssignPlacementToGroupRequest, AssignToGroupRequest, ConnectedProfile,
+    CreateProfileGroupRequest, CredentialConnection, DeleteProfileGroupResponse as DeletedGroup,
+    DeleteProfileResponse as DeletedProfile, InitializeConnectionRequest, OAuthConnection,
+    ProfileGroupList,
 };
 
 use crate::domain::account::Account;
@@ -19,16 +20,17 @@ use crate::domain::connections::Connected;
 use crate::domain::error::DomainError;
 use crate::domain::stats::StatsQuery;
 use crate::generated::{
-    AssignToGroupHeaders, AssignToGroupPath, AssignToGroupQuery, AssignToGroupResponse,
-    CreateProfileGroupHeaders, CreateProfileGroupQuery, CreateProfileGroupResponse,
-    DeleteProfileGroupHeaders, DeleteProfileGroupPath, DeleteProfileGroupQuery,
-    DeleteProfileGroupResponse, DeleteProfileHeaders, DeleteProfilePath, DeleteProfileQuery,
-    DeleteProfileResponse, GetProfileGroupPath, GetProfileGroupQuery, GetProfileGroupResponse,
-    GetProfilePath, GetProfileQuery, GetProfileResponse, GetProfileStatsPath, GetProfileStatsQuery,
-    GetProfileStatsResponse, InitializeConnectionPath, InitializeConnectionQuery,
-    InitializeConnectionResponse, ListProfileGroupsQuery, ListProfileGroupsResponse,
-    ListProfilePlacementsPath, ListProfilePlacementsQuery, ListProfilePlacementsResponse,
-    ListProfilesQuery, ListProfilesResponse, PostproxyApi,
+    AssignPlacementToGroupHeaders, AssignPlacementToGroupPath, AssignPlacementToGroupQuery,
+    AssignPlacementToGroupResponse, AssignToGroupHeaders, AssignToGroupPath, AssignToGroupQuery,
+    AssignToGroupResponse, CreateProfileGroupHeaders, CreateProfileGroupQuery,
+    CreateProfileGroupResponse, DeleteProfileGroupHeaders, DeleteProfileGroupPath,
+    DeleteProfileGroupQuery, DeleteProfileGroupResponse, DeleteProfileHeaders, DeleteProfilePath,
+    DeleteProfileQuery, DeleteProfileResponse, GetProfileGroupPath, GetProfileGroupQuery,
+    GetProfileGroupResponse, GetProfilePath, GetProfileQuery, GetProfileResponse,
+    GetProfileStatsPath, GetProfileStatsQuery, GetProfileStatsResponse, InitializeConnectionPath,
+    InitializeConnectionQuery, InitializeConnectionResponse, ListProfileGroupsQuery,
+    ListProfileGroupsResponse, ListProfilePlacementsPath, ListProfilePlacementsQuery,
+    ListProfilePlacementsResponse, ListProfilesQuery, ListProfilesResponse, PostproxyApi,
 };
 use crate::rt::{ApiError, Prepared, RequestContext};
 use crate::state::{AppState, State};
@@ -161,6 +163,26 @@ impl PostproxyApi for AppState {
                 .clone())
         })?;
         Ok(AssignToGroupResponse::Ok(profile))
+    }
+
+    async fn assign_placement_to_group(
+        &self,
+        ctx: RequestContext,
+        path: AssignPlacementToGroupPath,
+        query: AssignPlacementToGroupQuery,
+        _headers: AssignPlacementToGroupHeaders,
+        body: AssignPlacementToGroupRequest,
+    ) -> Result<AssignPlacementToGroupResponse, ApiError> {
+        let assigned = self.with_account(&ctx, |account, who| {
+            Ok(account.assign_placement_to_group(
+                who,
+                &path.id,
+                query.profile_group_id.as_deref(),
+                &body.placement_id,
+                &body.target_profile_group_id,
+            )?)
+        })?;
+        Ok(AssignPlacementToGroupResponse::Ok(assigned))
     }
 
     async fn list_profile_groups(

@@ -45,7 +45,7 @@ struct Op {
 const CONNECT: &str = r#"{"platform": "instagram", "redirect_url": "https://example.com/cb"}"#;
 
 #[rustfmt::skip]
-const MATRIX: [Op; 11] = [
+const MATRIX: [Op; 12] = [
     Op { name: "list_profiles", method: "GET",
          own: "/api/profiles?profile_group_id=grp456def",
          other: "/api/profiles?profile_group_id=grp123abc", body: None,
@@ -98,6 +98,12 @@ const MATRIX: [Op; 11] = [
          body: Some(r#"{"target_profile_group_id": "grp456def"}"#),
          expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "profile_group_id"),
                   (ScopedOwn, 200, "profile_group_id"), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "assign_placement_to_group", method: "PATCH",
+         own: "/api/profiles/prof_fb_001/assign_placement_to_group",
+         other: "/api/profiles/prof_pi_001/assign_placement_to_group",
+         body: Some(r#"{"placement_id": "200000000000002", "target_profile_group_id": "grp456def"}"#),
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "profile_id"),
+                  (ScopedOwn, 200, "profile_id"), (ScopedOther, 404, NOT_FOUND)] },
 ];
 
 #[tokio::test]
@@ -162,7 +168,7 @@ async fn every_operation_with_every_credential() {
             control.delete_account(&account.id).await.unwrap();
         }
     }
-    assert_eq!(cases, 55);
+    assert_eq!(cases, 60);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The demo account itself was never touched.
     assert_eq!(control.account("acct_demo").await.unwrap().profiles, 15);
@@ -183,7 +189,7 @@ struct Replay {
 }
 
 #[rustfmt::skip]
-const REPLAYS: [Replay; 6] = [
+const REPLAYS: [Replay; 7] = [
     Replay { name: "create_profile_group", method: "POST", path: "/api/profile_groups",
              body: Some(r#"{"profile_group": {"name": "Secret client"}}"#),
              first: (201, "profiles_count"), refused: (422, NO_PERMISSION) },
@@ -201,6 +207,10 @@ const REPLAYS: [Replay; 6] = [
     Replay { name: "assign_to_group", method: "PATCH", path: "/api/profiles/prof_li_001/assign_to_group",
              body: Some(r#"{"target_profile_group_id": "grp123abc"}"#),
              first: (200, "profile_group_id"), refused: (404, NOT_FOUND) },
+    Replay { name: "assign_placement_to_group", method: "PATCH",
+             path: "/api/profiles/prof_li_001/assign_placement_to_group",
+             body: Some(r#"{"placement_id": "108520199", "target_profile_group_id": "grp123abc"}"#),
+             first: (200, "profile_id"), refused: (404, NOT_FOUND) },
 ];
 
 fn matches(body: &Value, expected: &str) -> bool {

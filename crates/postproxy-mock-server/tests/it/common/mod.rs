@@ -233,6 +233,17 @@ impl Mock {
         self.raw(method, path, key, Some(body), &[]).await
     }
 
+    /// Sends each `(body, names)` of `cases` as the raw body of `method path` with the full
+    /// key: each must be a 400 whose message contains `names` (the field it names).
+    pub async fn assert_400_naming(&self, method: Method, path: &str, cases: &[(&str, &str)]) {
+        for (body, names) in cases {
+            let body = Some(body.as_bytes().to_vec());
+            let reply = self.raw(method.clone(), path, FULL, body, &[]).await;
+            assert_eq!(reply.status, 400, "{path}: {:?}", reply.body);
+            assert!(reply.error().contains(names), "{path}: {}", reply.error());
+        }
+    }
+
     /// Adds `profile` to `group` of the demo account through the control API.
     pub async fn add_profile(
         &self,
