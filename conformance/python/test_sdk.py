@@ -253,6 +253,37 @@ def test_assign_placement_to_group_moves_it_to_the_profiles_counterpart():
         "facebook, linkedin, pinterest, telegram and google_business profiles")
 
 
+def test_ice_breakers_of_an_instagram_profile():
+    from postproxy import IceBreaker
+
+    async def go(c):
+        demo = await c.profiles.ice_breakers("prof_ig_001")
+        set_ = await c.profiles.set_ice_breakers("prof_ig_001", [
+            IceBreaker(question="What services do you offer?", payload="services"),
+            {"question": "What are your hours?", "payload": "hours"},
+        ], idempotency_key="py-ib-1")
+        after_set = await c.profiles.ice_breakers("prof_ig_001")
+        deleted = await c.profiles.delete_ice_breakers("prof_ig_001")
+        after_delete = await c.profiles.ice_breakers("prof_ig_001")
+        return demo, set_, after_set, deleted, after_delete
+
+    demo, set_, after_set, deleted, after_delete = run(FULL, go)
+    assert [ib.payload for ib in demo.ice_breakers] == ["commissions", "prints"]
+    assert set_.success is True and deleted.success is True
+    assert [(ib.question, ib.payload) for ib in after_set.ice_breakers] == [
+        ("What services do you offer?", "services"), ("What are your hours?", "hours")]
+    assert after_delete.ice_breakers == []
+    fails(ValidationError, FULL, lambda c: c.profiles.ice_breakers("prof654jkl"),
+          "Ice breakers are available for instagram profiles only, not twitter profiles")
+    fails(ValidationError, FULL, lambda c: c.profiles.set_ice_breakers("prof_ig_001", []),
+          "ice_breakers: 1 to 4 items, not 0")
+    fails(ValidationError, FULL, lambda c: c.profiles.set_ice_breakers(
+        "prof_ig_001", [{"question": "Q?", "payload": "p"}] * 5),
+        "ice_breakers: 1 to 4 items, not 5")
+    fails(NotFoundError, SCOPED, lambda c: c.profiles.delete_ice_breakers("prof_ig_001"),
+          "Not found")
+
+
 def test_delete_profile_then_it_is_gone_and_the_count_drops():
     async def go(c):
         before = (await c.profile_groups.get("grp789ghi")).profiles_count

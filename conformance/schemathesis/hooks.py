@@ -13,6 +13,7 @@ import schemathesis
 from schemathesis.generation.meta import TestPhase
 
 REUSED_KEY = r"Idempotency-Key has already been used with a different request"
+NOT_INSTAGRAM = r"Ice breakers are available for instagram profiles only, not \w+ profiles"
 NO_PLACEMENTS = (
     r"Placements are not available for \w+ profiles; they are available for facebook, "
     r"linkedin, pinterest, telegram and google_business profiles"
@@ -50,6 +51,21 @@ DOCUMENTED_REJECTIONS = {
             r"Unsupported platform: .*\. Supported platforms: facebook, instagram, tiktok, "
             r"linkedin, youtube, twitter, threads, bluesky, telegram",
         ],
+    },
+    "get_ice_breakers": {
+        422: [NOT_INSTAGRAM],
+    },
+    "set_ice_breakers": {
+        422: [
+            NOT_INSTAGRAM,
+            r"ice_breakers: 1 to 4 items, not \d+",
+            r"ice_breakers\[\d\]\.(question|payload): must not be blank",
+            r"ice_breakers\[\d\]\.(question: at most 80|payload: at most 1000) characters",
+            REUSED_KEY,
+        ],
+    },
+    "delete_ice_breakers": {
+        422: [NOT_INSTAGRAM, REUSED_KEY],
     },
     "list_profile_placements": {
         422: [NO_PLACEMENTS],

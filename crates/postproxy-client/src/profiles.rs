@@ -6,7 +6,8 @@
 
 use postproxy_models::{
     AssignPlacementToGroupRequest, AssignToGroupRequest, AssignedPlacement, DeleteProfileResponse,
-    Placement, Profile, ProfileDetail, ProfileStats,
+    IceBreaker, Placement, Profile, ProfileDetail, ProfileStats, SetIceBreakersRequest,
+    SuccessResponse,
 };
 
 use crate::timestamp::IntoTimestamp;
@@ -231,6 +232,66 @@ impl<'a> Profiles<'a> {
             |b, group| b.profile_group_id(group),
         )
     }
+
+    /// `GET /api/profiles/{id}/ice_breakers`: an Instagram profile's ice breakers, the prompts
+    /// Instagram shows when a user opens a chat (an operation of the official SDKs, not of the
+    /// reference). Another network is [`ErrorKind::Validation`](crate::ErrorKind::Validation).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// use postproxy_client::models::IceBreaker;
+    /// use postproxy_client::ErrorKind;
+    ///
+    /// let hours = IceBreaker { question: "What are your hours?".into(), payload: "hours".into() };
+    /// client.profiles().set_ice_breakers("prof_ig_001", [hours.clone()]).send().await?;
+    /// assert_eq!(client.profiles().ice_breakers("prof_ig_001").send().await?, [hours]);
+    ///
+    /// client.profiles().delete_ice_breakers("prof_ig_001").send().await?;
+    /// assert!(client.profiles().ice_breakers("prof_ig_001").send().await?.is_empty());
+    ///
+    /// let err = client.profiles().ice_breakers("prof654jkl").send().await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Validation);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn ice_breakers(&self, id: impl Into<String>) -> GetIceBreakers<'a> {
+        self.request(
+            |g| g.get_ice_breakers().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
+    }
+
+    /// `POST /api/profiles/{id}/ice_breakers`: replaces an Instagram profile's ice breakers
+    /// with `ice_breakers`, 1 to 4 of them (each question and payload not blank; a question
+    /// at most 80 characters, a payload at most 1000); otherwise
+    /// [`ErrorKind::Validation`](crate::ErrorKind::Validation) naming the field.
+    pub fn set_ice_breakers(
+        &self,
+        id: impl Into<String>,
+        ice_breakers: impl IntoIterator<Item = IceBreaker>,
+    ) -> SetIceBreakers<'a> {
+        let body = SetIceBreakersRequest {
+            ice_breakers: ice_breakers.into_iter().collect(),
+        };
+        self.request(
+            |g| g.set_ice_breakers().id(id.into()).body(body),
+            |b, group| b.profile_group_id(group),
+        )
+    }
+
+    /// `DELETE /api/profiles/{id}/ice_breakers`: removes every ice breaker of an Instagram
+    /// profile.
+    pub fn delete_ice_breakers(&self, id: impl Into<String>) -> DeleteIceBreakers<'a> {
+        self.request(
+            |g| g.delete_ice_breakers().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
+    }
 }
 
 /// A `GET /api/profiles` request, from [`Profiles::list`].
@@ -408,5 +469,65 @@ impl AssignPlacementToGroup<'_> {
     /// Sends the request: the placement, with the group and profile it now belongs to.
     pub async fn send(self) -> Result<AssignedPlacement, Error> {
         self.send_with(builder::AssignPlacementToGroup::send).await
+    }
+}
+
+/// A `GET /api/profiles/{id}/ice_breakers` request, from [`Profiles::ice_breakers`].
+pub type GetIceBreakers<'a> = Request<'a, builder::GetIceBreakers<'a>>;
+
+impl GetIceBreakers<'_> {
+    /// Look the profile up in this group (instead of the client's default group).
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
+    }
+
+    /// Sends the request: the ice breakers (the response's `ice_breakers`).
+    pub async fn send(self) -> Result<Vec<IceBreaker>, Error> {
+        Ok(self
+            .send_with(builder::GetIceBreakers::send)
+            .await?
+            .ice_breakers)
+    }
+}
+
+/// A `POST /api/profiles/{id}/ice_breakers` request, from [`Profiles::set_ice_breakers`].
+pub type SetIceBreakers<'a> = Request<'a, builder::SetIceBreakers<'a>>;
+
+impl SetIceBreakers<'_> {
+    /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
+    /// successful answer to the same key for 24 hours.
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
+    }
+
+    /// Look the profile up in this group (instead of the client's default group).
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<SuccessResponse, Error> {
+        self.send_with(builder::SetIceBreakers::send).await
+    }
+}
+
+/// A `DELETE /api/profiles/{id}/ice_breakers` request, from [`Profiles::delete_ice_breakers`].
+pub type DeleteIceBreakers<'a> = Request<'a, builder::DeleteIceBreakers<'a>>;
+
+impl DeleteIceBreakers<'_> {
+    /// Sends `Idempotency-Key` (at most 255 characters): the service replays the first
+    /// successful answer to the same key for 24 hours.
+    pub fn idempotency_key(self, key: impl Into<String>) -> Self {
+        self.with(|b| b.idempotency_key(key.into()))
+    }
+
+    /// Look the profile up in this group (instead of the client's default group).
+    pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+        self.with(|b| b.profile_group_id(profile_group_id.into()))
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<SuccessResponse, Error> {
+        self.send_with(builder::DeleteIceBreakers::send).await
     }
 }

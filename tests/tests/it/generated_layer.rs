@@ -165,6 +165,59 @@ impl PostproxyApi for Canned {
             "assign_placement_to_group",
         )))
     }
+    async fn get_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        p: GetIceBreakersPath,
+        q: GetIceBreakersQuery,
+    ) -> Result<GetIceBreakersResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "get_ice_breakers id={} group={:?}",
+                p.id, q.profile_group_id
+            ),
+        );
+        Ok(GetIceBreakersResponse::Ok(example("get_ice_breakers")))
+    }
+    async fn set_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        p: SetIceBreakersPath,
+        q: SetIceBreakersQuery,
+        h: SetIceBreakersHeaders,
+        body: m::SetIceBreakersRequest,
+    ) -> Result<SetIceBreakersResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "set_ice_breakers id={} group={:?} key={:?} items={}",
+                p.id,
+                q.profile_group_id,
+                h.idempotency_key,
+                body.ice_breakers.len()
+            ),
+        );
+        Ok(SetIceBreakersResponse::Ok(example("set_ice_breakers")))
+    }
+    async fn delete_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        p: DeleteIceBreakersPath,
+        q: DeleteIceBreakersQuery,
+        h: DeleteIceBreakersHeaders,
+    ) -> Result<DeleteIceBreakersResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "delete_ice_breakers id={} group={:?} key={:?}",
+                p.id, q.profile_group_id, h.idempotency_key
+            ),
+        );
+        Ok(DeleteIceBreakersResponse::Ok(example(
+            "delete_ice_breakers",
+        )))
+    }
     async fn list_profile_groups(
         &self,
         ctx: RequestContext,
@@ -316,6 +369,19 @@ async fn every_operation_round_trips_through_client_and_router() {
         .await);
     assert_eq!(placement.profile_group_id, "grp789ghi");
 
+    let breakers = ok(client.get_ice_breakers().id("prof_ig_001").send().await);
+    assert_eq!(breakers.ice_breakers.len(), 2);
+    let set = client
+        .set_ice_breakers()
+        .id("prof_ig_001")
+        .body(m::SetIceBreakersRequest {
+            ice_breakers: breakers.ice_breakers,
+        })
+        .send()
+        .await;
+    assert!(ok(set).success);
+    assert!(ok(client.delete_ice_breakers().id("prof_ig_001").send().await).success);
+
     let created = client
         .create_profile_group()
         .body(m::CreateProfileGroupRequest {
@@ -368,6 +434,9 @@ async fn every_operation_round_trips_through_client_and_router() {
         "delete_profile id=prof123abc group=None key=Some(\"k-1\")".into(),
         "assign_to_group id=prof_ig_001 group=None key=Some(\"k-2\") target=grp123abc".into(),
         "assign_placement_to_group id=prof_fb_001 group=None key=None placement=200000000000002 target=grp789ghi".into(),
+        "get_ice_breakers id=prof_ig_001 group=None".into(),
+        "set_ice_breakers id=prof_ig_001 group=None key=None items=2".into(),
+        "delete_ice_breakers id=prof_ig_001 group=None key=None".into(),
         "create_profile_group name=Some(\"New Client Project\") key=None".into(),
         "get_profile_group id=grp123abc".into(),
         "delete_profile_group id=grp123abc key=None".into(),
@@ -640,7 +709,7 @@ fn operation_table_matches_the_spec() {
     from_spec.sort();
     table.sort();
     assert_eq!(table, from_spec);
-    assert_eq!(table.len(), 12);
+    assert_eq!(table.len(), 15);
 }
 
 #[tokio::test]

@@ -52,6 +52,10 @@ fn round_trip_as(schema: &str, value: &Value) -> Result<Value, String> {
         "AssignToGroupRequest" => round_trip::<m::AssignToGroupRequest>(value),
         "AssignPlacementToGroupRequest" => round_trip::<m::AssignPlacementToGroupRequest>(value),
         "AssignedPlacement" => round_trip::<m::AssignedPlacement>(value),
+        "IceBreaker" => round_trip::<m::IceBreaker>(value),
+        "IceBreakerList" => round_trip::<m::IceBreakerList>(value),
+        "SetIceBreakersRequest" => round_trip::<m::SetIceBreakersRequest>(value),
+        "SuccessResponse" => round_trip::<m::SuccessResponse>(value),
         other => Err(format!(
             "no model type is mapped for schema `{other}` in this test"
         )),

@@ -207,6 +207,7 @@ impl Account {
                             platform_url: p.profile.platform_url.clone(),
                             inactive_reason: p.profile.inactive_reason,
                             placements_sync_status: p.profile.placements_sync_status.clone(),
+                            ice_breakers: p.ice_breakers.clone(),
                             placements: p.placements.clone(),
                             stats: p
                                 .snapshots

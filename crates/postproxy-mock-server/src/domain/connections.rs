@@ -304,6 +304,7 @@ impl Account {
             placements,
             snapshots: Vec::new(),
             expired_by_clock: false,
+            ice_breakers: Vec::new(),
         });
         Ok(profile)
     }

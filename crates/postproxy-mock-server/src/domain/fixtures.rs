@@ -22,7 +22,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use postproxy_models::{Placement, Platform, ProfileInactiveReason, ProfileStatus};
+use postproxy_models::{IceBreaker, Placement, Platform, ProfileInactiveReason, ProfileStatus};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -170,6 +170,10 @@ pub struct ProfileFixture {
     /// id is allowed for the LinkedIn personal profile only.
     #[serde(default)]
     pub placements: Vec<Placement>,
+    /// An Instagram profile's ice breakers (1 to 4; none when empty), served by
+    /// get_ice_breakers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ice_breakers: Vec<IceBreaker>,
     /// Stats snapshots, in any order. Empty means the profile was never polled.
     #[serde(default)]
     pub stats: Vec<SnapshotFixture>,
@@ -490,6 +494,16 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
                 crate::limits::MAX_SNAPSHOTS
             ),
         ));
+    }
+    if !profile.ice_breakers.is_empty() {
+        if profile.platform != Platform::Instagram {
+            return Err(at(
+                format!("{pp}.ice_breakers"),
+                format!("{} profiles have no ice breakers", profile.platform),
+            ));
+        }
+        super::ice_breakers::check_ice_breakers(&profile.ice_breakers)
+            .map_err(|(path, problem)| at(format!("{pp}.{path}"), problem))?;
     }
     let placement_ids = validate_placements(profile, pp)?;
     validate_snapshots(profile, pp, &placement_ids)

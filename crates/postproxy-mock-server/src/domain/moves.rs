@@ -120,6 +120,8 @@ impl Account {
                     placements: Vec::new(),
                     snapshots: Vec::new(),
                     expired_by_clock: source.expired_by_clock,
+                    // Only Instagram has them, and Instagram has no placements.
+                    ice_breakers: Vec::new(),
                 };
                 self.push_profile(row);
                 self.rows.get().profiles.len() - 1

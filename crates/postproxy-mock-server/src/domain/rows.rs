@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use postproxy_models::{Placement, Platform, Profile, ProfileStatus};
+use postproxy_models::{IceBreaker, Placement, Platform, Profile, ProfileStatus};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -37,6 +37,8 @@ pub(crate) struct ProfileRow {
     /// Whether the account's clock (not the data) made the profile `expired`: setting the
     /// clock back before its `expires_at` makes it active again.
     pub(crate) expired_by_clock: bool,
+    /// An Instagram profile's ice breakers (none for other networks).
+    pub(crate) ice_breakers: Vec<IceBreaker>,
 }
 
 impl ProfileRow {
@@ -137,6 +139,7 @@ pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
         placements: p.placements.clone(),
         snapshots,
         expired_by_clock: false,
+        ice_breakers: p.ice_breakers.clone(),
     }
 }
 

@@ -10,8 +10,8 @@
 use postproxy_models::{
     AssignPlacementToGroupRequest, AssignToGroupRequest, ConnectedProfile,
     CreateProfileGroupRequest, CredentialConnection, DeleteProfileGroupResponse as DeletedGroup,
-    DeleteProfileResponse as DeletedProfile, InitializeConnectionRequest, OAuthConnection,
-    ProfileGroupList,
+    DeleteProfileResponse as DeletedProfile, IceBreakerList, InitializeConnectionRequest,
+    OAuthConnection, ProfileGroupList, SetIceBreakersRequest, SuccessResponse,
 };
 
 use crate::domain::account::Account;
@@ -23,14 +23,18 @@ use crate::generated::{
     AssignPlacementToGroupHeaders, AssignPlacementToGroupPath, AssignPlacementToGroupQuery,
     AssignPlacementToGroupResponse, AssignToGroupHeaders, AssignToGroupPath, AssignToGroupQuery,
     AssignToGroupResponse, CreateProfileGroupHeaders, CreateProfileGroupQuery,
-    CreateProfileGroupResponse, DeleteProfileGroupHeaders, DeleteProfileGroupPath,
-    DeleteProfileGroupQuery, DeleteProfileGroupResponse, DeleteProfileHeaders, DeleteProfilePath,
-    DeleteProfileQuery, DeleteProfileResponse, GetProfileGroupPath, GetProfileGroupQuery,
-    GetProfileGroupResponse, GetProfilePath, GetProfileQuery, GetProfileResponse,
-    GetProfileStatsPath, GetProfileStatsQuery, GetProfileStatsResponse, InitializeConnectionPath,
-    InitializeConnectionQuery, InitializeConnectionResponse, ListProfileGroupsQuery,
-    ListProfileGroupsResponse, ListProfilePlacementsPath, ListProfilePlacementsQuery,
-    ListProfilePlacementsResponse, ListProfilesQuery, ListProfilesResponse, PostproxyApi,
+    CreateProfileGroupResponse, DeleteIceBreakersHeaders, DeleteIceBreakersPath,
+    DeleteIceBreakersQuery, DeleteIceBreakersResponse, DeleteProfileGroupHeaders,
+    DeleteProfileGroupPath, DeleteProfileGroupQuery, DeleteProfileGroupResponse,
+    DeleteProfileHeaders, DeleteProfilePath, DeleteProfileQuery, DeleteProfileResponse,
+    GetIceBreakersPath, GetIceBreakersQuery, GetIceBreakersResponse, GetProfileGroupPath,
+    GetProfileGroupQuery, GetProfileGroupResponse, GetProfilePath, GetProfileQuery,
+    GetProfileResponse, GetProfileStatsPath, GetProfileStatsQuery, GetProfileStatsResponse,
+    InitializeConnectionPath, InitializeConnectionQuery, InitializeConnectionResponse,
+    ListProfileGroupsQuery, ListProfileGroupsResponse, ListProfilePlacementsPath,
+    ListProfilePlacementsQuery, ListProfilePlacementsResponse, ListProfilesQuery,
+    ListProfilesResponse, PostproxyApi, SetIceBreakersHeaders, SetIceBreakersPath,
+    SetIceBreakersQuery, SetIceBreakersResponse,
 };
 use crate::rt::{ApiError, Prepared, RequestContext};
 use crate::state::{AppState, State};
@@ -183,6 +187,52 @@ impl PostproxyApi for AppState {
             )?)
         })?;
         Ok(AssignPlacementToGroupResponse::Ok(assigned))
+    }
+
+    async fn get_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        path: GetIceBreakersPath,
+        query: GetIceBreakersQuery,
+    ) -> Result<GetIceBreakersResponse, ApiError> {
+        let ice_breakers = self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            Ok(account.ice_breakers(who, &path.id, group)?.to_vec())
+        })?;
+        Ok(GetIceBreakersResponse::Ok(IceBreakerList { ice_breakers }))
+    }
+
+    async fn set_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        path: SetIceBreakersPath,
+        query: SetIceBreakersQuery,
+        _headers: SetIceBreakersHeaders,
+        body: SetIceBreakersRequest,
+    ) -> Result<SetIceBreakersResponse, ApiError> {
+        self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            Ok(account.set_ice_breakers(who, &path.id, group, &body.ice_breakers)?)
+        })?;
+        Ok(SetIceBreakersResponse::Ok(SuccessResponse {
+            success: true,
+        }))
+    }
+
+    async fn delete_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        path: DeleteIceBreakersPath,
+        query: DeleteIceBreakersQuery,
+        _headers: DeleteIceBreakersHeaders,
+    ) -> Result<DeleteIceBreakersResponse, ApiError> {
+        self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            Ok(account.delete_ice_breakers(who, &path.id, group)?)
+        })?;
+        Ok(DeleteIceBreakersResponse::Ok(SuccessResponse {
+            success: true,
+        }))
     }
 
     async fn list_profile_groups(

@@ -179,6 +179,7 @@ fn write_profile(
         platform_url: p.platform_url.clone(),
         inactive_reason: p.inactive_reason,
         placements_sync_status: p.placements_sync_status.clone(),
+        ice_breakers: Vec::new(),
     };
     match servable(profile) {
         Ok(profile) => {

@@ -172,6 +172,7 @@ async fn record_profile(upstream: &Upstream, p: Profile) -> Result<Recorded, Fai
         platform_url: p.platform_url,
         inactive_reason: p.inactive_reason,
         placements_sync_status: p.placements_sync_status,
+        ice_breakers: Vec::new(),
     };
     let profile = servable(profile)?;
     Ok(Recorded {
@@ -320,6 +321,7 @@ mod tests {
             platform_url: None,
             inactive_reason: None,
             placements_sync_status: None,
+            ice_breakers: Vec::new(),
         }
     }
 

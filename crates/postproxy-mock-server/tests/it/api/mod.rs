@@ -6,6 +6,7 @@ mod assign;
 mod auth;
 mod connections;
 mod groups;
+mod ice_breakers;
 mod idempotency;
 mod profiles;
 mod reference_examples;

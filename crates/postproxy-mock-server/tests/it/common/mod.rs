@@ -43,6 +43,7 @@ pub fn profile(id: &str, platform: Platform) -> ProfileFixture {
         platform_url: None,
         inactive_reason: None,
         placements_sync_status: None,
+        ice_breakers: Vec::new(),
     }
 }
 

@@ -35,6 +35,7 @@ fn expired_instagram() -> ProfileFixture {
         platform_url: None,
         inactive_reason: None,
         placements_sync_status: None,
+        ice_breakers: Vec::new(),
     }
 }
 
