@@ -284,6 +284,34 @@ def test_ice_breakers_of_an_instagram_profile():
           "Not found")
 
 
+def test_daily_stats_and_follower_history_agree_with_stats():
+    async def go(c):
+        stats = await c.profiles.get_profile_stats(
+            "prof_li_001", placement_id="108520199", from_="2026-05-10T00:00:00Z")
+        daily = await c.profiles.daily_stats(
+            "prof_li_001", placement_id="108520199", from_="2026-05-10", to="2026-05-11",
+            attribution="publish")
+        history = await c.profiles.follower_history(
+            "prof_li_001", placement_id="108520199", from_="2026-05-10")
+        return stats, daily, history
+
+    stats, daily, history = run(FULL, go)
+    assert (daily.data.profile_id, daily.data.platform, daily.data.placement_id) == (
+        "prof_li_001", "linkedin", "108520199")
+    assert (daily.data.attribution, daily.data.from_, daily.data.to) == (
+        "publish", "2026-05-10", "2026-05-11")
+    assert [d.date for d in daily.data.records] == ["2026-05-10", "2026-05-11"]
+    assert [d.platform_stats for d in daily.data.records] == [r.stats for r in stats.data.records]
+    assert [d.followers for d in daily.data.records] == [4520, 4567]  # extra fields kept
+    assert [(r.date, r.followers_total, r.followers_change) for r in history.data.records] == [
+        ("2026-05-10", 4520, None), ("2026-05-11", 4567, 47)]
+    fails(BadRequestError, FULL, lambda c: c.profiles.daily_stats("prof_li_001"),
+          "placement_id is required for linkedin profiles")
+    fails(BadRequestError, FULL, lambda c: c.profiles.follower_history(
+        "prof654jkl", from_="yesterday"),
+        "Invalid from: expected an ISO 8601 timestamp or a date")
+
+
 def test_delete_profile_then_it_is_gone_and_the_count_drops():
     async def go(c):
         before = (await c.profile_groups.get("grp789ghi")).profiles_count

@@ -73,6 +73,12 @@ DOCUMENTED_REJECTIONS = {
     "get_profile_stats": {
         400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
     },
+    "get_daily_stats": {
+        400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
+    },
+    "get_follower_history": {
+        400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
+    },
 }
 
 

@@ -5,9 +5,9 @@
 //! `profile_group_id` is sent unless `.profile_group_id(...)` sets another.
 
 use postproxy_models::{
-    AssignPlacementToGroupRequest, AssignToGroupRequest, AssignedPlacement, DeleteProfileResponse,
-    IceBreaker, Placement, Profile, ProfileDetail, ProfileStats, SetIceBreakersRequest,
-    SuccessResponse,
+    AssignPlacementToGroupRequest, AssignToGroupRequest, AssignedPlacement, DailyStats,
+    DailyStatsAttribution, DeleteProfileResponse, FollowerHistory, IceBreaker, Placement, Profile,
+    ProfileDetail, ProfileStats, SetIceBreakersRequest, SuccessResponse,
 };
 
 use crate::timestamp::IntoTimestamp;
@@ -284,6 +284,57 @@ impl<'a> Profiles<'a> {
         )
     }
 
+    /// `GET /api/profiles/{id}/daily_stats`: the stats series with one record per UTC day (the
+    /// day's last snapshot), beside the normalised `followers` (an operation of the official
+    /// SDKs, not of the reference). The window and the placement rules are
+    /// [`stats`](Self::stats)'s, and the records agree with its answer; a bound may also be a
+    /// date (`"2026-05-10"`: that day's start, or its end for [`to`](GetDailyStats::to)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = postproxy_mock_server::MockServer::start().await;
+    /// # let client = postproxy_client::Client::builder(mock.full_access_key())
+    /// #     .base_url(mock.base_url())
+    /// #     .build()?;
+    /// let daily = client
+    ///     .profiles()
+    ///     .daily_stats("prof_li_001")
+    ///     .placement_id("108520199")
+    ///     .from("2026-05-10")
+    ///     .to("2026-05-11")
+    ///     .send()
+    ///     .await?;
+    /// let days: Vec<_> = daily.records.iter().map(|r| (r.date.as_str(), r.followers)).collect();
+    /// assert_eq!(days, [("2026-05-10", Some(4520)), ("2026-05-11", Some(4567))]);
+    ///
+    /// let history = client
+    ///     .profiles()
+    ///     .follower_history("prof_li_001")
+    ///     .placement_id("108520199")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(history.records.last().unwrap().followers_total, 4567);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn daily_stats(&self, id: impl Into<String>) -> GetDailyStats<'a> {
+        self.request(
+            |g| g.get_daily_stats().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
+    }
+
+    /// `GET /api/profiles/{id}/follower_history`: the follower count per UTC day, with the
+    /// change from the day before (an operation of the official SDKs, not of the reference);
+    /// the days of [`daily_stats`](Self::daily_stats) that have a follower count.
+    pub fn follower_history(&self, id: impl Into<String>) -> GetFollowerHistory<'a> {
+        self.request(
+            |g| g.get_follower_history().id(id.into()),
+            |b, group| b.profile_group_id(group),
+        )
+    }
+
     /// `DELETE /api/profiles/{id}/ice_breakers`: removes every ice breaker of an Instagram
     /// profile.
     pub fn delete_ice_breakers(&self, id: impl Into<String>) -> DeleteIceBreakers<'a> {
@@ -529,5 +580,66 @@ impl DeleteIceBreakers<'_> {
     /// Sends the request.
     pub async fn send(self) -> Result<SuccessResponse, Error> {
         self.send_with(builder::DeleteIceBreakers::send).await
+    }
+}
+
+/// The window of the per-day series, as [`GetProfileStats`]'s; a bound may also be a date.
+macro_rules! daily_window {
+    ($request:ident) => {
+        impl $request<'_> {
+            /// The placement whose series to read: required for facebook, linkedin and
+            /// telegram, ignored for other networks.
+            pub fn placement_id(self, placement_id: impl Into<String>) -> Self {
+                self.with(|b| b.placement_id(placement_id.into()))
+            }
+
+            /// The first day: a date (`2026-05-10`), RFC 3339 text, an `OffsetDateTime` or a
+            /// `SystemTime` (see [`IntoTimestamp`]).
+            pub fn from(self, from: impl IntoTimestamp) -> Self {
+                self.with(|b| b.from(from.into_timestamp()))
+            }
+
+            /// The last day (a date is its end), as [`from`](Self::from).
+            pub fn to(self, to: impl IntoTimestamp) -> Self {
+                self.with(|b| b.to(to.into_timestamp()))
+            }
+
+            /// Look the profile up in this group (instead of the client's default group).
+            pub fn profile_group_id(self, profile_group_id: impl Into<String>) -> Self {
+                self.with(|b| b.profile_group_id(profile_group_id.into()))
+            }
+        }
+    };
+}
+
+/// A `GET /api/profiles/{id}/daily_stats` request, from [`Profiles::daily_stats`].
+pub type GetDailyStats<'a> = Request<'a, builder::GetDailyStats<'a>>;
+
+daily_window!(GetDailyStats);
+
+impl GetDailyStats<'_> {
+    /// Which day post metrics count on: `Received` (the default) or `Publish`.
+    pub fn attribution(self, attribution: DailyStatsAttribution) -> Self {
+        self.with(|b| b.attribution(attribution.to_string()))
+    }
+
+    /// Sends the request: the series (the response's `data`).
+    pub async fn send(self) -> Result<DailyStats, Error> {
+        Ok(self.send_with(builder::GetDailyStats::send).await?.data)
+    }
+}
+
+/// A `GET /api/profiles/{id}/follower_history` request, from [`Profiles::follower_history`].
+pub type GetFollowerHistory<'a> = Request<'a, builder::GetFollowerHistory<'a>>;
+
+daily_window!(GetFollowerHistory);
+
+impl GetFollowerHistory<'_> {
+    /// Sends the request: the series (the response's `data`).
+    pub async fn send(self) -> Result<FollowerHistory, Error> {
+        Ok(self
+            .send_with(builder::GetFollowerHistory::send)
+            .await?
+            .data)
     }
 }

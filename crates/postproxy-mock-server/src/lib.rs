@@ -111,6 +111,8 @@
 //! #   async fn get_ice_breakers(&self, _: RequestContext, _: GetIceBreakersPath, _: GetIceBreakersQuery) -> Result<GetIceBreakersResponse, ApiError> { unimplemented!() }
 //! #   async fn set_ice_breakers(&self, _: RequestContext, _: SetIceBreakersPath, _: SetIceBreakersQuery, _: SetIceBreakersHeaders, _: postproxy_models::SetIceBreakersRequest) -> Result<SetIceBreakersResponse, ApiError> { unimplemented!() }
 //! #   async fn delete_ice_breakers(&self, _: RequestContext, _: DeleteIceBreakersPath, _: DeleteIceBreakersQuery, _: DeleteIceBreakersHeaders) -> Result<DeleteIceBreakersResponse, ApiError> { unimplemented!() }
+//! #   async fn get_daily_stats(&self, _: RequestContext, _: GetDailyStatsPath, _: GetDailyStatsQuery) -> Result<GetDailyStatsResponse, ApiError> { unimplemented!() }
+//! #   async fn get_follower_history(&self, _: RequestContext, _: GetFollowerHistoryPath, _: GetFollowerHistoryQuery) -> Result<GetFollowerHistoryResponse, ApiError> { unimplemented!() }
 //! #   async fn list_profile_groups(&self, _: RequestContext, _: ListProfileGroupsQuery) -> Result<ListProfileGroupsResponse, ApiError> { unimplemented!() }
 //! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupQuery, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> Result<CreateProfileGroupResponse, ApiError> { unimplemented!() }
 //! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupQuery, _: DeleteProfileGroupHeaders) -> Result<DeleteProfileGroupResponse, ApiError> { unimplemented!() }

@@ -218,6 +218,38 @@ impl PostproxyApi for Canned {
             "delete_ice_breakers",
         )))
     }
+    async fn get_daily_stats(
+        &self,
+        ctx: RequestContext,
+        p: GetDailyStatsPath,
+        q: GetDailyStatsQuery,
+    ) -> Result<GetDailyStatsResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "get_daily_stats id={} placement={:?} from={:?} to={:?} attribution={:?}",
+                p.id, q.placement_id, q.from, q.to, q.attribution
+            ),
+        );
+        Ok(GetDailyStatsResponse::Ok(example("get_daily_stats")))
+    }
+    async fn get_follower_history(
+        &self,
+        ctx: RequestContext,
+        p: GetFollowerHistoryPath,
+        q: GetFollowerHistoryQuery,
+    ) -> Result<GetFollowerHistoryResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "get_follower_history id={} placement={:?} from={:?} to={:?}",
+                p.id, q.placement_id, q.from, q.to
+            ),
+        );
+        Ok(GetFollowerHistoryResponse::Ok(example(
+            "get_follower_history",
+        )))
+    }
     async fn list_profile_groups(
         &self,
         ctx: RequestContext,
@@ -382,6 +414,18 @@ async fn every_operation_round_trips_through_client_and_router() {
     assert!(ok(set).success);
     assert!(ok(client.delete_ice_breakers().id("prof_ig_001").send().await).success);
 
+    let daily = ok(client
+        .get_daily_stats()
+        .id("prof_li_001")
+        .placement_id("108520199")
+        .from("2026-05-10")
+        .attribution("publish")
+        .send()
+        .await);
+    assert_eq!(daily.data.records.len(), 2);
+    let history = ok(client.get_follower_history().id("prof_li_001").send().await);
+    assert_eq!(history.data.records[1].followers_change, Some(47));
+
     let created = client
         .create_profile_group()
         .body(m::CreateProfileGroupRequest {
@@ -437,6 +481,8 @@ async fn every_operation_round_trips_through_client_and_router() {
         "get_ice_breakers id=prof_ig_001 group=None".into(),
         "set_ice_breakers id=prof_ig_001 group=None key=None items=2".into(),
         "delete_ice_breakers id=prof_ig_001 group=None key=None".into(),
+        "get_daily_stats id=prof_li_001 placement=Some(\"108520199\") from=Some(\"2026-05-10\") to=None attribution=Some(\"publish\")".into(),
+        "get_follower_history id=prof_li_001 placement=None from=None to=None".into(),
         "create_profile_group name=Some(\"New Client Project\") key=None".into(),
         "get_profile_group id=grp123abc".into(),
         "delete_profile_group id=grp123abc key=None".into(),
@@ -709,7 +755,7 @@ fn operation_table_matches_the_spec() {
     from_spec.sort();
     table.sort();
     assert_eq!(table, from_spec);
-    assert_eq!(table.len(), 15);
+    assert_eq!(table.len(), 17);
 }
 
 #[tokio::test]

@@ -56,6 +56,12 @@ fn round_trip_as(schema: &str, value: &Value) -> Result<Value, String> {
         "IceBreakerList" => round_trip::<m::IceBreakerList>(value),
         "SetIceBreakersRequest" => round_trip::<m::SetIceBreakersRequest>(value),
         "SuccessResponse" => round_trip::<m::SuccessResponse>(value),
+        "DailyStatsRecord" => round_trip::<m::DailyStatsRecord>(value),
+        "DailyStats" => round_trip::<m::DailyStats>(value),
+        "DailyStatsResponse" => round_trip::<m::DailyStatsResponse>(value),
+        "FollowerHistoryRecord" => round_trip::<m::FollowerHistoryRecord>(value),
+        "FollowerHistory" => round_trip::<m::FollowerHistory>(value),
+        "FollowerHistoryResponse" => round_trip::<m::FollowerHistoryResponse>(value),
         other => Err(format!(
             "no model type is mapped for schema `{other}` in this test"
         )),

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod clock;
 pub mod connections;
 pub mod credentials;
+pub mod daily;
 pub mod error;
 pub mod fixtures;
 pub mod groups;

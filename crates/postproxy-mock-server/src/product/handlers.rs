@@ -9,9 +9,10 @@
 
 use postproxy_models::{
     AssignPlacementToGroupRequest, AssignToGroupRequest, ConnectedProfile,
-    CreateProfileGroupRequest, CredentialConnection, DeleteProfileGroupResponse as DeletedGroup,
-    DeleteProfileResponse as DeletedProfile, IceBreakerList, InitializeConnectionRequest,
-    OAuthConnection, ProfileGroupList, SetIceBreakersRequest, SuccessResponse,
+    CreateProfileGroupRequest, CredentialConnection, DailyStatsResponse,
+    DeleteProfileGroupResponse as DeletedGroup, DeleteProfileResponse as DeletedProfile,
+    FollowerHistoryResponse, IceBreakerList, InitializeConnectionRequest, OAuthConnection,
+    ProfileGroupList, SetIceBreakersRequest, SuccessResponse,
 };
 
 use crate::domain::account::Account;
@@ -27,20 +28,34 @@ use crate::generated::{
     DeleteIceBreakersQuery, DeleteIceBreakersResponse, DeleteProfileGroupHeaders,
     DeleteProfileGroupPath, DeleteProfileGroupQuery, DeleteProfileGroupResponse,
     DeleteProfileHeaders, DeleteProfilePath, DeleteProfileQuery, DeleteProfileResponse,
-    GetIceBreakersPath, GetIceBreakersQuery, GetIceBreakersResponse, GetProfileGroupPath,
-    GetProfileGroupQuery, GetProfileGroupResponse, GetProfilePath, GetProfileQuery,
-    GetProfileResponse, GetProfileStatsPath, GetProfileStatsQuery, GetProfileStatsResponse,
-    InitializeConnectionPath, InitializeConnectionQuery, InitializeConnectionResponse,
-    ListProfileGroupsQuery, ListProfileGroupsResponse, ListProfilePlacementsPath,
-    ListProfilePlacementsQuery, ListProfilePlacementsResponse, ListProfilesQuery,
-    ListProfilesResponse, PostproxyApi, SetIceBreakersHeaders, SetIceBreakersPath,
-    SetIceBreakersQuery, SetIceBreakersResponse,
+    GetDailyStatsPath, GetDailyStatsQuery, GetDailyStatsResponse, GetFollowerHistoryPath,
+    GetFollowerHistoryQuery, GetFollowerHistoryResponse, GetIceBreakersPath, GetIceBreakersQuery,
+    GetIceBreakersResponse, GetProfileGroupPath, GetProfileGroupQuery, GetProfileGroupResponse,
+    GetProfilePath, GetProfileQuery, GetProfileResponse, GetProfileStatsPath, GetProfileStatsQuery,
+    GetProfileStatsResponse, InitializeConnectionPath, InitializeConnectionQuery,
+    InitializeConnectionResponse, ListProfileGroupsQuery, ListProfileGroupsResponse,
+    ListProfilePlacementsPath, ListProfilePlacementsQuery, ListProfilePlacementsResponse,
+    ListProfilesQuery, ListProfilesResponse, PostproxyApi, SetIceBreakersHeaders,
+    SetIceBreakersPath, SetIceBreakersQuery, SetIceBreakersResponse,
 };
 use crate::rt::{ApiError, Prepared, RequestContext};
 use crate::state::{AppState, State};
 
 use super::views::{DataOf, DetailView, StatsView};
 use super::Caller;
+
+/// The stats window a query of the generated layer asks for (get_profile_stats,
+/// get_daily_stats and get_follower_history take the same parameters).
+macro_rules! window {
+    ($query:expr) => {
+        StatsQuery {
+            profile_group_id: $query.profile_group_id.as_deref(),
+            placement_id: $query.placement_id.as_deref(),
+            from: $query.from.as_deref(),
+            to: $query.to.as_deref(),
+        }
+    };
+}
 
 impl AppState {
     /// Runs `operation` for the caller under one lock. The request's path found the caller; a
@@ -138,12 +153,7 @@ impl PostproxyApi for AppState {
         path: GetProfileStatsPath,
         query: GetProfileStatsQuery,
     ) -> Result<GetProfileStatsResponse, ApiError> {
-        let query = StatsQuery {
-            profile_group_id: query.profile_group_id.as_deref(),
-            placement_id: query.placement_id.as_deref(),
-            from: query.from.as_deref(),
-            to: query.to.as_deref(),
-        };
+        let query = window!(query);
         let body = self.with_account(&ctx, |account, who| {
             let read = account.stats(who, &path.id, &query)?;
             Prepared::of_view(&StatsView::of(&read))
@@ -232,6 +242,34 @@ impl PostproxyApi for AppState {
         })?;
         Ok(DeleteIceBreakersResponse::Ok(SuccessResponse {
             success: true,
+        }))
+    }
+
+    async fn get_daily_stats(
+        &self,
+        ctx: RequestContext,
+        path: GetDailyStatsPath,
+        query: GetDailyStatsQuery,
+    ) -> Result<GetDailyStatsResponse, ApiError> {
+        let window = window!(query);
+        let data = self.with_account(&ctx, |account, who| {
+            Ok(account.daily_stats(who, &path.id, &window, query.attribution.as_deref())?)
+        })?;
+        Ok(GetDailyStatsResponse::Ok(DailyStatsResponse { data }))
+    }
+
+    async fn get_follower_history(
+        &self,
+        ctx: RequestContext,
+        path: GetFollowerHistoryPath,
+        query: GetFollowerHistoryQuery,
+    ) -> Result<GetFollowerHistoryResponse, ApiError> {
+        let window = window!(query);
+        let data = self.with_account(&ctx, |account, who| {
+            Ok(account.follower_history(who, &path.id, &window)?)
+        })?;
+        Ok(GetFollowerHistoryResponse::Ok(FollowerHistoryResponse {
+            data,
         }))
     }
 

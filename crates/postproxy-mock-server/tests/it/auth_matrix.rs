@@ -47,7 +47,7 @@ struct Op {
 const CONNECT: &str = r#"{"platform": "instagram", "redirect_url": "https://example.com/cb"}"#;
 
 #[rustfmt::skip]
-const MATRIX: [Op; 15] = [
+const MATRIX: [Op; 17] = [
     Op { name: "list_profiles", method: "GET",
          own: "/api/profiles?profile_group_id=grp456def",
          other: "/api/profiles?profile_group_id=grp123abc", body: None,
@@ -122,6 +122,16 @@ const MATRIX: [Op; 15] = [
          body: None,
          expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 422, NOT_INSTAGRAM),
                   (ScopedOwn, 422, NOT_INSTAGRAM), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "get_daily_stats", method: "GET",
+         own: "/api/profiles/prof_tg_001/daily_stats?placement_id=-1001234567890",
+         other: "/api/profiles/prof_yt_001/daily_stats", body: None,
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "data"),
+                  (ScopedOwn, 200, "data"), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "get_follower_history", method: "GET",
+         own: "/api/profiles/prof_tg_001/follower_history?placement_id=-1001234567890",
+         other: "/api/profiles/prof_yt_001/follower_history", body: None,
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "data"),
+                  (ScopedOwn, 200, "data"), (ScopedOther, 404, NOT_FOUND)] },
 ];
 
 #[tokio::test]
@@ -186,7 +196,7 @@ async fn every_operation_with_every_credential() {
             control.delete_account(&account.id).await.unwrap();
         }
     }
-    assert_eq!(cases, 75);
+    assert_eq!(cases, 85);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The demo account itself was never touched.
     assert_eq!(control.account("acct_demo").await.unwrap().profiles, 15);

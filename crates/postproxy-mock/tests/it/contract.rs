@@ -29,7 +29,7 @@ fn spec() -> Value {
 #[test]
 fn knows_the_operations_and_their_statuses() {
     let ids: Vec<&str> = contract().operation_ids().collect();
-    assert_eq!(ids.len(), 15, "{ids:?}");
+    assert_eq!(ids.len(), 17, "{ids:?}");
     assert_eq!(
         contract().route("get_profile_stats"),
         Some(("GET", "/api/profiles/{id}/stats"))
@@ -71,7 +71,7 @@ fn every_example_of_the_spec_validates() {
             }
         }
     }
-    assert_eq!(checked, 147, "every response example of the spec");
+    assert_eq!(checked, 165, "every response example of the spec");
 }
 
 #[test]

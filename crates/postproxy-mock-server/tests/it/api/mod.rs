@@ -5,6 +5,7 @@
 mod assign;
 mod auth;
 mod connections;
+mod daily;
 mod groups;
 mod ice_breakers;
 mod idempotency;
