@@ -179,6 +179,30 @@ pub struct ProfileFixture {
     pub stats: Vec<SnapshotFixture>,
 }
 
+impl ProfileFixture {
+    /// A profile with only these set: no expiry, posts, avatar, placements, stats or the
+    /// fields only the official SDKs read.
+    pub fn new(id: &str, name: &str, platform: Platform, status: ProfileStatus) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            platform,
+            status,
+            expires_at: None,
+            post_count: 0,
+            avatar_url: None,
+            username: None,
+            platform_id: None,
+            platform_url: None,
+            inactive_reason: None,
+            placements_sync_status: None,
+            placements: Vec::new(),
+            stats: Vec::new(),
+            ice_breakers: Vec::new(),
+        }
+    }
+}
+
 /// One stats snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

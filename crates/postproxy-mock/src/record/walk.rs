@@ -306,23 +306,7 @@ mod tests {
     use postproxy_models::ProfileStatus;
 
     fn profile(platform: Platform) -> ProfileFixture {
-        ProfileFixture {
-            id: "p1".into(),
-            name: "P".into(),
-            platform,
-            status: ProfileStatus::Active,
-            expires_at: None,
-            post_count: 0,
-            avatar_url: None,
-            placements: Vec::new(),
-            stats: Vec::new(),
-            username: None,
-            platform_id: None,
-            platform_url: None,
-            inactive_reason: None,
-            placements_sync_status: None,
-            ice_breakers: Vec::new(),
-        }
+        ProfileFixture::new("p1", "P", platform, ProfileStatus::Active)
     }
 
     #[test]

@@ -28,23 +28,7 @@ pub fn fresh_demo() -> AccountFixture {
 
 /// An active profile with nothing else set.
 pub fn profile(id: &str, platform: Platform) -> ProfileFixture {
-    ProfileFixture {
-        id: id.into(),
-        name: format!("@{id}"),
-        platform,
-        status: ProfileStatus::Active,
-        expires_at: None,
-        post_count: 0,
-        avatar_url: None,
-        placements: Vec::new(),
-        stats: Vec::new(),
-        username: None,
-        platform_id: None,
-        platform_url: None,
-        inactive_reason: None,
-        placements_sync_status: None,
-        ice_breakers: Vec::new(),
-    }
+    ProfileFixture::new(id, &format!("@{id}"), platform, ProfileStatus::Active)
 }
 
 /// A clock move of `n` minutes, hours or days.

@@ -21,21 +21,14 @@ fn injected_group() -> GroupInject {
 /// An expired Instagram profile, with nothing else set.
 fn expired_instagram() -> ProfileFixture {
     ProfileFixture {
-        id: "prof_ig_x".into(),
-        name: "@expired".into(),
-        platform: Platform::Instagram,
-        status: ProfileStatus::Expired,
         expires_at: Some("2026-01-01T00:00:00Z".into()),
         post_count: 3,
-        avatar_url: None,
-        placements: Vec::new(),
-        stats: Vec::new(),
-        username: None,
-        platform_id: None,
-        platform_url: None,
-        inactive_reason: None,
-        placements_sync_status: None,
-        ice_breakers: Vec::new(),
+        ..ProfileFixture::new(
+            "prof_ig_x",
+            "@expired",
+            Platform::Instagram,
+            ProfileStatus::Expired,
+        )
     }
 }
 
