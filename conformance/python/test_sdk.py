@@ -2,14 +2,17 @@
 
 Run by conformance/run.sh, which starts the mock and sets POSTPROXY_BASE_URL; or by hand:
     POSTPROXY_BASE_URL=http://127.0.0.1:8080 conformance/.venv/bin/python -m pytest conformance/python
-(`python conformance/python/test_sdk.py` works too). Every one of the ten operations, their
-documented errors as the SDK's own exception classes, and both demo keys (full access and
-scoped to grp456def). The tests run in file order on freshly reset demo data.
+(`python conformance/python/test_sdk.py` works too). Every one of the ten operations of the
+reference, their documented errors as the SDK's own exception classes, and both demo keys (full
+access and scoped to grp456def); then what the SDK reads and calls beyond the reference (its
+optional fields, and the operations the spec takes from the SDKs). The tests run in file order
+on freshly reset demo data.
 """
 import asyncio
 import os
 import sys
 
+import httpx
 import pydantic
 import pytest
 
@@ -137,6 +140,176 @@ def test_unknown_profile_is_not_found_for_every_profile_operation():
 def test_profile_group_id_restricts_profile_resolution():
     fails(NotFoundError, FULL,
           lambda c: c.profiles.get("prof_li_001", profile_group_id="grp123abc"), "Not found")
+
+
+# ------------------------------------------------------------------ beyond the reference: the SDK's
+# own fields and operations (openapi/postproxy.yaml says which come from the SDKs)
+
+
+def control(method, path, body=None):
+    """A call to the mock's control API (not part of the SDK), with the SDK's own httpx."""
+    response = httpx.request(method, BASE_URL + "/__mock" + path, json=body)
+    response.raise_for_status()
+    return response
+
+
+def test_the_optional_fields_the_sdk_models_read():
+    fb = run(FULL, lambda c: c.profiles.get("prof_fb_001"))
+    assert (fb.username, fb.platform_id, fb.platform_url, fb.placements_sync_status) == (
+        "clientco", "100000000000001", "https://www.facebook.com/clientco", "synced")
+    assert fb.inactive_reason is None
+    taken = run(FULL, lambda c: c.profiles.list(profile_group_id="grp789ghi"))
+    bs = next(p for p in taken.data if p.id == "prof_bs_002")
+    assert (bs.status, bs.inactive_reason, bs.username) == (
+        "inactive", "network_taken", "jane.bsky.social")
+    # The reference's own objects carry none of them.
+    reference = run(FULL, lambda c: c.profiles.get("prof123abc"))
+    assert (reference.username, reference.platform_id, reference.platform_url) == (None,) * 3
+    placements = run(FULL, lambda c: c.profiles.placements("prof_fb_001"))
+    page, careers = placements.data
+    assert page.avatar_url.endswith("placement_200000000000001.jpg")
+    assert page.metadata == {"category": "Consulting agency", "fan_count": 3120}
+    assert (careers.avatar_url, careers.metadata) == (None, None)
+
+
+def test_raw_stats_in_stats_records():
+    control("POST", "/accounts/acct_demo/profiles/prof_yt_001/stats", {
+        "placement_id": None,
+        "stats": {"subscriberCount": 1},
+        "raw_stats": {"subscriberCount": 1, "hiddenSubscriberCount": False},
+        "recorded_at": "2031-01-01T00:00:00Z",
+    })
+    stats = run(FULL, lambda c: c.profiles.get_profile_stats(
+        "prof_yt_001", from_="2031-01-01T00:00:00Z"))
+    (record,) = stats.data.records
+    assert record.raw_stats == {"subscriberCount": 1, "hiddenSubscriberCount": False}
+    older = run(FULL, lambda c: c.profiles.get_profile_stats(
+        "prof_yt_001", to="2030-01-01T00:00:00Z"))
+    assert older.data.records and all(r.raw_stats == {} for r in older.data.records)
+
+
+def test_assign_to_group_moves_the_profile_and_the_counts_follow():
+    async def go(c):
+        before = {g.id: g.profiles_count for g in (await c.profile_groups.list()).data}
+        moved = await c.profiles.assign_to_group(
+            "prof_ig_001", "grp123abc", idempotency_key="py-move-1")
+        replayed = await c.profiles.assign_to_group(
+            "prof_ig_001", "grp123abc", idempotency_key="py-move-1")
+        during = {g.id: g.profiles_count for g in (await c.profile_groups.list()).data}
+        back = await c.profiles.assign_to_group(
+            "prof_ig_001", "grp789ghi", profile_group_id="grp123abc")
+        same = await c.profiles.assign_to_group("prof_ig_001", "grp789ghi")
+        return before, moved, replayed, during, back, same
+
+    before, moved, replayed, during, back, same = run(FULL, go)
+    assert (moved.id, moved.profile_group_id, moved.username) == (
+        "prof_ig_001", "grp123abc", "jane.doe")
+    assert replayed == moved
+    assert during["grp123abc"] == before["grp123abc"] + 1
+    assert during["grp789ghi"] == before["grp789ghi"] - 1
+    assert back.profile_group_id == "grp789ghi" and same == back
+    fails(NotFoundError, FULL,
+          lambda c: c.profiles.assign_to_group("prof_ig_001", "grp_nope"),
+          "Target profile group not found")
+    fails(NotFoundError, SCOPED,
+          lambda c: c.profiles.assign_to_group("prof_fb_001", "grp123abc"),
+          "Target profile group not found")
+    fails(NotFoundError, FULL,
+          lambda c: c.profiles.assign_to_group("prof_nope", "grp123abc"), "Not found")
+
+
+def test_assign_placement_to_group_moves_it_to_the_profiles_counterpart():
+    async def go(c):
+        moved = await c.profiles.assign_placement_to_group(
+            "prof_fb_001", placement_id="200000000000002",
+            target_profile_group_id="grp789ghi", idempotency_key="py-page-1")
+        raw = await c._request(
+            "PATCH", "/profiles/prof_fb_001/assign_placement_to_group",
+            json={"placement_id": "200000000000002", "target_profile_group_id": "grp789ghi"},
+            idempotency_key="py-page-1")
+        there = await c.profiles.placements(raw["profile_id"])
+        left = await c.profiles.placements("prof_fb_001")
+        back = await c.profiles.assign_placement_to_group(
+            raw["profile_id"], placement_id="200000000000002",
+            target_profile_group_id="grp456def")
+        # The counterpart made for the move stays, without placements: remove it again so
+        # the later tests see the demo's counts.
+        await c.profiles.delete(raw["profile_id"])
+        return moved, raw, there, left, back
+
+    moved, raw, there, left, back = run(FULL, go)
+    assert (moved.id, moved.name, moved.profile_group_id) == (
+        "200000000000002", "Client Co Careers", "grp789ghi")
+    assert raw["profile_group_id"] == "grp789ghi"  # the same answer, replayed by the key
+    assert [p.id for p in there.data] == ["200000000000002"]
+    assert [p.id for p in left.data] == ["200000000000001"]
+    assert back.profile_group_id == "grp456def"
+    fails(NotFoundError, FULL, lambda c: c.profiles.assign_placement_to_group(
+        "prof_fb_001", placement_id="999", target_profile_group_id="grp789ghi"),
+        "Placement not found")
+    fails(ValidationError, FULL, lambda c: c.profiles.assign_placement_to_group(
+        "prof654jkl", placement_id="1", target_profile_group_id="grp789ghi"),
+        "Placements are not available for twitter profiles; they are available for "
+        "facebook, linkedin, pinterest, telegram and google_business profiles")
+
+
+def test_ice_breakers_of_an_instagram_profile():
+    from postproxy import IceBreaker
+
+    async def go(c):
+        demo = await c.profiles.ice_breakers("prof_ig_001")
+        set_ = await c.profiles.set_ice_breakers("prof_ig_001", [
+            IceBreaker(question="What services do you offer?", payload="services"),
+            {"question": "What are your hours?", "payload": "hours"},
+        ], idempotency_key="py-ib-1")
+        after_set = await c.profiles.ice_breakers("prof_ig_001")
+        deleted = await c.profiles.delete_ice_breakers("prof_ig_001")
+        after_delete = await c.profiles.ice_breakers("prof_ig_001")
+        return demo, set_, after_set, deleted, after_delete
+
+    demo, set_, after_set, deleted, after_delete = run(FULL, go)
+    assert [ib.payload for ib in demo.ice_breakers] == ["commissions", "prints"]
+    assert set_.success is True and deleted.success is True
+    assert [(ib.question, ib.payload) for ib in after_set.ice_breakers] == [
+        ("What services do you offer?", "services"), ("What are your hours?", "hours")]
+    assert after_delete.ice_breakers == []
+    fails(ValidationError, FULL, lambda c: c.profiles.ice_breakers("prof654jkl"),
+          "Ice breakers are available for instagram profiles only, not twitter profiles")
+    fails(ValidationError, FULL, lambda c: c.profiles.set_ice_breakers("prof_ig_001", []),
+          "ice_breakers: 1 to 4 items, not 0")
+    fails(ValidationError, FULL, lambda c: c.profiles.set_ice_breakers(
+        "prof_ig_001", [{"question": "Q?", "payload": "p"}] * 5),
+        "ice_breakers: 1 to 4 items, not 5")
+    fails(NotFoundError, SCOPED, lambda c: c.profiles.delete_ice_breakers("prof_ig_001"),
+          "Not found")
+
+
+def test_daily_stats_and_follower_history_agree_with_stats():
+    async def go(c):
+        stats = await c.profiles.get_profile_stats(
+            "prof_li_001", placement_id="108520199", from_="2026-05-10T00:00:00Z")
+        daily = await c.profiles.daily_stats(
+            "prof_li_001", placement_id="108520199", from_="2026-05-10", to="2026-05-11",
+            attribution="publish")
+        history = await c.profiles.follower_history(
+            "prof_li_001", placement_id="108520199", from_="2026-05-10")
+        return stats, daily, history
+
+    stats, daily, history = run(FULL, go)
+    assert (daily.data.profile_id, daily.data.platform, daily.data.placement_id) == (
+        "prof_li_001", "linkedin", "108520199")
+    assert (daily.data.attribution, daily.data.from_, daily.data.to) == (
+        "publish", "2026-05-10", "2026-05-11")
+    assert [d.date for d in daily.data.records] == ["2026-05-10", "2026-05-11"]
+    assert [d.platform_stats for d in daily.data.records] == [r.stats for r in stats.data.records]
+    assert [d.followers for d in daily.data.records] == [4520, 4567]  # extra fields kept
+    assert [(r.date, r.followers_total, r.followers_change) for r in history.data.records] == [
+        ("2026-05-10", 4520, None), ("2026-05-11", 4567, 47)]
+    fails(BadRequestError, FULL, lambda c: c.profiles.daily_stats("prof_li_001"),
+          "placement_id is required for linkedin profiles")
+    fails(BadRequestError, FULL, lambda c: c.profiles.follower_history(
+        "prof654jkl", from_="yesterday"),
+        "Invalid from: expected an ISO 8601 timestamp or a date")
 
 
 def test_delete_profile_then_it_is_gone_and_the_count_drops():

@@ -13,6 +13,11 @@ import schemathesis
 from schemathesis.generation.meta import TestPhase
 
 REUSED_KEY = r"Idempotency-Key has already been used with a different request"
+NOT_INSTAGRAM = r"Ice breakers are available for instagram profiles only, not \w+ profiles"
+NO_PLACEMENTS = (
+    r"Placements are not available for \w+ profiles; they are available for facebook, "
+    r"linkedin, pinterest, telegram and google_business profiles"
+)
 
 DOCUMENTED_REJECTIONS = {
     "create_profile_group": {
@@ -23,6 +28,16 @@ DOCUMENTED_REJECTIONS = {
     },
     "delete_profile": {
         422: [REUSED_KEY],
+    },
+    "assign_to_group": {
+        422: [REUSED_KEY],
+    },
+    "assign_placement_to_group": {
+        422: [
+            NO_PLACEMENTS,
+            r"The target group's \w+ profile already has placement .*",
+            REUSED_KEY,
+        ],
     },
     "initialize_connection": {
         422: [
@@ -37,13 +52,31 @@ DOCUMENTED_REJECTIONS = {
             r"linkedin, youtube, twitter, threads, bluesky, telegram",
         ],
     },
-    "list_profile_placements": {
+    "get_ice_breakers": {
+        422: [NOT_INSTAGRAM],
+    },
+    "set_ice_breakers": {
         422: [
-            r"Placements are not available for \w+ profiles; they are available for facebook, "
-            r"linkedin, pinterest, telegram and google_business profiles",
+            NOT_INSTAGRAM,
+            r"ice_breakers: 1 to 4 items, not \d+",
+            r"ice_breakers\[\d\]\.(question|payload): must not be blank",
+            r"ice_breakers\[\d\]\.(question: at most 80|payload: at most 1000) characters",
+            REUSED_KEY,
         ],
     },
+    "delete_ice_breakers": {
+        422: [NOT_INSTAGRAM, REUSED_KEY],
+    },
+    "list_profile_placements": {
+        422: [NO_PLACEMENTS],
+    },
     "get_profile_stats": {
+        400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
+    },
+    "get_daily_stats": {
+        400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
+    },
+    "get_follower_history": {
         400: [r"placement_id is required for (facebook|linkedin|telegram) profiles"],
     },
 }

@@ -13,9 +13,9 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// A request is retried when all of these hold:
 ///
 /// - it is *safe to repeat*: a `GET`, or a `DELETE` (idempotent by HTTP semantics), or a `POST`
-///   that carries an `Idempotency-Key` (set with `.idempotency_key(...)` on the writes that
-///   accept one). A `POST` without a key is never retried: the first attempt may have created
-///   the group or invitation already.
+///   or `PATCH` that carries an `Idempotency-Key` (set with `.idempotency_key(...)` on the
+///   writes that accept one). A `POST` or `PATCH` without a key is never retried: the first
+///   attempt may have created the group or invitation, or moved the profile, already.
 /// - it failed transiently: 429 Too Many Requests, any 5xx, or the connection could not be made
 ///   (refused, DNS failure, connect timeout: the request never reached the server). A request
 ///   that timed out once connected is not retried (its time budget is spent), nor is any other
@@ -90,7 +90,7 @@ pub(crate) enum Decision {
 }
 
 /// Whether a request may be sent twice without changing what it does: the API's GETs and
-/// DELETEs, and a POST with an `Idempotency-Key`.
+/// DELETEs, and a POST or PATCH with an `Idempotency-Key`.
 pub(crate) fn is_safe_to_repeat(method: &Method, headers: &HeaderMap) -> bool {
     matches!(*method, Method::GET | Method::DELETE) || headers.contains_key(IDEMPOTENCY_KEY)
 }

@@ -106,6 +106,13 @@
 //! #   async fn delete_profile(&self, _: RequestContext, _: DeleteProfilePath, _: DeleteProfileQuery, _: DeleteProfileHeaders) -> Result<DeleteProfileResponse, ApiError> { unimplemented!() }
 //! #   async fn list_profile_placements(&self, _: RequestContext, _: ListProfilePlacementsPath, _: ListProfilePlacementsQuery) -> Result<ListProfilePlacementsResponse, ApiError> { unimplemented!() }
 //! #   async fn get_profile_stats(&self, _: RequestContext, _: GetProfileStatsPath, _: GetProfileStatsQuery) -> Result<GetProfileStatsResponse, ApiError> { unimplemented!() }
+//! #   async fn assign_to_group(&self, _: RequestContext, _: AssignToGroupPath, _: AssignToGroupQuery, _: AssignToGroupHeaders, _: postproxy_models::AssignToGroupRequest) -> Result<AssignToGroupResponse, ApiError> { unimplemented!() }
+//! #   async fn assign_placement_to_group(&self, _: RequestContext, _: AssignPlacementToGroupPath, _: AssignPlacementToGroupQuery, _: AssignPlacementToGroupHeaders, _: postproxy_models::AssignPlacementToGroupRequest) -> Result<AssignPlacementToGroupResponse, ApiError> { unimplemented!() }
+//! #   async fn get_ice_breakers(&self, _: RequestContext, _: GetIceBreakersPath, _: GetIceBreakersQuery) -> Result<GetIceBreakersResponse, ApiError> { unimplemented!() }
+//! #   async fn set_ice_breakers(&self, _: RequestContext, _: SetIceBreakersPath, _: SetIceBreakersQuery, _: SetIceBreakersHeaders, _: postproxy_models::SetIceBreakersRequest) -> Result<SetIceBreakersResponse, ApiError> { unimplemented!() }
+//! #   async fn delete_ice_breakers(&self, _: RequestContext, _: DeleteIceBreakersPath, _: DeleteIceBreakersQuery, _: DeleteIceBreakersHeaders) -> Result<DeleteIceBreakersResponse, ApiError> { unimplemented!() }
+//! #   async fn get_daily_stats(&self, _: RequestContext, _: GetDailyStatsPath, _: GetDailyStatsQuery) -> Result<GetDailyStatsResponse, ApiError> { unimplemented!() }
+//! #   async fn get_follower_history(&self, _: RequestContext, _: GetFollowerHistoryPath, _: GetFollowerHistoryQuery) -> Result<GetFollowerHistoryResponse, ApiError> { unimplemented!() }
 //! #   async fn list_profile_groups(&self, _: RequestContext, _: ListProfileGroupsQuery) -> Result<ListProfileGroupsResponse, ApiError> { unimplemented!() }
 //! #   async fn create_profile_group(&self, _: RequestContext, _: CreateProfileGroupQuery, _: CreateProfileGroupHeaders, _: postproxy_models::CreateProfileGroupRequest) -> Result<CreateProfileGroupResponse, ApiError> { unimplemented!() }
 //! #   async fn delete_profile_group(&self, _: RequestContext, _: DeleteProfileGroupPath, _: DeleteProfileGroupQuery, _: DeleteProfileGroupHeaders) -> Result<DeleteProfileGroupResponse, ApiError> { unimplemented!() }

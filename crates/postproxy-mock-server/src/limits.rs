@@ -16,6 +16,7 @@
 //! | profiles per account | [`MAX_PROFILES`] | 422 |
 //! | placements per profile | [`MAX_PLACEMENTS`] | 422 |
 //! | stats snapshots per profile | [`MAX_SNAPSHOTS`] | 422 on injection; polling drops the oldest |
+//! | ice breakers per Instagram profile, and the characters of each question and payload | [`MAX_ICE_BREAKERS`] (4, the SDKs' rule), [`MAX_ICE_BREAKER_QUESTION`], [`MAX_ICE_BREAKER_PAYLOAD`] | 422 |
 //! | armed faults per account | [`MAX_FAULTS`] | 422 |
 //! | pending connections per account | [`MAX_PENDING_CONNECTIONS`] (expired ones are dropped first) | 422 |
 //! | idempotency keys remembered per account | [`MAX_IDEMPOTENCY_KEYS`] | the oldest key is forgotten |
@@ -54,6 +55,15 @@ pub const MAX_PLACEMENTS: usize = 1_000;
 
 /// The most stats snapshots one profile keeps.
 pub const MAX_SNAPSHOTS: usize = 10_000;
+
+/// The most ice breakers an Instagram profile has (the official SDKs' rule: 1 to 4).
+pub const MAX_ICE_BREAKERS: usize = 4;
+
+/// The most characters of an ice breaker's question (this spec's choice).
+pub const MAX_ICE_BREAKER_QUESTION: usize = 80;
+
+/// The most characters of an ice breaker's payload (this spec's choice).
+pub const MAX_ICE_BREAKER_PAYLOAD: usize = 1_000;
 
 /// The most faults armed in one account at a time.
 pub const MAX_FAULTS: usize = 1_000;

@@ -13,7 +13,14 @@
 //! let list: PlacementList = serde_json::from_str(
 //!     r#"{"data": [{"id": null, "name": "Personal Profile"}, {"id": "108520199", "name": "Acme Marketing"}]}"#,
 //! )?;
-//! assert_eq!(list.data[0], Placement { id: None, name: "Personal Profile".into() });
+//! assert_eq!(list.data[0].id, None);
+//! // Fields only the official SDKs read (`avatar_url`, `metadata`) are empty when absent.
+//! assert_eq!(list.data[1], Placement {
+//!     id: Some("108520199".into()),
+//!     name: "Acme Marketing".into(),
+//!     avatar_url: None,
+//!     metadata: Default::default(),
+//! });
 //! assert_eq!("google_business".parse::<Platform>()?, Platform::GoogleBusiness);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

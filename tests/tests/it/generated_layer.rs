@@ -125,6 +125,131 @@ impl PostproxyApi for Canned {
         }
         Ok(GetProfileStatsResponse::Ok(example("get_profile_stats")))
     }
+    async fn assign_to_group(
+        &self,
+        ctx: RequestContext,
+        p: AssignToGroupPath,
+        q: AssignToGroupQuery,
+        h: AssignToGroupHeaders,
+        body: m::AssignToGroupRequest,
+    ) -> Result<AssignToGroupResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "assign_to_group id={} group={:?} key={:?} target={}",
+                p.id, q.profile_group_id, h.idempotency_key, body.target_profile_group_id
+            ),
+        );
+        Ok(AssignToGroupResponse::Ok(example("assign_to_group")))
+    }
+    async fn assign_placement_to_group(
+        &self,
+        ctx: RequestContext,
+        p: AssignPlacementToGroupPath,
+        q: AssignPlacementToGroupQuery,
+        h: AssignPlacementToGroupHeaders,
+        body: m::AssignPlacementToGroupRequest,
+    ) -> Result<AssignPlacementToGroupResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "assign_placement_to_group id={} group={:?} key={:?} placement={} target={}",
+                p.id,
+                q.profile_group_id,
+                h.idempotency_key,
+                body.placement_id,
+                body.target_profile_group_id
+            ),
+        );
+        Ok(AssignPlacementToGroupResponse::Ok(example(
+            "assign_placement_to_group",
+        )))
+    }
+    async fn get_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        p: GetIceBreakersPath,
+        q: GetIceBreakersQuery,
+    ) -> Result<GetIceBreakersResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "get_ice_breakers id={} group={:?}",
+                p.id, q.profile_group_id
+            ),
+        );
+        Ok(GetIceBreakersResponse::Ok(example("get_ice_breakers")))
+    }
+    async fn set_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        p: SetIceBreakersPath,
+        q: SetIceBreakersQuery,
+        h: SetIceBreakersHeaders,
+        body: m::SetIceBreakersRequest,
+    ) -> Result<SetIceBreakersResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "set_ice_breakers id={} group={:?} key={:?} items={}",
+                p.id,
+                q.profile_group_id,
+                h.idempotency_key,
+                body.ice_breakers.len()
+            ),
+        );
+        Ok(SetIceBreakersResponse::Ok(example("set_ice_breakers")))
+    }
+    async fn delete_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        p: DeleteIceBreakersPath,
+        q: DeleteIceBreakersQuery,
+        h: DeleteIceBreakersHeaders,
+    ) -> Result<DeleteIceBreakersResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "delete_ice_breakers id={} group={:?} key={:?}",
+                p.id, q.profile_group_id, h.idempotency_key
+            ),
+        );
+        Ok(DeleteIceBreakersResponse::Ok(example(
+            "delete_ice_breakers",
+        )))
+    }
+    async fn get_daily_stats(
+        &self,
+        ctx: RequestContext,
+        p: GetDailyStatsPath,
+        q: GetDailyStatsQuery,
+    ) -> Result<GetDailyStatsResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "get_daily_stats id={} placement={:?} from={:?} to={:?} attribution={:?}",
+                p.id, q.placement_id, q.from, q.to, q.attribution
+            ),
+        );
+        Ok(GetDailyStatsResponse::Ok(example("get_daily_stats")))
+    }
+    async fn get_follower_history(
+        &self,
+        ctx: RequestContext,
+        p: GetFollowerHistoryPath,
+        q: GetFollowerHistoryQuery,
+    ) -> Result<GetFollowerHistoryResponse, ApiError> {
+        self.record(
+            &ctx,
+            format!(
+                "get_follower_history id={} placement={:?} from={:?} to={:?}",
+                p.id, q.placement_id, q.from, q.to
+            ),
+        );
+        Ok(GetFollowerHistoryResponse::Ok(example(
+            "get_follower_history",
+        )))
+    }
     async fn list_profile_groups(
         &self,
         ctx: RequestContext,
@@ -254,6 +379,53 @@ async fn every_operation_round_trips_through_client_and_router() {
         .await;
     assert!(ok(deleted).success);
 
+    let moved = ok(client
+        .assign_to_group()
+        .id("prof_ig_001")
+        .idempotency_key("k-2")
+        .body(m::AssignToGroupRequest {
+            target_profile_group_id: "grp123abc".into(),
+        })
+        .send()
+        .await);
+    assert_eq!(moved.profile_group_id, "grp123abc");
+
+    let placement = ok(client
+        .assign_placement_to_group()
+        .id("prof_fb_001")
+        .body(m::AssignPlacementToGroupRequest {
+            placement_id: "200000000000002".into(),
+            target_profile_group_id: "grp789ghi".into(),
+        })
+        .send()
+        .await);
+    assert_eq!(placement.profile_group_id, "grp789ghi");
+
+    let breakers = ok(client.get_ice_breakers().id("prof_ig_001").send().await);
+    assert_eq!(breakers.ice_breakers.len(), 2);
+    let set = client
+        .set_ice_breakers()
+        .id("prof_ig_001")
+        .body(m::SetIceBreakersRequest {
+            ice_breakers: breakers.ice_breakers,
+        })
+        .send()
+        .await;
+    assert!(ok(set).success);
+    assert!(ok(client.delete_ice_breakers().id("prof_ig_001").send().await).success);
+
+    let daily = ok(client
+        .get_daily_stats()
+        .id("prof_li_001")
+        .placement_id("108520199")
+        .from("2026-05-10")
+        .attribution("publish")
+        .send()
+        .await);
+    assert_eq!(daily.data.records.len(), 2);
+    let history = ok(client.get_follower_history().id("prof_li_001").send().await);
+    assert_eq!(history.data.records[1].followers_change, Some(47));
+
     let created = client
         .create_profile_group()
         .body(m::CreateProfileGroupRequest {
@@ -304,6 +476,13 @@ async fn every_operation_round_trips_through_client_and_router() {
         "list_profile_placements id=prof_li_001 group=None".into(),
         "get_profile_stats id=prof_li_001 group=None placement=Some(\"108520199\") from=Some(\"2026-04-01T00:00:00Z\") to=None".into(),
         "delete_profile id=prof123abc group=None key=Some(\"k-1\")".into(),
+        "assign_to_group id=prof_ig_001 group=None key=Some(\"k-2\") target=grp123abc".into(),
+        "assign_placement_to_group id=prof_fb_001 group=None key=None placement=200000000000002 target=grp789ghi".into(),
+        "get_ice_breakers id=prof_ig_001 group=None".into(),
+        "set_ice_breakers id=prof_ig_001 group=None key=None items=2".into(),
+        "delete_ice_breakers id=prof_ig_001 group=None key=None".into(),
+        "get_daily_stats id=prof_li_001 placement=Some(\"108520199\") from=Some(\"2026-05-10\") to=None attribution=Some(\"publish\")".into(),
+        "get_follower_history id=prof_li_001 placement=None from=None to=None".into(),
         "create_profile_group name=Some(\"New Client Project\") key=None".into(),
         "get_profile_group id=grp123abc".into(),
         "delete_profile_group id=grp123abc key=None".into(),
@@ -576,7 +755,7 @@ fn operation_table_matches_the_spec() {
     from_spec.sort();
     table.sort();
     assert_eq!(table, from_spec);
-    assert_eq!(table.len(), 10);
+    assert_eq!(table.len(), 17);
 }
 
 #[tokio::test]

@@ -202,6 +202,12 @@ impl Account {
                             expires_at: p.profile.expires_at.clone(),
                             post_count: p.profile.post_count,
                             avatar_url: p.profile.avatar_url.clone(),
+                            username: p.profile.username.clone(),
+                            platform_id: p.profile.platform_id.clone(),
+                            platform_url: p.profile.platform_url.clone(),
+                            inactive_reason: p.profile.inactive_reason,
+                            placements_sync_status: p.profile.placements_sync_status.clone(),
+                            ice_breakers: p.ice_breakers.clone(),
                             placements: p.placements.clone(),
                             stats: p
                                 .snapshots
@@ -210,6 +216,7 @@ impl Account {
                                     placement_id: s.placement_id.clone(),
                                     stats: s.stats.clone(),
                                     recorded_at: s.recorded_at.clone(),
+                                    raw_stats: s.raw_stats.clone(),
                                 })
                                 .collect(),
                         })

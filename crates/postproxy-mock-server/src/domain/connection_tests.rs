@@ -110,6 +110,8 @@ fn telegram_starts_with_no_placements_until_its_channels_are_added() {
     let channel = Placement {
         id: Some("-1001234567890".into()),
         name: "My Channel".into(),
+        avatar_url: None,
+        metadata: Default::default(),
     };
     account.inject_placement(&id, channel.clone()).unwrap();
     assert_eq!(account.placements(&who, &id, None).unwrap(), [channel]);

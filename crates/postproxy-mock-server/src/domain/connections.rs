@@ -17,6 +17,7 @@
 //! one is reconnected (same id, active, `expires_at` renewed) instead of adding a profile.
 
 use postproxy_models::{InitializeConnectionRequest, Placement, Platform, Profile, ProfileStatus};
+use serde_json::Map;
 use time::Duration;
 
 use super::account::Account;
@@ -269,6 +270,7 @@ impl Account {
             self.next_expiry = None;
             let row = &mut self.rows.get_mut().profiles[index];
             row.profile.status = ProfileStatus::Active;
+            row.profile.inactive_reason = None;
             row.profile.expires_at = expires_at;
             if let Some(name) = name {
                 row.profile.name = name;
@@ -279,12 +281,7 @@ impl Account {
         if self.rows.get().profiles.len() >= MAX_PROFILES {
             return Err(DomainError::Full(limits::full(MAX_PROFILES, "profiles")));
         }
-        let id = loop {
-            let id = self.ids.next_id("prof_", 10);
-            if !self.rows.get().index.by_id.contains_key(&id) {
-                break id;
-            }
-        };
+        let id = self.new_profile_id();
         let placements = self.new_placements(platform);
         let profile = Profile {
             id,
@@ -296,12 +293,18 @@ impl Account {
             expires_at,
             post_count: 0,
             avatar_url: None,
+            username: None,
+            platform_id: None,
+            platform_url: None,
+            inactive_reason: None,
+            placements_sync_status: None,
         };
         self.push_profile(ProfileRow {
             profile: profile.clone(),
             placements,
             snapshots: Vec::new(),
             expired_by_clock: false,
+            ice_breakers: Vec::new(),
         });
         Ok(profile)
     }
@@ -329,15 +332,21 @@ impl Account {
             Platform::Facebook => vec![Placement {
                 id: Some(self.ids.next_digits("", 15)),
                 name: "Mock Facebook Page".into(),
+                avatar_url: None,
+                metadata: Map::new(),
             }],
             Platform::Linkedin => vec![
                 Placement {
                     id: None,
                     name: "Personal Profile".into(),
+                    avatar_url: None,
+                    metadata: Map::new(),
                 },
                 Placement {
                     id: Some(self.ids.next_digits("", 9)),
                     name: "Mock Organization".into(),
+                    avatar_url: None,
+                    metadata: Map::new(),
                 },
             ],
             _ => Vec::new(),

@@ -17,6 +17,8 @@ pub enum DomainError {
     Missing(String),
     /// The stats endpoint's `placement_id` is not one of the profile's placements.
     PlacementNotFound,
+    /// A move's target group does not exist, or the key cannot see it.
+    TargetGroupNotFound,
     /// The input is malformed (a timestamp that does not parse, a required parameter absent).
     Malformed(String),
     /// The input is well formed but breaks a rule of the service.
@@ -51,6 +53,7 @@ impl std::fmt::Display for DomainError {
             Self::NoPermission => f.write_str("Your API key has no such permission"),
             Self::NotFound => f.write_str("Not found"),
             Self::PlacementNotFound => f.write_str("Placement not found"),
+            Self::TargetGroupNotFound => f.write_str("Target profile group not found"),
             Self::Missing(m)
             | Self::Malformed(m)
             | Self::Rejected(m)

@@ -22,7 +22,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use postproxy_models::{Placement, Platform, ProfileStatus};
+use postproxy_models::{IceBreaker, Placement, Platform, ProfileInactiveReason, ProfileStatus};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -150,13 +150,57 @@ pub struct ProfileFixture {
     /// URL of the avatar, or null if not yet downloaded.
     #[serde(default)]
     pub avatar_url: Option<String>,
+    /// The account's username on the network (served as `username`; absent when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The account's id on the platform (served as `platform_id`; absent when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_id: Option<String>,
+    /// The account's URL on the platform (served as `platform_url`; absent when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_url: Option<String>,
+    /// Why an `inactive` profile was deactivated (`network_taken`); only on an inactive
+    /// profile. Reconnecting the profile clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive_reason: Option<ProfileInactiveReason>,
+    /// The state of the last refresh of the placements, free text (served as set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placements_sync_status: Option<String>,
     /// Placements: only for facebook, linkedin, pinterest, telegram and google_business. A null
     /// id is allowed for the LinkedIn personal profile only.
     #[serde(default)]
     pub placements: Vec<Placement>,
+    /// An Instagram profile's ice breakers (1 to 4; none when empty), served by
+    /// get_ice_breakers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ice_breakers: Vec<IceBreaker>,
     /// Stats snapshots, in any order. Empty means the profile was never polled.
     #[serde(default)]
     pub stats: Vec<SnapshotFixture>,
+}
+
+impl ProfileFixture {
+    /// A profile with only these set: no expiry, posts, avatar, placements, stats or the
+    /// fields only the official SDKs read.
+    pub fn new(id: &str, name: &str, platform: Platform, status: ProfileStatus) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            platform,
+            status,
+            expires_at: None,
+            post_count: 0,
+            avatar_url: None,
+            username: None,
+            platform_id: None,
+            platform_url: None,
+            inactive_reason: None,
+            placements_sync_status: None,
+            placements: Vec::new(),
+            stats: Vec::new(),
+            ice_breakers: Vec::new(),
+        }
+    }
 }
 
 /// One stats snapshot.
@@ -171,6 +215,9 @@ pub struct SnapshotFixture {
     pub stats: serde_json::Map<String, serde_json::Value>,
     /// When the snapshot was captured (RFC 3339); served exactly as written.
     pub recorded_at: String,
+    /// The platform's unfiltered payload (served as the record's `raw_stats` when not empty).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub raw_stats: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A fixture file that could not be used: which file, which field and what is wrong.
@@ -440,6 +487,12 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
     if profile.post_count < 0 {
         return Err(at(format!("{pp}.post_count"), "must not be negative"));
     }
+    if profile.inactive_reason.is_some() && profile.status != ProfileStatus::Inactive {
+        return Err(at(
+            format!("{pp}.inactive_reason"),
+            "only an inactive profile has an inactive_reason",
+        ));
+    }
     if let Some(expires_at) = &profile.expires_at {
         if parse_timestamp(expires_at).is_none() {
             return Err(at(
@@ -465,6 +518,16 @@ pub(crate) fn validate_profile(profile: &ProfileFixture, pp: &str) -> Result<(),
                 crate::limits::MAX_SNAPSHOTS
             ),
         ));
+    }
+    if !profile.ice_breakers.is_empty() {
+        if profile.platform != Platform::Instagram {
+            return Err(at(
+                format!("{pp}.ice_breakers"),
+                format!("{} profiles have no ice breakers", profile.platform),
+            ));
+        }
+        super::ice_breakers::check_ice_breakers(&profile.ice_breakers)
+            .map_err(|(path, problem)| at(format!("{pp}.{path}"), problem))?;
     }
     let placement_ids = validate_placements(profile, pp)?;
     validate_snapshots(profile, pp, &placement_ids)

@@ -139,6 +139,10 @@ impl Account {
         }
         if let Some(status) = patch.status {
             p.status = status;
+            // Only an inactive profile says why it is inactive.
+            if status != ProfileStatus::Inactive {
+                p.inactive_reason = None;
+            }
         }
         if let Some(expires_at) = &patch.expires_at {
             p.expires_at.clone_from(expires_at);
@@ -239,6 +243,7 @@ impl Account {
             stats: snapshot.stats.clone(),
             recorded_at: snapshot.recorded_at.clone(),
             at,
+            raw_stats: snapshot.raw_stats.clone(),
         });
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! [`store::Store`] holds every account, the index from API keys and connect tokens to
 //! accounts, and what the control plane does to accounts as a whole. An [`account::Account`]
 //! is one tenant; its rules are spread over one file per concept (groups, profiles, stats,
-//! connections, injection, time), each an `impl Account` block. Platform facts
+//! connections, moves between groups, ice breakers, injection, time), each an `impl Account` block. Platform facts
 //! live in one table ([`platform`]). Every refusal is a [`error::DomainError`]; the HTTP layer
 //! (`crate::http::error`) turns it into a status and the spec's body in one place.
 //!
@@ -15,11 +15,14 @@ pub mod auth;
 pub mod clock;
 pub mod connections;
 pub mod credentials;
+pub mod daily;
 pub mod error;
 pub mod fixtures;
 pub mod groups;
+pub mod ice_breakers;
 pub mod ids;
 pub mod inject;
+pub mod moves;
 pub mod platform;
 pub mod polling;
 pub mod profiles;

@@ -130,15 +130,18 @@ impl Account {
         profile_group_id: Option<&str>,
     ) -> Result<&[Placement], DomainError> {
         let row = &self.rows.get().profiles[self.resolve(who, id, profile_group_id)?];
-        let platform = row.profile.platform;
-        if !platform::facts(platform).has_placements {
-            return Err(DomainError::rejected(format!(
-                "Placements are not available for {platform} profiles; they are available for \
-                 {} profiles",
-                platform::list(platform::where_(|f| f.has_placements), true)
-            )));
-        }
+        no_placements(row.profile.platform)?;
         Ok(&row.placements)
+    }
+
+    /// A profile id no profile of the account has.
+    pub(super) fn new_profile_id(&mut self) -> String {
+        loop {
+            let id = self.ids.next_id("prof_", 10);
+            if !self.rows.get().index.by_id.contains_key(&id) {
+                break id;
+            }
+        }
     }
 
     /// delete_profile; returns the group the profile was in.
@@ -153,6 +156,18 @@ impl Account {
         self.rows.get_mut().index = ProfileIndex::build(&self.rows.get().profiles);
         Ok(removed.profile.profile_group_id)
     }
+}
+
+/// The 422 for a network without placements (list_profile_placements, and moving one).
+pub(super) fn no_placements(platform: Platform) -> Result<(), DomainError> {
+    if platform::facts(platform).has_placements {
+        return Ok(());
+    }
+    Err(DomainError::rejected(format!(
+        "Placements are not available for {platform} profiles; they are available for {} \
+         profiles",
+        platform::list(platform::where_(|f| f.has_placements), true)
+    )))
 }
 
 /// get_profile's answer, borrowed from the account: the stored profile, its latest snapshot
@@ -182,6 +197,11 @@ impl ProfileRead<'_> {
             expires_at: p.expires_at.clone(),
             post_count: p.post_count,
             avatar_url: p.avatar_url.clone(),
+            username: p.username.clone(),
+            platform_id: p.platform_id.clone(),
+            platform_url: p.platform_url.clone(),
+            inactive_reason: p.inactive_reason,
+            placements_sync_status: p.placements_sync_status.clone(),
             latest_stats: self
                 .latest
                 .iter()

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use postproxy_models::{Placement, Platform, Profile, ProfileStatus};
+use postproxy_models::{IceBreaker, Placement, Platform, Profile, ProfileStatus};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -23,6 +23,8 @@ pub(crate) struct Snapshot {
     pub(crate) stats: Map<String, Value>,
     pub(crate) recorded_at: String,
     pub(crate) at: OffsetDateTime,
+    /// The platform's unfiltered payload; empty unless fixtures or the control API set it.
+    pub(crate) raw_stats: Map<String, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub(crate) struct ProfileRow {
     /// Whether the account's clock (not the data) made the profile `expired`: setting the
     /// clock back before its `expires_at` makes it active again.
     pub(crate) expired_by_clock: bool,
+    /// An Instagram profile's ice breakers (none for other networks).
+    pub(crate) ice_breakers: Vec<IceBreaker>,
 }
 
 impl ProfileRow {
@@ -110,6 +114,7 @@ pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
                 stats: s.stats.clone(),
                 recorded_at: s.recorded_at.clone(),
                 at: parse_timestamp(&s.recorded_at)?,
+                raw_stats: s.raw_stats.clone(),
             })
         })
         .collect();
@@ -125,10 +130,16 @@ pub(crate) fn profile_row(p: &ProfileFixture, group_id: &str) -> ProfileRow {
             expires_at: p.expires_at.clone(),
             post_count: p.post_count,
             avatar_url: p.avatar_url.clone(),
+            username: p.username.clone(),
+            platform_id: p.platform_id.clone(),
+            platform_url: p.platform_url.clone(),
+            inactive_reason: p.inactive_reason,
+            placements_sync_status: p.placements_sync_status.clone(),
         },
         placements: p.placements.clone(),
         snapshots,
         expired_by_clock: false,
+        ice_breakers: p.ice_breakers.clone(),
     }
 }
 

@@ -104,7 +104,7 @@ impl StatsRead<'_> {
                 .records
                 .iter()
                 .map(|s| StatsRecord {
-                    raw_stats: Map::new(),
+                    raw_stats: s.raw_stats.clone(),
                     recorded_at: s.recorded_at.clone(),
                     stats: Stats(s.stats.clone()),
                 })

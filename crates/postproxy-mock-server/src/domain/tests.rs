@@ -256,6 +256,7 @@ fn stats_windows_of_an_unordered_series_are_ascending_and_inclusive() {
             placement_id: None,
             stats,
             recorded_at: format!("2026-01-0{}T{:02}:00:00Z", 1 + h / 24, h % 24),
+            raw_stats: Default::default(),
         };
         account.inject_snapshot("prof_bs_002", &snapshot).unwrap();
     }

@@ -170,6 +170,8 @@ impl Account {
                     stats,
                     recorded_at: recorded_at.clone(),
                     at,
+                    // Polling records the normalised metrics only.
+                    raw_stats: Map::new(),
                 });
                 n += 1;
             }

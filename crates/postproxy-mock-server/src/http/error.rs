@@ -16,6 +16,7 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound
             | DomainError::Missing(_)
             | DomainError::PlacementNotFound
+            | DomainError::TargetGroupNotFound
             | DomainError::UnknownConnection
             | DomainError::NoAccount(_) => StatusCode::NOT_FOUND,
             DomainError::Exists(_) => StatusCode::CONFLICT,

@@ -8,9 +8,11 @@
 //! (`crate::harness::idempotency`).
 
 use postproxy_models::{
-    ConnectedProfile, CreateProfileGroupRequest, CredentialConnection,
+    AssignPlacementToGroupRequest, AssignToGroupRequest, ConnectedProfile,
+    CreateProfileGroupRequest, CredentialConnection, DailyStatsResponse,
     DeleteProfileGroupResponse as DeletedGroup, DeleteProfileResponse as DeletedProfile,
-    InitializeConnectionRequest, OAuthConnection, ProfileGroupList,
+    FollowerHistoryResponse, IceBreakerList, InitializeConnectionRequest, OAuthConnection,
+    ProfileGroupList, SetIceBreakersRequest, SuccessResponse,
 };
 
 use crate::domain::account::Account;
@@ -19,21 +21,41 @@ use crate::domain::connections::Connected;
 use crate::domain::error::DomainError;
 use crate::domain::stats::StatsQuery;
 use crate::generated::{
-    CreateProfileGroupHeaders, CreateProfileGroupQuery, CreateProfileGroupResponse,
-    DeleteProfileGroupHeaders, DeleteProfileGroupPath, DeleteProfileGroupQuery,
-    DeleteProfileGroupResponse, DeleteProfileHeaders, DeleteProfilePath, DeleteProfileQuery,
-    DeleteProfileResponse, GetProfileGroupPath, GetProfileGroupQuery, GetProfileGroupResponse,
+    AssignPlacementToGroupHeaders, AssignPlacementToGroupPath, AssignPlacementToGroupQuery,
+    AssignPlacementToGroupResponse, AssignToGroupHeaders, AssignToGroupPath, AssignToGroupQuery,
+    AssignToGroupResponse, CreateProfileGroupHeaders, CreateProfileGroupQuery,
+    CreateProfileGroupResponse, DeleteIceBreakersHeaders, DeleteIceBreakersPath,
+    DeleteIceBreakersQuery, DeleteIceBreakersResponse, DeleteProfileGroupHeaders,
+    DeleteProfileGroupPath, DeleteProfileGroupQuery, DeleteProfileGroupResponse,
+    DeleteProfileHeaders, DeleteProfilePath, DeleteProfileQuery, DeleteProfileResponse,
+    GetDailyStatsPath, GetDailyStatsQuery, GetDailyStatsResponse, GetFollowerHistoryPath,
+    GetFollowerHistoryQuery, GetFollowerHistoryResponse, GetIceBreakersPath, GetIceBreakersQuery,
+    GetIceBreakersResponse, GetProfileGroupPath, GetProfileGroupQuery, GetProfileGroupResponse,
     GetProfilePath, GetProfileQuery, GetProfileResponse, GetProfileStatsPath, GetProfileStatsQuery,
     GetProfileStatsResponse, InitializeConnectionPath, InitializeConnectionQuery,
     InitializeConnectionResponse, ListProfileGroupsQuery, ListProfileGroupsResponse,
     ListProfilePlacementsPath, ListProfilePlacementsQuery, ListProfilePlacementsResponse,
-    ListProfilesQuery, ListProfilesResponse, PostproxyApi,
+    ListProfilesQuery, ListProfilesResponse, PostproxyApi, SetIceBreakersHeaders,
+    SetIceBreakersPath, SetIceBreakersQuery, SetIceBreakersResponse,
 };
 use crate::rt::{ApiError, Prepared, RequestContext};
 use crate::state::{AppState, State};
 
 use super::views::{DataOf, DetailView, StatsView};
 use super::Caller;
+
+/// The stats window a query of the generated layer asks for (get_profile_stats,
+/// get_daily_stats and get_follower_history take the same parameters).
+macro_rules! window {
+    ($query:expr) => {
+        StatsQuery {
+            profile_group_id: $query.profile_group_id.as_deref(),
+            placement_id: $query.placement_id.as_deref(),
+            from: $query.from.as_deref(),
+            to: $query.to.as_deref(),
+        }
+    };
+}
 
 impl AppState {
     /// Runs `operation` for the caller under one lock. The request's path found the caller; a
@@ -131,17 +153,124 @@ impl PostproxyApi for AppState {
         path: GetProfileStatsPath,
         query: GetProfileStatsQuery,
     ) -> Result<GetProfileStatsResponse, ApiError> {
-        let query = StatsQuery {
-            profile_group_id: query.profile_group_id.as_deref(),
-            placement_id: query.placement_id.as_deref(),
-            from: query.from.as_deref(),
-            to: query.to.as_deref(),
-        };
+        let query = window!(query);
         let body = self.with_account(&ctx, |account, who| {
             let read = account.stats(who, &path.id, &query)?;
             Prepared::of_view(&StatsView::of(&read))
         })?;
         Ok(GetProfileStatsResponse::OkPrepared(body))
+    }
+
+    async fn assign_to_group(
+        &self,
+        ctx: RequestContext,
+        path: AssignToGroupPath,
+        query: AssignToGroupQuery,
+        _headers: AssignToGroupHeaders,
+        body: AssignToGroupRequest,
+    ) -> Result<AssignToGroupResponse, ApiError> {
+        let profile = self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            let target = &body.target_profile_group_id;
+            Ok(account
+                .assign_to_group(who, &path.id, group, target)?
+                .clone())
+        })?;
+        Ok(AssignToGroupResponse::Ok(profile))
+    }
+
+    async fn assign_placement_to_group(
+        &self,
+        ctx: RequestContext,
+        path: AssignPlacementToGroupPath,
+        query: AssignPlacementToGroupQuery,
+        _headers: AssignPlacementToGroupHeaders,
+        body: AssignPlacementToGroupRequest,
+    ) -> Result<AssignPlacementToGroupResponse, ApiError> {
+        let assigned = self.with_account(&ctx, |account, who| {
+            Ok(account.assign_placement_to_group(
+                who,
+                &path.id,
+                query.profile_group_id.as_deref(),
+                &body.placement_id,
+                &body.target_profile_group_id,
+            )?)
+        })?;
+        Ok(AssignPlacementToGroupResponse::Ok(assigned))
+    }
+
+    async fn get_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        path: GetIceBreakersPath,
+        query: GetIceBreakersQuery,
+    ) -> Result<GetIceBreakersResponse, ApiError> {
+        let ice_breakers = self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            Ok(account.ice_breakers(who, &path.id, group)?.to_vec())
+        })?;
+        Ok(GetIceBreakersResponse::Ok(IceBreakerList { ice_breakers }))
+    }
+
+    async fn set_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        path: SetIceBreakersPath,
+        query: SetIceBreakersQuery,
+        _headers: SetIceBreakersHeaders,
+        body: SetIceBreakersRequest,
+    ) -> Result<SetIceBreakersResponse, ApiError> {
+        self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            Ok(account.set_ice_breakers(who, &path.id, group, &body.ice_breakers)?)
+        })?;
+        Ok(SetIceBreakersResponse::Ok(SuccessResponse {
+            success: true,
+        }))
+    }
+
+    async fn delete_ice_breakers(
+        &self,
+        ctx: RequestContext,
+        path: DeleteIceBreakersPath,
+        query: DeleteIceBreakersQuery,
+        _headers: DeleteIceBreakersHeaders,
+    ) -> Result<DeleteIceBreakersResponse, ApiError> {
+        self.with_account(&ctx, |account, who| {
+            let group = query.profile_group_id.as_deref();
+            Ok(account.delete_ice_breakers(who, &path.id, group)?)
+        })?;
+        Ok(DeleteIceBreakersResponse::Ok(SuccessResponse {
+            success: true,
+        }))
+    }
+
+    async fn get_daily_stats(
+        &self,
+        ctx: RequestContext,
+        path: GetDailyStatsPath,
+        query: GetDailyStatsQuery,
+    ) -> Result<GetDailyStatsResponse, ApiError> {
+        let window = window!(query);
+        let data = self.with_account(&ctx, |account, who| {
+            Ok(account.daily_stats(who, &path.id, &window, query.attribution.as_deref())?)
+        })?;
+        Ok(GetDailyStatsResponse::Ok(DailyStatsResponse { data }))
+    }
+
+    async fn get_follower_history(
+        &self,
+        ctx: RequestContext,
+        path: GetFollowerHistoryPath,
+        query: GetFollowerHistoryQuery,
+    ) -> Result<GetFollowerHistoryResponse, ApiError> {
+        let window = window!(query);
+        let data = self.with_account(&ctx, |account, who| {
+            Ok(account.follower_history(who, &path.id, &window)?)
+        })?;
+        Ok(GetFollowerHistoryResponse::Ok(FollowerHistoryResponse {
+            data,
+        }))
     }
 
     async fn list_profile_groups(

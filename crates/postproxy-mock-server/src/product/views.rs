@@ -6,7 +6,7 @@
 //! views and models of every demo profile and compare the bytes, so a model that changes
 //! shape fails them.
 
-use postproxy_models::{Platform, Profile, ProfileStatus, SummaryStats};
+use postproxy_models::{Platform, Profile, ProfileInactiveReason, ProfileStatus, SummaryStats};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -25,13 +25,23 @@ pub(super) struct DetailView<'a> {
     avatar_url: &'a Option<String>,
     expires_at: &'a Option<String>,
     id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inactive_reason: Option<ProfileInactiveReason>,
     latest_stats: Vec<LatestView<'a>>,
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    placements_sync_status: &'a Option<String>,
     platform: Platform,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_id: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_url: &'a Option<String>,
     post_count: i64,
     profile_group_id: &'a str,
     status: ProfileStatus,
     summary_stats: &'a Option<SummaryStats>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: &'a Option<String>,
 }
 
 /// `LatestStats`.
@@ -49,6 +59,7 @@ impl<'a> DetailView<'a> {
             avatar_url: &p.avatar_url,
             expires_at: &p.expires_at,
             id: &p.id,
+            inactive_reason: p.inactive_reason,
             latest_stats: read
                 .latest
                 .iter()
@@ -59,11 +70,15 @@ impl<'a> DetailView<'a> {
                 })
                 .collect(),
             name: &p.name,
+            placements_sync_status: &p.placements_sync_status,
             platform: p.platform,
+            platform_id: &p.platform_id,
+            platform_url: &p.platform_url,
             post_count: p.post_count,
             profile_group_id: &p.profile_group_id,
             status: p.status,
             summary_stats: &read.summary,
+            username: &p.username,
         }
     }
 }
@@ -83,9 +98,11 @@ struct StatsData<'a> {
     records: Vec<RecordView<'a>>,
 }
 
-/// `StatsRecord`, whose `raw_stats` the mock leaves empty (and serde then leaves out).
+/// `StatsRecord`: `raw_stats` is left out when empty, as the model leaves it out.
 #[derive(Serialize)]
 struct RecordView<'a> {
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    raw_stats: &'a Map<String, Value>,
     recorded_at: &'a str,
     stats: &'a Map<String, Value>,
 }
@@ -93,6 +110,7 @@ struct RecordView<'a> {
 impl<'a> StatsView<'a> {
     pub(super) fn of(read: &'a StatsRead<'a>) -> Self {
         let records = read.records.iter().map(|s| RecordView {
+            raw_stats: &s.raw_stats,
             recorded_at: &s.recorded_at,
             stats: &s.stats,
         });

@@ -29,6 +29,8 @@ use Cred::*;
 const INVALID_KEY: &str = r#"{"error": "Invalid API key"}"#;
 const NOT_FOUND: &str = r#"{"error": "Not found"}"#;
 const NO_PERMISSION: &str = r#"{"error": "Your API key has no such permission"}"#;
+const NOT_INSTAGRAM: &str =
+    r#"{"error": "Ice breakers are available for instagram profiles only, not facebook profiles"}"#;
 
 /// One operation: its request on a `grp456def` object (own) and on a `grp123abc` object
 /// (other), and the expected status and body per credential. A body starting with `{` is the
@@ -45,7 +47,7 @@ struct Op {
 const CONNECT: &str = r#"{"platform": "instagram", "redirect_url": "https://example.com/cb"}"#;
 
 #[rustfmt::skip]
-const MATRIX: [Op; 10] = [
+const MATRIX: [Op; 17] = [
     Op { name: "list_profiles", method: "GET",
          own: "/api/profiles?profile_group_id=grp456def",
          other: "/api/profiles?profile_group_id=grp123abc", body: None,
@@ -92,6 +94,44 @@ const MATRIX: [Op; 10] = [
          other: "/api/profile_groups/grp123abc/initialize_connection", body: Some(CONNECT),
          expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "url"),
                   (ScopedOwn, 200, "url"), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "assign_to_group", method: "PATCH",
+         own: "/api/profiles/prof_fb_001/assign_to_group",
+         other: "/api/profiles/prof_yt_001/assign_to_group",
+         body: Some(r#"{"target_profile_group_id": "grp456def"}"#),
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "profile_group_id"),
+                  (ScopedOwn, 200, "profile_group_id"), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "assign_placement_to_group", method: "PATCH",
+         own: "/api/profiles/prof_fb_001/assign_placement_to_group",
+         other: "/api/profiles/prof_pi_001/assign_placement_to_group",
+         body: Some(r#"{"placement_id": "200000000000002", "target_profile_group_id": "grp456def"}"#),
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "profile_id"),
+                  (ScopedOwn, 200, "profile_id"), (ScopedOther, 404, NOT_FOUND)] },
+    // grp456def has no Instagram profile: the key's own is refused as another network.
+    Op { name: "get_ice_breakers", method: "GET",
+         own: "/api/profiles/prof_fb_001/ice_breakers", other: "/api/profiles/prof_ig_001/ice_breakers",
+         body: None,
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 422, NOT_INSTAGRAM),
+                  (ScopedOwn, 422, NOT_INSTAGRAM), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "set_ice_breakers", method: "POST",
+         own: "/api/profiles/prof_fb_001/ice_breakers", other: "/api/profiles/prof_ig_001/ice_breakers",
+         body: Some(r#"{"ice_breakers": [{"question": "Hours?", "payload": "hours"}]}"#),
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 422, NOT_INSTAGRAM),
+                  (ScopedOwn, 422, NOT_INSTAGRAM), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "delete_ice_breakers", method: "DELETE",
+         own: "/api/profiles/prof_fb_001/ice_breakers", other: "/api/profiles/prof_ig_001/ice_breakers",
+         body: None,
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 422, NOT_INSTAGRAM),
+                  (ScopedOwn, 422, NOT_INSTAGRAM), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "get_daily_stats", method: "GET",
+         own: "/api/profiles/prof_tg_001/daily_stats?placement_id=-1001234567890",
+         other: "/api/profiles/prof_yt_001/daily_stats", body: None,
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "data"),
+                  (ScopedOwn, 200, "data"), (ScopedOther, 404, NOT_FOUND)] },
+    Op { name: "get_follower_history", method: "GET",
+         own: "/api/profiles/prof_tg_001/follower_history?placement_id=-1001234567890",
+         other: "/api/profiles/prof_yt_001/follower_history", body: None,
+         expect: [(NoKey, 401, INVALID_KEY), (Unknown, 401, INVALID_KEY), (Full, 200, "data"),
+                  (ScopedOwn, 200, "data"), (ScopedOther, 404, NOT_FOUND)] },
 ];
 
 #[tokio::test]
@@ -156,7 +196,7 @@ async fn every_operation_with_every_credential() {
             control.delete_account(&account.id).await.unwrap();
         }
     }
-    assert_eq!(cases, 50);
+    assert_eq!(cases, 85);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The demo account itself was never touched.
     assert_eq!(control.account("acct_demo").await.unwrap().profiles, 15);
@@ -177,7 +217,7 @@ struct Replay {
 }
 
 #[rustfmt::skip]
-const REPLAYS: [Replay; 5] = [
+const REPLAYS: [Replay; 9] = [
     Replay { name: "create_profile_group", method: "POST", path: "/api/profile_groups",
              body: Some(r#"{"profile_group": {"name": "Secret client"}}"#),
              first: (201, "profiles_count"), refused: (422, NO_PERMISSION) },
@@ -191,6 +231,19 @@ const REPLAYS: [Replay; 5] = [
     // Even its own group: a scoped key may not delete groups.
     Replay { name: "delete_profile_group", method: "DELETE", path: "/api/profile_groups/grp456def",
              body: None, first: (200, r#"{"deleted": true}"#), refused: (422, NO_PERMISSION) },
+    // Moved out of the scoped key's sight: its replay must not show the profile.
+    Replay { name: "assign_to_group", method: "PATCH", path: "/api/profiles/prof_li_001/assign_to_group",
+             body: Some(r#"{"target_profile_group_id": "grp123abc"}"#),
+             first: (200, "profile_group_id"), refused: (404, NOT_FOUND) },
+    Replay { name: "assign_placement_to_group", method: "PATCH",
+             path: "/api/profiles/prof_li_001/assign_placement_to_group",
+             body: Some(r#"{"placement_id": "108520199", "target_profile_group_id": "grp123abc"}"#),
+             first: (200, "profile_id"), refused: (404, NOT_FOUND) },
+    Replay { name: "set_ice_breakers", method: "POST", path: "/api/profiles/prof_ig_001/ice_breakers",
+             body: Some(r#"{"ice_breakers": [{"question": "Hours?", "payload": "hours"}]}"#),
+             first: (200, r#"{"success": true}"#), refused: (404, NOT_FOUND) },
+    Replay { name: "delete_ice_breakers", method: "DELETE", path: "/api/profiles/prof_ig_001/ice_breakers",
+             body: None, first: (200, r#"{"success": true}"#), refused: (404, NOT_FOUND) },
 ];
 
 fn matches(body: &Value, expected: &str) -> bool {

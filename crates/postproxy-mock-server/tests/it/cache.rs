@@ -203,6 +203,7 @@ impl Pair {
                 .unwrap()
                 .clone(),
             recorded_at: format!("2026-06-0{}T0{}:00:00Z", 1 + rng.below(9), rng.below(10)),
+            raw_stats: Default::default(),
         };
         for server in self.both() {
             server

@@ -107,6 +107,8 @@ fn fill_placements(mock: &MockServer) {
         let placement = Placement {
             id: Some(format!("-100{i}")),
             name: "channel".into(),
+            avatar_url: None,
+            metadata: Default::default(),
         };
         account.inject_placement("prof_tg_001", placement).unwrap();
     }
@@ -128,6 +130,7 @@ fn fill_snapshots(mock: &MockServer) {
                 i / 60 % 60,
                 i % 60
             ),
+            raw_stats: Default::default(),
         };
         account.inject_snapshot("prof_yt_001", &snapshot).unwrap();
     }
@@ -160,6 +163,8 @@ async fn placements_are_capped_per_profile() {
                 &Placement {
                     id: Some("-1".into()),
                     name: "c".into(),
+                    avatar_url: None,
+                    metadata: Default::default(),
                 },
             )
             .await,
@@ -178,6 +183,7 @@ async fn snapshots_are_capped_per_profile() {
         placement_id: None,
         stats: serde_json::Map::new(),
         recorded_at: "2026-01-01T00:00:00Z".into(),
+        raw_stats: Default::default(),
     };
     let (status, error) = refused(
         mock.control()

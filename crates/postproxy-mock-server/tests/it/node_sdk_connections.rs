@@ -328,6 +328,8 @@ async fn connect_telegram_answers_a_next_step_and_its_channels_come_later() {
     let channel = Placement {
         id: Some("-1001234567890".into()),
         name: "My Channel".into(),
+        avatar_url: None,
+        metadata: Default::default(),
     };
     mock.control()
         .add_placement(mock.demo_account_id(), id, &channel)

@@ -22,7 +22,7 @@ use postproxy_mock_server::fixtures::parse_timestamp;
 use postproxy_mock_server::limits::{MAX_GROUPS, MAX_PLACEMENTS, MAX_PROFILES};
 use postproxy_models::{
     Placement, PlacementList, Platform, Profile, ProfileDetail, ProfileGroup, ProfileGroupList,
-    ProfileList, ProfileStatsResponse, ProfileStatus,
+    ProfileInactiveReason, ProfileList, ProfileStatsResponse, ProfileStatus,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -60,7 +60,7 @@ pub(super) struct Seen {
     snapshots: usize,
     /// Objects not kept because a cap was reached.
     pub(super) left_out: u64,
-    /// Stats records that carried `raw_stats`, which a fixture cannot hold.
+    /// Stats records that carried `raw_stats`, which proxy does not carry.
     pub(super) raw_stats: u64,
     /// The `Date` of the last answer taken in.
     pub(super) last_date: Option<String>,
@@ -79,6 +79,12 @@ pub(super) struct ProfileSeen {
     pub(super) post_count: i64,
     pub(super) avatar_url: Option<String>,
     pub(super) group: String,
+    /// The fields only the official SDKs read, as the answer had them.
+    pub(super) username: Option<String>,
+    pub(super) platform_id: Option<String>,
+    pub(super) platform_url: Option<String>,
+    pub(super) inactive_reason: Option<ProfileInactiveReason>,
+    pub(super) placements_sync_status: Option<String>,
 }
 
 pub(super) struct Snap {
@@ -217,6 +223,11 @@ impl Seen {
             post_count: p.post_count,
             avatar_url: p.avatar_url,
             group: p.profile_group_id,
+            username: p.username,
+            platform_id: p.platform_id,
+            platform_url: p.platform_url,
+            inactive_reason: p.inactive_reason,
+            placements_sync_status: p.placements_sync_status,
         };
         self.profiles.insert(p.id, seen);
     }
@@ -233,6 +244,11 @@ impl Seen {
             post_count: p.post_count,
             profile_group_id: p.profile_group_id,
             status: p.status,
+            username: p.username,
+            platform_id: p.platform_id,
+            platform_url: p.platform_url,
+            inactive_reason: p.inactive_reason,
+            placements_sync_status: p.placements_sync_status,
         });
         if !self.profiles.contains_key(&id) {
             return;

@@ -154,6 +154,7 @@ fn write_profile(
             placement_id,
             stats: snap.stats,
             recorded_at: snap.recorded_at,
+            raw_stats: Default::default(),
         });
     }
     if unlisted > 0 {
@@ -173,6 +174,12 @@ fn write_profile(
         avatar_url: p.avatar_url.clone(),
         placements,
         stats,
+        username: p.username.clone(),
+        platform_id: p.platform_id.clone(),
+        platform_url: p.platform_url.clone(),
+        inactive_reason: p.inactive_reason,
+        placements_sync_status: p.placements_sync_status.clone(),
+        ice_breakers: Vec::new(),
     };
     match servable(profile) {
         Ok(profile) => {
@@ -230,7 +237,7 @@ fn notes(seen: &Seen, profiles: &[ProfileSeen], grouped: &[bool], warnings: &mut
     }
     if seen.raw_stats > 0 {
         warnings.push(format!(
-            "{} stats records carried raw_stats, which a fixture cannot hold: the mock serves \
+            "{} stats records carried raw_stats, which proxy does not carry: the mock serves \
              them without it",
             seen.raw_stats
         ));

@@ -215,7 +215,7 @@ pub struct Report {
     pub keys: Vec<NewKey>,
     /// Objects left out.
     pub failures: Vec<Failure>,
-    /// What was recorded, but not exactly (e.g. `raw_stats` the format cannot hold).
+    /// What was recorded, but not exactly (e.g. `raw_stats`, which it does not carry).
     pub warnings: Vec<String>,
     /// How long it took.
     pub elapsed: Duration,

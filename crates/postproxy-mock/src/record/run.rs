@@ -228,7 +228,7 @@ impl Tally {
     ) -> Report {
         if self.raw_stats_dropped > 0 {
             self.warnings.push(format!(
-                "{} stats records carried raw_stats, which a fixture cannot hold: the mock \
+                "{} stats records carried raw_stats, which record does not carry: the mock \
                  serves them without it",
                 self.raw_stats_dropped
             ));

@@ -36,7 +36,7 @@ pub(crate) enum Step {
 /// A profile as the fixture holds it, and what reading it noticed.
 pub(crate) struct Recorded {
     pub(crate) profile: ProfileFixture,
-    /// Snapshots whose `raw_stats` the fixture format cannot hold.
+    /// Snapshots whose `raw_stats` were left out (record keeps the normalised metrics).
     pub(crate) raw_stats_dropped: usize,
 }
 
@@ -167,6 +167,12 @@ async fn record_profile(upstream: &Upstream, p: Profile) -> Result<Recorded, Fai
         avatar_url: p.avatar_url,
         placements,
         stats: snapshots,
+        username: p.username,
+        platform_id: p.platform_id,
+        platform_url: p.platform_url,
+        inactive_reason: p.inactive_reason,
+        placements_sync_status: p.placements_sync_status,
+        ice_breakers: Vec::new(),
     };
     let profile = servable(profile)?;
     Ok(Recorded {
@@ -196,6 +202,8 @@ fn take_series(
             placement_id: placement_id.map(str::to_string),
             stats: record.stats.0,
             recorded_at: record.recorded_at,
+            // Counted above and reported: `record` keeps to the normalised metrics.
+            raw_stats: Default::default(),
         });
     }
     Ok(raw)
@@ -298,17 +306,7 @@ mod tests {
     use postproxy_models::ProfileStatus;
 
     fn profile(platform: Platform) -> ProfileFixture {
-        ProfileFixture {
-            id: "p1".into(),
-            name: "P".into(),
-            platform,
-            status: ProfileStatus::Active,
-            expires_at: None,
-            post_count: 0,
-            avatar_url: None,
-            placements: Vec::new(),
-            stats: Vec::new(),
-        }
+        ProfileFixture::new("p1", "P", platform, ProfileStatus::Active)
     }
 
     #[test]
@@ -319,6 +317,7 @@ mod tests {
             placement_id: None,
             stats: Default::default(),
             recorded_at: "yesterday".into(),
+            raw_stats: Default::default(),
         });
         let failure = servable(bad).unwrap_err();
         assert_eq!(failure.object, "profile p1");

@@ -2,13 +2,17 @@
 //! stats, groups, connections, idempotency, how requests are read, the reference's examples and
 //! the spec's own choices.
 
+mod assign;
 mod auth;
 mod connections;
+mod daily;
 mod groups;
+mod ice_breakers;
 mod idempotency;
 mod profiles;
 mod reference_examples;
 mod requests;
+mod sdk_fields;
 mod spec_choices;
 mod stats;
 

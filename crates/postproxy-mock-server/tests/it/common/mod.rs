@@ -28,17 +28,7 @@ pub fn fresh_demo() -> AccountFixture {
 
 /// An active profile with nothing else set.
 pub fn profile(id: &str, platform: Platform) -> ProfileFixture {
-    ProfileFixture {
-        id: id.into(),
-        name: format!("@{id}"),
-        platform,
-        status: ProfileStatus::Active,
-        expires_at: None,
-        post_count: 0,
-        avatar_url: None,
-        placements: Vec::new(),
-        stats: Vec::new(),
-    }
+    ProfileFixture::new(id, &format!("@{id}"), platform, ProfileStatus::Active)
 }
 
 /// A clock move of `n` minutes, hours or days.
@@ -216,14 +206,39 @@ impl Mock {
     }
 
     pub async fn post(&self, path: &str, key: Option<&str>, body: Value) -> Reply {
-        self.raw(
-            Method::POST,
-            path,
-            key,
-            Some(serde_json::to_vec(&body).expect("json")),
-            &[],
-        )
-        .await
+        self.send_json(Method::POST, path, key, body).await
+    }
+
+    pub async fn patch(&self, path: &str, key: Option<&str>, body: Value) -> Reply {
+        self.send_json(Method::PATCH, path, key, body).await
+    }
+
+    async fn send_json(&self, method: Method, path: &str, key: Option<&str>, body: Value) -> Reply {
+        let body = serde_json::to_vec(&body).expect("json");
+        self.raw(method, path, key, Some(body), &[]).await
+    }
+
+    /// Sends each `(body, names)` of `cases` as the raw body of `method path` with the full
+    /// key: each must be a 400 whose message contains `names` (the field it names).
+    pub async fn assert_400_naming(&self, method: Method, path: &str, cases: &[(&str, &str)]) {
+        for (body, names) in cases {
+            let body = Some(body.as_bytes().to_vec());
+            let reply = self.raw(method.clone(), path, FULL, body, &[]).await;
+            assert_eq!(reply.status, 400, "{path}: {:?}", reply.body);
+            assert!(reply.error().contains(names), "{path}: {}", reply.error());
+        }
+    }
+
+    /// Adds `profile` to `group` of the demo account through the control API.
+    pub async fn add_profile(
+        &self,
+        group: &str,
+        profile: &ProfileFixture,
+    ) -> Result<postproxy_models::Profile, ControlClientError> {
+        self.server
+            .control()
+            .add_profile(DEMO, group, profile)
+            .await
     }
 
     /// The ids of the groups `key` lists.

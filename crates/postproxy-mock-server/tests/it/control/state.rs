@@ -21,15 +21,14 @@ fn injected_group() -> GroupInject {
 /// An expired Instagram profile, with nothing else set.
 fn expired_instagram() -> ProfileFixture {
     ProfileFixture {
-        id: "prof_ig_x".into(),
-        name: "@expired".into(),
-        platform: Platform::Instagram,
-        status: ProfileStatus::Expired,
         expires_at: Some("2026-01-01T00:00:00Z".into()),
         post_count: 3,
-        avatar_url: None,
-        placements: Vec::new(),
-        stats: Vec::new(),
+        ..ProfileFixture::new(
+            "prof_ig_x",
+            "@expired",
+            Platform::Instagram,
+            ProfileStatus::Expired,
+        )
     }
 }
 
@@ -38,6 +37,8 @@ fn new_channel() -> Placement {
     Placement {
         id: Some("-100555".into()),
         name: "New Channel".into(),
+        avatar_url: None,
+        metadata: Default::default(),
     }
 }
 
@@ -49,6 +50,7 @@ fn new_channel_snapshot() -> SnapshotFixture {
         placement_id: Some("-100555".into()),
         stats,
         recorded_at: "2026-05-12T08:00:00Z".into(),
+        raw_stats: Default::default(),
     }
 }
 
@@ -210,6 +212,8 @@ async fn an_injected_placement_is_listed_and_refused_where_the_network_has_none(
             &Placement {
                 id: Some("1".into()),
                 name: "x".into(),
+                avatar_url: None,
+                metadata: Default::default(),
             },
         )
         .await;
