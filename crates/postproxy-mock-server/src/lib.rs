@@ -48,7 +48,7 @@
 //! | folder | holds | imports |
 //! | --- | --- | --- |
 //! | `server.rs` | start, bind, shut down ([`MockServer`], [`MockServerBuilder`]) | `service`, `state`, `domain`, `http` |
-//! | `service/` | the HTTP service: `front.rs`, the one service every request enters (header cap, trailing slashes, request log), and `path.rs`, a product request's whole way through the mock in one function, top to bottom: authenticate, account clock, fault, cache, `Idempotency-Key`, operation, record | everything below |
+//! | `service/` | the HTTP service: `front.rs`, the one service every request enters (header cap, trailing slashes, request log), and `path.rs`, a product request's whole way through the mock, top to bottom (`handle`, then `serve`): authenticate, account clock, fault, cache, `Idempotency-Key`, operation, record | everything below |
 //! | `product/` | the generated trait implemented on the state: thin handlers that translate, call the domain and convert its error with `?` | `state`, `rt`, `domain` |
 //! | `control/` | the control API (a file per OpenAPI tag, with its wire types, converted to and from the harness's and the domain's plain types), the consent pages, the typed client | `state`, `http`, `rt`, `harness`, `domain` |
 //! | `state.rs` | what every handler shares: the store, each account's harness and the GET cache behind one lock, taken in short synchronous steps | `http`, `harness`, `domain` |

@@ -1,7 +1,7 @@
 //! The mock's HTTP service: every route (the product API, the control API, the consent pages,
 //! the specs and Swagger UI) behind [`front`], the one service every request enters (header
 //! cap, trailing-slash normalisation, request log), which sends each product request along
-//! [`path`], its whole way through the mock in one function.
+//! [`path`], its whole way through the mock, read top to bottom.
 
 mod front;
 mod path;

@@ -307,3 +307,52 @@ async fn an_idempotency_key_in_flight_is_409() {
         "{statuses:?}"
     );
 }
+
+/// A client that gives up while its request waits out a fault releases its Idempotency-Key
+/// (the request is dropped with its connection): the same request right after runs, instead of
+/// a 409 for a key in flight until the abandoned one would have finished.
+#[tokio::test]
+async fn an_abandoned_request_releases_its_idempotency_key() {
+    let mock = MockServer::start().await;
+    let control = mock.control();
+    let account = control.create_account(&fresh_demo()).await.unwrap();
+    let key = account.api_keys[0].key.clone();
+    control
+        .add_fault(
+            &account.id,
+            &FaultSpec::latency(StdDuration::from_secs(30)).on(Method::POST, "/api/profile_groups"),
+        )
+        .await
+        .unwrap();
+    let post = |timeout: StdDuration| {
+        reqwest::Client::new()
+            .post(format!("{}/api/profile_groups", mock.base_url()))
+            .bearer_auth(&key)
+            .header("idempotency-key", "k-abandoned")
+            .timeout(timeout)
+            .json(&json!({"profile_group": {"name": "Abandoned"}}))
+            .send()
+    };
+    let abandoned = post(StdDuration::from_millis(300)).await;
+    assert!(abandoned.is_err_and(|e| e.is_timeout()));
+    // The abandoned request goes when the server notices its connection closed.
+    let started = std::time::Instant::now();
+    let status = loop {
+        let status = post(StdDuration::from_secs(10))
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        if status != 409 || started.elapsed() > StdDuration::from_secs(5) {
+            break status;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    };
+    assert_eq!(status, 201, "the key was still held");
+    let (_, groups) = call(&mock, "GET", "/api/profile_groups", &key, None).await;
+    assert_eq!(
+        groups["data"].as_array().unwrap().len(),
+        5,
+        "the abandoned one made none"
+    );
+}
